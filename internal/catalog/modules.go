@@ -1,0 +1,150 @@
+package catalog
+
+// system fields every record module has.
+func withSystem(fields ...Field) []Field {
+	head := []Field{{APIName: "Owner", Label: "Owner", DataType: "ownerlookup", Lookup: "users"}}
+	tail := []Field{
+		{APIName: "Created_By", Label: "Created By", DataType: "ownerlookup", Lookup: "users", ReadOnly: true},
+		{APIName: "Modified_By", Label: "Modified By", DataType: "ownerlookup", Lookup: "users", ReadOnly: true},
+		{APIName: "Created_Time", Label: "Created Time", DataType: "datetime", ReadOnly: true},
+		{APIName: "Modified_Time", Label: "Modified Time", DataType: "datetime", ReadOnly: true},
+	}
+	out := append(head, fields...)
+	return append(out, tail...)
+}
+
+func text(api, label string, n int) Field {
+	return Field{APIName: api, Label: label, DataType: "text", Length: n}
+}
+func must(f Field) Field { f.Mandatory = true; return f }
+func lookup(api, label, target string) Field {
+	return Field{APIName: api, Label: label, DataType: "lookup", Lookup: target}
+}
+func pick(api, label string, values ...string) Field {
+	return Field{APIName: api, Label: label, DataType: "picklist", PickList: values}
+}
+
+var (
+	email       = Field{APIName: "Email", Label: "Email", DataType: "email", Length: 100}
+	phone       = Field{APIName: "Phone", Label: "Phone", DataType: "phone", Length: 30}
+	description = Field{APIName: "Description", Label: "Description", DataType: "textarea", Length: 32000}
+	notes       = RelatedList{APIName: "Notes", Name: "Notes", Module: "Notes", Type: "default"}
+	attachments = RelatedList{APIName: "Attachments", Name: "Attachments", Module: "Attachments", Type: "default"}
+	activities  = RelatedList{APIName: "Activities_Chronological_View", Name: "Open Activities", Module: "Activities", Type: "default"}
+)
+
+func rel(api, module, relation string) RelatedList {
+	return RelatedList{APIName: api, Name: api, Module: module, Relation: relation, Type: "default"}
+}
+
+func cadenceList(module string) RelatedList {
+	return RelatedList{APIName: CadenceListName(module), Name: "Cadences", Type: "default"}
+}
+
+var relations = []Relation{
+	{Kind: "Campaigns:Leads", A: "Campaigns", B: "Leads", Fields: []RelationField{{APIName: "Member_Status", DataType: "picklist"}}},
+	{Kind: "Campaigns:Contacts", A: "Campaigns", B: "Contacts", Fields: []RelationField{{APIName: "Member_Status", DataType: "picklist"}}},
+	{Kind: "Products:Leads", A: "Products", B: "Leads"},
+	{Kind: "Products:Accounts", A: "Products", B: "Accounts"},
+	{Kind: "Products:Contacts", A: "Products", B: "Contacts"},
+	{Kind: "Products:Deals", A: "Products", B: "Deals"},
+	{Kind: "Products:Price_Books", A: "Products", B: "Price_Books", Fields: []RelationField{{APIName: "list_price", Mandatory: true, DataType: "double"}}},
+	{Kind: "Appointments__s:Services__s", A: "Appointments__s", B: "Services__s"},
+}
+
+// MemberStatuses are the campaign member statuses Zoho offers.
+var MemberStatuses = []string{"Planned", "Invited", "Sent", "Received", "Opened", "Responded", "Bounced", "Opted Out"}
+
+var stages = []string{"Qualification", "Needs Analysis", "Value Proposition", "Id. Decision Makers", "Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost"}
+
+var modules = []Module{
+	{
+		APIName: "Leads", Singular: "Lead", Plural: "Leads", Legacy: "Leads", APISupported: true, Cadences: true,
+		Fields: withSystem(text("First_Name", "First Name", 40), must(text("Last_Name", "Last Name", 80)), text("Company", "Company", 200),
+			email, phone, pick("Lead_Status", "Lead Status", "Not Contacted", "Attempted to Contact", "Contacted", "Qualified"),
+			pick("Lead_Source", "Lead Source", "Advertisement", "Cold Call", "Web Download", "Partner"), description),
+		RelatedLists: []RelatedList{notes, attachments, rel("Products", "Products", "Products:Leads"), rel("Campaigns", "Campaigns", "Campaigns:Leads"), activities, cadenceList("Leads")},
+	},
+	{
+		APIName: "Contacts", Singular: "Contact", Plural: "Contacts", Legacy: "Contacts", APISupported: true, Cadences: true,
+		Fields: withSystem(text("First_Name", "First Name", 40), must(text("Last_Name", "Last Name", 80)), email, phone,
+			text("Department", "Department", 30), text("Title", "Title", 100), lookup("Account_Name", "Account Name", "Accounts"),
+			pick("Lead_Source", "Lead Source", "Advertisement", "Cold Call", "Web Download", "Partner"), description),
+		RelatedLists: []RelatedList{notes, attachments, rel("Deals", "Deals", ""), rel("Products", "Products", "Products:Contacts"), rel("Campaigns", "Campaigns", "Campaigns:Contacts"), activities, cadenceList("Contacts")},
+	},
+	{
+		APIName: "Accounts", Singular: "Account", Plural: "Accounts", Legacy: "Accounts", APISupported: true,
+		Fields: withSystem(must(text("Account_Name", "Account Name", 200)), phone, Field{APIName: "Website", Label: "Website", DataType: "website", Length: 255},
+			pick("Industry", "Industry", "Technology", "Finance", "Manufacturing", "Retail"), description),
+		RelatedLists: []RelatedList{notes, attachments, rel("Contacts", "Contacts", ""), rel("Deals", "Deals", ""), rel("Products", "Products", "Products:Accounts"), activities},
+	},
+	{
+		APIName: "Deals", Singular: "Deal", Plural: "Deals", Legacy: "Potentials", APISupported: true, Cadences: true,
+		Fields: withSystem(must(text("Deal_Name", "Deal Name", 120)), must(pick("Stage", "Stage", stages...)),
+			Field{APIName: "Amount", Label: "Amount", DataType: "currency"}, Field{APIName: "Closing_Date", Label: "Closing Date", DataType: "date"},
+			lookup("Account_Name", "Account Name", "Accounts"), lookup("Contact_Name", "Contact Name", "Contacts"), description),
+		RelatedLists: []RelatedList{notes, attachments, rel("Products", "Products", "Products:Deals"), {APIName: "Contact_Roles", Name: "Contact Roles", Module: "Contacts", Type: "default"}, activities, cadenceList("Deals")},
+	},
+	{
+		APIName: "Campaigns", Singular: "Campaign", Plural: "Campaigns", Legacy: "Campaigns", APISupported: true,
+		Fields: withSystem(must(text("Campaign_Name", "Campaign Name", 120)), pick("Type", "Type", "Conference", "Webinar", "Trade Show", "Email"),
+			pick("Status", "Status", "Planning", "Active", "Inactive", "Complete"), Field{APIName: "Start_Date", Label: "Start Date", DataType: "date"}, description),
+		RelatedLists: []RelatedList{notes, attachments, rel("Leads", "Leads", "Campaigns:Leads"), rel("Contacts", "Contacts", "Campaigns:Contacts"), rel("Deals", "Deals", ""), activities},
+	},
+	{
+		APIName: "Products", Singular: "Product", Plural: "Products", Legacy: "Products", APISupported: true,
+		Fields: withSystem(must(text("Product_Name", "Product Name", 120)), text("Product_Code", "Product Code", 40),
+			Field{APIName: "Unit_Price", Label: "Unit Price", DataType: "currency"}, description),
+		RelatedLists: []RelatedList{notes, attachments, rel("Leads", "Leads", "Products:Leads"), rel("Accounts", "Accounts", "Products:Accounts"),
+			rel("Contacts", "Contacts", "Products:Contacts"), rel("Deals", "Deals", "Products:Deals"), rel("Price_Books", "Price_Books", "Products:Price_Books"), activities},
+	},
+	{
+		APIName: "Price_Books", Singular: "Price Book", Plural: "Price Books", Legacy: "PriceBooks", APISupported: true,
+		Fields: withSystem(must(text("Price_Book_Name", "Price Book Name", 120)), Field{APIName: "Active", Label: "Active", DataType: "boolean"},
+			pick("Pricing_Model", "Pricing Model", "None", "Flat", "Differential"), description),
+		RelatedLists: []RelatedList{notes, attachments, rel("Products", "Products", "Products:Price_Books")},
+	},
+	{
+		APIName: "Vendors", Singular: "Vendor", Plural: "Vendors", Legacy: "Vendors", APISupported: true, Cadences: true,
+		Fields:       withSystem(must(text("Vendor_Name", "Vendor Name", 120)), email, phone, description),
+		RelatedLists: []RelatedList{notes, attachments, rel("Products", "Products", ""), cadenceList("Vendors")},
+	},
+	{
+		APIName: "Tasks", Singular: "Task", Plural: "Tasks", Legacy: "Tasks", APISupported: true,
+		Fields: withSystem(must(text("Subject", "Subject", 300)), Field{APIName: "Due_Date", Label: "Due Date", DataType: "date"},
+			pick("Status", "Status", "Not Started", "Deferred", "In Progress", "Completed", "Waiting for input"),
+			pick("Priority", "Priority", "High", "Highest", "Low", "Lowest", "Normal"), description),
+		RelatedLists: []RelatedList{notes, attachments},
+	},
+	{
+		APIName: "Calls", Singular: "Call", Plural: "Calls", Legacy: "Calls", APISupported: true,
+		Fields: withSystem(must(text("Subject", "Subject", 300)), must(pick("Call_Type", "Call Type", "Outbound", "Inbound", "Missed")),
+			must(Field{APIName: "Call_Start_Time", Label: "Call Start Time", DataType: "datetime"}), description),
+		RelatedLists: []RelatedList{notes, attachments},
+	},
+	{
+		APIName: "Events", Singular: "Meeting", Plural: "Meetings", Legacy: "Events", APISupported: true,
+		Fields: withSystem(must(text("Event_Title", "Title", 255)), must(Field{APIName: "Start_DateTime", Label: "From", DataType: "datetime"}),
+			must(Field{APIName: "End_DateTime", Label: "To", DataType: "datetime"}), text("Venue", "Venue", 255), description),
+		RelatedLists: []RelatedList{notes, attachments},
+	},
+	{
+		APIName: "Appointments__s", Singular: "Appointment", Plural: "Appointments", Legacy: "Appointments", APISupported: true,
+		Fields: withSystem(must(text("Appointment_Name", "Appointment Name", 255)), Field{APIName: "Appointment_Start_Time", Label: "Appointment Start Time", DataType: "datetime"},
+			pick("Status", "Status", "Upcoming", "In Progress", "Completed", "Cancelled"), description),
+		RelatedLists: []RelatedList{notes, attachments, rel("Services__s", "Services__s", "Appointments__s:Services__s")},
+	},
+	{
+		APIName: "Services__s", Singular: "Service", Plural: "Services", Legacy: "Services", APISupported: true,
+		Fields: withSystem(must(text("Service_Name", "Service Name", 255)), Field{APIName: "Price", Label: "Price", DataType: "currency"},
+			Field{APIName: "Duration", Label: "Duration", DataType: "integer"}, description),
+		RelatedLists: []RelatedList{notes, attachments, rel("Appointments__s", "Appointments__s", "Appointments__s:Services__s")},
+	},
+	// Modules that exist in Zoho CRM but that the REST API does not serve.
+	{APIName: "Home", Singular: "Home", Plural: "Home", Legacy: "Home"},
+	{APIName: "Feeds", Singular: "Feed", Plural: "Feeds", Legacy: "Feeds"},
+	{APIName: "Reports", Singular: "Report", Plural: "Reports", Legacy: "Reports"},
+	{APIName: "Dashboards", Singular: "Dashboard", Plural: "Dashboards", Legacy: "Dashboards"},
+	{APIName: "Documents", Singular: "Document", Plural: "Documents", Legacy: "Documents"},
+	{APIName: "Projects", Singular: "Project", Plural: "Projects", Legacy: "Projects"},
+}

@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/zcrm/zcrm/internal/httpapi"
+	"github.com/zcrm/zcrm/internal/store"
+)
+
+func runServe(ctx context.Context, e env, args []string) error {
+	var dsn, addr, publicURL, sync string
+	var maxConns int
+	var connIdle time.Duration
+	fs := flags(e, "serve", &dsn)
+	fs.StringVar(&addr, "addr", envOr(e, "ZCRM_ADDR", "127.0.0.1:8080"), "listen address (env ZCRM_ADDR)")
+	fs.StringVar(&publicURL, "public-url", e.getenv("ZCRM_PUBLIC_URL"), "base URL returned as api_domain (default http://<addr>; env ZCRM_PUBLIC_URL)")
+	fs.StringVar(&sync, "sqlite-synchronous", envOr(e, "ZCRM_SQLITE_SYNCHRONOUS", "full"), "SQLite durability: full (survives power loss) or normal (faster)")
+	fs.IntVar(&maxConns, "db-max-conns", 0, "database connection pool size (default 8 for SQLite readers, 16 for PostgreSQL)")
+	fs.DurationVar(&connIdle, "db-conn-idle", 5*time.Minute, "close pooled database connections idle this long")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	if publicURL == "" {
+		publicURL = "http://" + ln.Addr().String()
+	}
+	db, org, err := openStore(ctx, dsn, store.Options{Synchronous: sync, MaxConns: maxConns, ConnMaxIdle: connIdle})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	srv := &http.Server{
+		Handler:           httpapi.NewServer(httpapi.Deps{Store: db, PublicURL: publicURL, Logger: log}),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	fmt.Fprintf(e.stderr, "zcrm %s listening on %s (store: %s %s, default org %d)\n", Version, publicURL, db.Dialect(), redactDSN(dsn), org.ID)
+	fmt.Fprint(e.stderr, howToCall(publicURL, dsn))
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func envOr(e env, key, def string) string {
+	if v := e.getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// self returns how to invoke this binary again: its path when it is an installed zcrm, otherwise
+// "go run ./cmd/zcrm" (a go run binary lives in a temporary directory that disappears).
+func self() string {
+	exe, err := os.Executable()
+	if err != nil || strings.Contains(exe, "go-build") {
+		return "go run ./cmd/zcrm"
+	}
+	if rel, err := filepath.Rel(".", exe); err == nil && !strings.HasPrefix(rel, "..") {
+		return "./" + rel
+	}
+	return exe
+}
+
+func howToCall(publicURL, dsn string) string {
+	return fmt.Sprintf(`Get a token for admin@zcrm.local and call the API:
+  TOKEN=$(%s token --db '%s' --scope ZohoCRM.modules.ALL,ZohoCRM.settings.ALL,ZohoCRM.users.ALL,ZohoCRM.org.ALL | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+  curl -s -H "Authorization: Zoho-oauthtoken $TOKEN" '%s/crm/v8/users?type=CurrentUser'
+`, self(), dsn, publicURL)
+}
+
+// redactDSN hides a PostgreSQL password.
+func redactDSN(dsn string) string {
+	if !store.IsPostgres(dsn) {
+		return dsn
+	}
+	if i, j := strings.Index(dsn, "://"), strings.LastIndex(dsn, "@"); i >= 0 && j > i {
+		if k := strings.Index(dsn[i+3:j], ":"); k >= 0 {
+			return dsn[:i+3+k] + ":***" + dsn[j:]
+		}
+	}
+	return dsn
+}

@@ -1,0 +1,34 @@
+// Package crm holds zcrm's domain: the types (orgs, users, profiles, records, cadences, relations,
+// contact roles), the Error type carrying Zoho's codes, the services that enforce Zoho's rules, and
+// the store interfaces those services use. It never speaks HTTP and never writes SQL.
+package crm
+
+import (
+	"context"
+	"time"
+)
+
+// Store runs transactions. Every request runs in exactly one: Read for lookups, Write for changes.
+// Write may run fn more than once (a retried serialization failure), so fn must not have effects
+// outside the transaction.
+type Store interface {
+	Read(ctx context.Context, fn func(Tx) error) error
+	Write(ctx context.Context, fn func(Tx) error) error
+}
+
+// Tx is one transaction's view of the data. Its methods are grouped by kind of data, each group
+// declared beside the service that uses it.
+type Tx interface {
+	// Now is the transaction's clock.
+	Now() time.Time
+	// NewID and NewIDs allocate ids that are unique across every process sharing the database.
+	NewID(ctx context.Context) (int64, error)
+	NewIDs(ctx context.Context, n int) ([]int64, error)
+
+	OrgTx
+	AuthTx
+	RecordTx
+	CadenceTx
+	RelationTx
+	ContactRoleTx
+}

@@ -1,0 +1,39 @@
+package crm
+
+import "net/http"
+
+// Item is one element of a multi-item answer ({"data":[…]}, {"cadences":[…]}, {"contact_roles":[…]}).
+// Field order is Zoho's wire order.
+type Item struct {
+	Code    string         `json:"code"`
+	Details map[string]any `json:"details"`
+	Message string         `json:"message"`
+	Status  string         `json:"status"`
+}
+
+// Success returns a SUCCESS item with the given message and details.
+func Success(message string, details map[string]any) Item {
+	return Item{Code: "SUCCESS", Details: nonNil(details), Message: message, Status: "success"}
+}
+
+// OK reports whether the item is a success.
+func (it Item) OK() bool { return it.Status == "success" }
+
+// MultiStatus returns Zoho's HTTP status for a multi-item answer: allOK (200, or 201 for inserts)
+// when every item succeeded, 207 when some did, 400 when none did.
+func MultiStatus(items []Item, allOK int) int {
+	ok := 0
+	for _, it := range items {
+		if it.OK() {
+			ok++
+		}
+	}
+	switch {
+	case ok == len(items):
+		return allOK
+	case ok == 0:
+		return http.StatusBadRequest
+	default:
+		return http.StatusMultiStatus
+	}
+}

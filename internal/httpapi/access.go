@@ -1,0 +1,60 @@
+package httpapi
+
+import (
+	"context"
+
+	"github.com/zcrm/zcrm/internal/catalog"
+	"github.com/zcrm/zcrm/internal/crm"
+	"github.com/zcrm/zcrm/internal/oauth"
+)
+
+// needScope fails with OAUTH_SCOPE_MISMATCH unless the token grants one of the needs.
+func (c *call) needScope(needs ...oauth.Need) error {
+	if !c.Scopes.Allows(needs...) {
+		return crm.ErrScopeMismatch()
+	}
+	return nil
+}
+
+// needModuleScope fails with OAUTH_SCOPE_MISMATCH unless the token grants op on every module.
+func (c *call) needModuleScope(op string, modules ...string) error {
+	for _, m := range modules {
+		if !c.Scopes.Allows(oauth.ModuleNeed(m, op)) {
+			return crm.ErrScopeMismatch()
+		}
+	}
+	return nil
+}
+
+// needPermission fails with 403 NO_PERMISSION (with message) unless the profile holds every perm.
+func (c *call) needPermission(message string, perms ...string) error {
+	var missing []string
+	for _, p := range perms {
+		if !c.Profile.Has(p) {
+			missing = append(missing, p)
+		}
+	}
+	if len(missing) > 0 {
+		return crm.ErrNoPermission(message, missing...)
+	}
+	return nil
+}
+
+// needEdition fails with 403 FEATURE_NOT_ENABLED unless the org's edition is min or above.
+func (c *call) needEdition(min crm.Edition) error {
+	if !c.Org.Edition.AtLeast(min) {
+		return crm.ErrFeatureNotEnabled()
+	}
+	return nil
+}
+
+// module resolves the {module} path parameter (segment 0) for the caller's org.
+func (c *call) module(ctx context.Context, tx crm.Tx) (catalog.Module, error) {
+	return crm.APIModule(ctx, tx, c.Org, c.param("module"), 0)
+}
+
+// read runs fn in a read-only transaction.
+func (c *call) read(fn func(tx crm.Tx) error) error { return c.s.store.Read(c.r.Context(), fn) }
+
+// write runs fn in a read-write transaction; fn may run again if the database asks for a retry.
+func (c *call) write(fn func(tx crm.Tx) error) error { return c.s.store.Write(c.r.Context(), fn) }

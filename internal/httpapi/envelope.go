@@ -1,0 +1,62 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/zcrm/zcrm/internal/crm"
+)
+
+const contentType = "application/json;charset=utf-8"
+
+// writeJSON writes v with Zoho's content type. A 204 or 304 gets the content type and no body, as
+// live Zoho responses do.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Server", "ZGS")
+	if status == http.StatusNoContent || status == http.StatusNotModified || v == nil {
+		w.WriteHeader(status)
+		return
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		slog.Error("encode response", "err", err)
+		writeError(w, nil, err)
+		return
+	}
+	w.WriteHeader(status)
+	w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+}
+
+// errorBody is Zoho's single error object, keys in wire order.
+type errorBody struct {
+	Code    string         `json:"code"`
+	Details map[string]any `json:"details"`
+	Message string         `json:"message"`
+	Status  string         `json:"status"`
+}
+
+// writeError renders err: a *crm.Error as Zoho's error object with its status; anything else as a
+// logged 500 INTERNAL_ERROR whose body carries no internals.
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var ce *crm.Error
+	if !errors.As(err, &ce) {
+		attrs := []any{"err", err}
+		if r != nil {
+			attrs = append(attrs, "method", r.Method, "path", r.URL.Path, "request_id", requestID(r.Context()))
+		}
+		slog.Error("internal error", attrs...)
+		ce = crm.ErrInternal()
+	}
+	details := ce.Details
+	if details == nil {
+		details = map[string]any{}
+	}
+	writeJSON(w, ce.Status, errorBody{Code: ce.Code, Details: details, Message: ce.Message, Status: "error"})
+}

@@ -1,0 +1,201 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zcrm/zcrm/internal/crm"
+	"github.com/zcrm/zcrm/internal/oauth"
+	"github.com/zcrm/zcrm/internal/store"
+	"github.com/zcrm/zcrm/internal/store/storetest"
+)
+
+// testEnv is a real zcrm server on a real store, with the default org and its admin.
+type testEnv struct {
+	t     *testing.T
+	db    *store.DB
+	srv   *httptest.Server
+	org   crm.Org
+	admin crm.User
+	clock *testClock
+}
+
+// testClock is an adjustable clock for tests that need time to pass.
+type testClock struct{ now time.Time }
+
+func (c *testClock) Now() time.Time { return c.now }
+
+// newEnv starts a server on a fresh store of backend b.
+func newEnv(t *testing.T, b storetest.Backend) *testEnv {
+	t.Helper()
+	clock := &testClock{now: time.Date(2024, 7, 17, 20, 38, 22, 0, time.UTC)}
+	db := storetest.Open(t, b, store.Options{Now: clock.Now})
+	e := &testEnv{t: t, db: db, clock: clock}
+	ctx := context.Background()
+	if err := db.Write(ctx, func(tx crm.Tx) error {
+		var err error
+		if e.org, err = crm.EnsureDefaultOrg(ctx, tx); err != nil {
+			return err
+		}
+		e.admin, err = tx.FirstAdmin(ctx, e.org.ID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	e.srv = httptest.NewServer(NewServer(Deps{Store: db, PublicURL: "http://zcrm.test"}))
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+// write runs fn in a store transaction and fails the test on error.
+func (e *testEnv) write(fn func(ctx context.Context, tx crm.Tx) error) {
+	e.t.Helper()
+	ctx := context.Background()
+	if err := e.db.Write(ctx, func(tx crm.Tx) error { return fn(ctx, tx) }); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// token mints an access token for user with the given scopes.
+func (e *testEnv) token(user crm.User, scopes ...string) string {
+	e.t.Helper()
+	var tok string
+	e.write(func(ctx context.Context, tx crm.Tx) error {
+		var err error
+		tok, err = oauth.MintAccessToken(ctx, tx, user.OrgID, user.ID, 0, 0, scopes)
+		return err
+	})
+	return tok
+}
+
+// adminToken mints a token for the default org's admin.
+func (e *testEnv) adminToken(scopes ...string) string { return e.token(e.admin, scopes...) }
+
+// newOrg creates another org with its admin.
+func (e *testEnv) newOrg(name string, edition crm.Edition) (crm.Org, crm.User) {
+	e.t.Helper()
+	var org crm.Org
+	var admin crm.User
+	e.write(func(ctx context.Context, tx crm.Tx) error {
+		var err error
+		org, admin, err = crm.CreateOrg(ctx, tx, crm.NewOrg{Name: name, Edition: edition})
+		return err
+	})
+	return org, admin
+}
+
+// newUser adds a user with the named profile to the org.
+func (e *testEnv) newUser(orgID int64, email, profile string) crm.User {
+	e.t.Helper()
+	var u crm.User
+	e.write(func(ctx context.Context, tx crm.Tx) error {
+		var err error
+		u, _, err = crm.CreateUser(ctx, tx, orgID, email, profile)
+		return err
+	})
+	return u
+}
+
+// newRecord stores a record of module owned by owner, straight through the store.
+func (e *testEnv) newRecord(owner crm.User, module string, data map[string]any) int64 {
+	e.t.Helper()
+	var id int64
+	e.write(func(ctx context.Context, tx crm.Tx) error {
+		var err error
+		if id, err = tx.NewID(ctx); err != nil {
+			return err
+		}
+		now := tx.Now()
+		return tx.InsertRecords(ctx, []crm.Record{{ID: id, OrgID: owner.OrgID, Module: module, OwnerID: owner.ID,
+			CreatedBy: owner.ID, ModifiedBy: owner.ID, CreatedTime: now, ModifiedTime: now, Data: data}})
+	})
+	return id
+}
+
+// response is one HTTP answer.
+type response struct {
+	status int
+	header http.Header
+	body   string
+}
+
+// do sends a request with an optional Zoho-oauthtoken and body.
+func (e *testEnv) do(method, path, token, body string) response {
+	e.t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, e.srv.URL+path, rd)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Zoho-oauthtoken "+token)
+	}
+	res, err := e.srv.Client().Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return response{status: res.StatusCode, header: res.Header, body: string(b)}
+}
+
+// expect checks the status and that the body is the JSON want (compared as JSON values; an empty
+// want means an empty body).
+func (r response) expect(t *testing.T, status int, want string) {
+	t.Helper()
+	if r.status != status {
+		t.Fatalf("status = %d, want %d; body: %s", r.status, status, r.body)
+	}
+	if got := r.header.Get("Content-Type"); got != "application/json;charset=utf-8" {
+		t.Errorf("Content-Type = %q, want application/json;charset=utf-8", got)
+	}
+	if want == "" {
+		if r.body != "" {
+			t.Fatalf("body = %s, want empty", r.body)
+		}
+		return
+	}
+	assertJSON(t, r.body, want)
+}
+
+// assertJSON fails unless got and want are equal JSON values.
+func assertJSON(t *testing.T, got, want string) {
+	t.Helper()
+	var g, w any
+	if err := json.Unmarshal([]byte(got), &g); err != nil {
+		t.Fatalf("response is not JSON: %v: %s", err, got)
+	}
+	if err := json.Unmarshal([]byte(want), &w); err != nil {
+		t.Fatalf("bad expectation JSON: %v: %s", err, want)
+	}
+	if !reflect.DeepEqual(g, w) {
+		t.Fatalf("JSON mismatch\n got: %s\nwant: %s", compact(got), compact(want))
+	}
+}
+
+func compact(s string) string {
+	var b bytes.Buffer
+	if json.Compact(&b, []byte(s)) != nil {
+		return s
+	}
+	return b.String()
+}
+
+// decode parses a JSON body into v.
+func (r response) decode(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(r.body), v); err != nil {
+		t.Fatalf("decode %s: %v", r.body, err)
+	}
+}

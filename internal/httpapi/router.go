@@ -1,0 +1,156 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/zcrm/zcrm/internal/crm"
+	"github.com/zcrm/zcrm/internal/oauth"
+)
+
+// handler serves one CRM route. It returns the status and body to write, or an error for the one
+// error writer. A nil body with 204 writes the empty answer.
+type handler func(ctx context.Context, c *call) (int, any, error)
+
+// route is one CRM API path pattern (the segments after /crm/{version}/) and method.
+type route struct {
+	method  string
+	pattern []string // literal segments match case-insensitively; {name} matches any one segment
+	serve   handler
+}
+
+// crmRouter dispatches /crm/{version}/… requests: 404 INVALID_URL_PATTERN when no pattern matches,
+// 400 INVALID_REQUEST_METHOD when the best pattern lacks the method, then authentication, then the
+// handler. A literal segment beats a wildcard at the first position where two patterns differ.
+type crmRouter struct {
+	routes []route
+	s      *Server
+}
+
+var versionRE = regexp.MustCompile(`^v[0-9]+(\.[0-9]+)?$`)
+
+var supportedVersions = map[string]bool{"v2": true, "v2.1": true, "v2.2": true, "v3": true, "v4": true, "v5": true, "v6": true, "v7": true, "v8": true}
+
+func (rt *crmRouter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	segs := strings.Split(strings.Trim(strings.TrimPrefix(r.URL.Path, "/crm/"), "/"), "/")
+	if len(segs) < 2 || !versionRE.MatchString(segs[0]) {
+		writeError(w, r, crm.ErrURLPattern())
+		return
+	}
+	if !supportedVersions[segs[0]] {
+		writeError(w, r, crm.NewError(http.StatusBadRequest, "API_NOT_SUPPORTED", "api not supported", map[string]any{"supported_version": 8}))
+		return
+	}
+	version, segs := segs[0], segs[1:]
+	best, params := rt.match(segs, r.Method)
+	if best == nil {
+		if params == nil {
+			writeError(w, r, crm.ErrURLPattern())
+		} else {
+			writeError(w, r, crm.ErrRequestMethod())
+		}
+		return
+	}
+	caller, err := rt.s.oauth.Authenticate(r.Context(), r.Header.Get("Authorization"))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	c := &call{r: r, s: rt.s, Caller: caller, params: params, version: version, segs: segs}
+	status, body, err := best.serve(r.Context(), c)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, status, body)
+}
+
+// match returns the route for segs and method. When some pattern matches the path but none with
+// the method, it returns a nil route and non-nil params.
+func (rt *crmRouter) match(segs []string, method string) (*route, map[string]string) {
+	var best []string
+	var cands []*route
+	for i := range rt.routes {
+		ro := &rt.routes[i]
+		if !patternMatches(ro.pattern, segs) {
+			continue
+		}
+		switch cmp := moreSpecific(ro.pattern, best); {
+		case best == nil || cmp > 0:
+			best, cands = ro.pattern, []*route{ro}
+		case cmp == 0:
+			cands = append(cands, ro)
+		}
+	}
+	if best == nil {
+		return nil, nil
+	}
+	params := map[string]string{}
+	for i, p := range best {
+		if isWild(p) {
+			params[p[1:len(p)-1]] = segs[i]
+		}
+	}
+	for _, ro := range cands {
+		if ro.method == method {
+			return ro, params
+		}
+	}
+	return nil, params
+}
+
+func isWild(p string) bool { return strings.HasPrefix(p, "{") }
+
+func patternMatches(pattern, segs []string) bool {
+	if len(pattern) != len(segs) {
+		return false
+	}
+	for i, p := range pattern {
+		if segs[i] == "" {
+			return false
+		}
+		if !isWild(p) && !strings.EqualFold(p, segs[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// moreSpecific compares two same-length patterns: 1 when a has a literal where b first has a
+// wildcard, -1 the other way round, 0 when they have the same shape.
+func moreSpecific(a, b []string) int {
+	if b == nil {
+		return 1
+	}
+	for i := range a {
+		wa, wb := isWild(a[i]), isWild(b[i])
+		switch {
+		case !wa && wb:
+			return 1
+		case wa && !wb:
+			return -1
+		}
+	}
+	return 0
+}
+
+// call is one authenticated CRM request on its way through a handler.
+type call struct {
+	oauth.Caller
+	r       *http.Request
+	s       *Server
+	params  map[string]string
+	version string
+	segs    []string // path segments after /crm/{version}/
+}
+
+// param returns a path parameter.
+func (c *call) param(name string) string { return c.params[name] }
+
+// query returns a query parameter ("" when absent).
+func (c *call) query(name string) string { return c.r.URL.Query().Get(name) }
+
+// hasQuery reports whether the query string carries the parameter, even empty.
+func (c *call) hasQuery(name string) bool { return c.r.URL.Query().Has(name) }

@@ -1,0 +1,69 @@
+package httpapi
+
+import (
+	"net/http"
+	"strings"
+)
+
+func p(path string) []string { return strings.Split(path, "/") }
+
+// crmRoutes is the whole CRM API surface: every path after /crm/{version}/ and its methods.
+func (s *Server) crmRoutes() []route {
+	const get, post, put, del = http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete
+	return []route{
+		// Org, users, metadata.
+		{get, p("org"), s.getOrg},
+		{get, p("users"), s.listUsers},
+		{get, p("users/{id}"), s.getUser},
+		{get, p("settings/modules"), s.listModules},
+		{get, p("settings/modules/{module}"), s.getModule},
+		{get, p("settings/fields"), s.listFields},
+		{get, p("settings/related_lists"), s.listRelatedLists},
+		{get, p("settings/custom_views"), s.listCustomViews},
+
+		// Cadences: definitions, lifecycle actions, enrolment.
+		{get, p("settings/automation/cadences"), s.listCadences},
+		{post, p("settings/automation/cadences"), s.createCadences},
+		{put, p("settings/automation/cadences"), s.updateCadences},
+		{get, p("settings/automation/cadences/{id}"), s.getCadence},
+		{put, p("settings/automation/cadences/{id}"), s.updateCadence},
+		{del, p("settings/automation/cadences/{id}"), s.deleteCadence},
+		{post, p("settings/automation/cadences/{id}/actions/{action}"), s.cadenceAction},
+		{post, p("{module}/actions/enrol_in_cadences"), s.enrolInCadences},
+		{post, p("{module}/actions/unenrol_from_cadences"), s.unenrolFromCadences},
+
+		// Contact role definitions.
+		{get, p("Contacts/roles"), s.listContactRoles},
+		{post, p("Contacts/roles"), s.createContactRoles},
+		{put, p("Contacts/roles"), s.updateContactRoles},
+		{del, p("Contacts/roles"), s.deleteContactRoles},
+		{get, p("Contacts/roles/{id}"), s.getContactRole},
+		{put, p("Contacts/roles/{id}"), s.updateContactRole},
+		{del, p("Contacts/roles/{id}"), s.deleteContactRole},
+
+		// Contacts' roles on a deal ({module} must be Deals).
+		{get, p("{module}/{id}/Contact_Roles"), s.listDealContactRoles},
+		{put, p("{module}/{id}/Contact_Roles"), s.putDealContactRoles},
+		{del, p("{module}/{id}/Contact_Roles"), s.deleteDealContactRoles},
+		{get, p("{module}/{id}/Contact_Roles/{related_id}"), s.getDealContactRole},
+		{put, p("{module}/{id}/Contact_Roles/{related_id}"), s.putDealContactRole},
+		{del, p("{module}/{id}/Contact_Roles/{related_id}"), s.deleteDealContactRole},
+
+		// Records.
+		{get, p("{module}"), s.listRecords},
+		{post, p("{module}"), s.insertRecords},
+		{put, p("{module}"), s.updateRecords},
+		{del, p("{module}"), s.deleteRecords},
+		{get, p("{module}/{id}"), s.getRecord},
+		{put, p("{module}/{id}"), s.updateRecord},
+		{del, p("{module}/{id}"), s.deleteRecord},
+
+		// Related records.
+		{get, p("{module}/{id}/{related_list}"), s.listRelated},
+		{put, p("{module}/{id}/{related_list}"), s.linkRelated},
+		{del, p("{module}/{id}/{related_list}"), s.delinkRelated},
+		{get, p("{module}/{id}/{related_list}/{related_id}"), s.getRelated},
+		{put, p("{module}/{id}/{related_list}/{related_id}"), s.linkRelatedOne},
+		{del, p("{module}/{id}/{related_list}/{related_id}"), s.delinkRelatedOne},
+	}
+}

@@ -1,0 +1,61 @@
+// Package httpapi serves zcrm over HTTP: the Zoho CRM REST API under /crm/{version}/, the accounts
+// endpoints under /oauth/v2/, and /healthz. Handlers stay thin: decode, check access, call the crm
+// service inside one transaction, encode. Every response goes through the one envelope writer.
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/zcrm/zcrm/internal/crm"
+	"github.com/zcrm/zcrm/internal/oauth"
+)
+
+// Store is what the server needs from the storage layer.
+type Store interface {
+	crm.Store
+	Ping(ctx context.Context) error
+}
+
+// Deps are the server's collaborators.
+type Deps struct {
+	Store Store
+	// PublicURL is this server's base URL as clients reach it; the token endpoint returns it as api_domain.
+	PublicURL string
+	// Logger receives the access log and internal errors; nil discards the access log.
+	Logger *slog.Logger
+}
+
+// Server is the zcrm HTTP handler.
+type Server struct {
+	store   Store
+	oauth   *oauth.Service
+	handler http.Handler
+}
+
+// NewServer returns the zcrm HTTP handler.
+func NewServer(d Deps) *Server {
+	s := &Server{store: d.Store, oauth: &oauth.Service{Store: d.Store, PublicURL: strings.TrimSuffix(d.PublicURL, "/")}}
+	mux := http.NewServeMux()
+	mux.Handle("/crm/", &crmRouter{routes: s.crmRoutes(), s: s})
+	s.oauth.Register(mux)
+	mux.HandleFunc("/healthz", s.healthz)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { writeError(w, r, crm.ErrURLPattern()) })
+	s.handler = middleware(mux, d.Logger)
+	return s
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// OAuth returns the server's token service.
+func (s *Server) OAuth() *oauth.Service { return s.oauth }
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if err := s.store.Ping(r.Context()); err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}

@@ -1,0 +1,92 @@
+package oauth
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/zcrm/zcrm/internal/crm"
+)
+
+// Lifetimes and limits, as Zoho documents them.
+const (
+	AccessTTL       = time.Hour
+	DefaultGrantTTL = 3 * time.Minute
+	MaxGrantTTL     = 10 * time.Minute
+	// MaxAccessPerRefresh live access tokens per refresh token; minting another evicts the oldest.
+	MaxAccessPerRefresh = 15
+	// MaxRefreshPerUser refresh tokens per user per client; issuing another deletes the oldest.
+	MaxRefreshPerUser = 20
+)
+
+// Service issues and checks tokens.
+type Service struct {
+	Store crm.Store
+	// PublicURL is returned as api_domain by the token endpoint.
+	PublicURL string
+}
+
+// Caller is an authenticated request's identity: who it acts as and what its token may do.
+type Caller struct {
+	crm.Actor
+	Scopes Scopes
+}
+
+const headerPrefix = "zoho-oauthtoken "
+
+// Authenticate resolves an Authorization header to a caller. A missing header or another scheme is
+// AUTHENTICATION_FAILURE; an unknown, expired or revoked token is INVALID_TOKEN.
+func (s *Service) Authenticate(ctx context.Context, header string) (Caller, error) {
+	if len(header) < len(headerPrefix) || !strings.EqualFold(header[:len(headerPrefix)], headerPrefix) {
+		return Caller{}, crm.ErrAuthFailure()
+	}
+	token := strings.TrimSpace(header[len(headerPrefix):])
+	if token == "" {
+		return Caller{}, crm.ErrInvalidToken()
+	}
+	var c Caller
+	err := s.Store.Read(ctx, func(tx crm.Tx) error {
+		at, err := tx.AccessTokenByHash(ctx, Hash(token))
+		if err != nil {
+			return err
+		}
+		if !tx.Now().Before(at.ExpiresAt) {
+			return crm.ErrNotFound
+		}
+		if c.Org, err = tx.Org(ctx, at.OrgID); err != nil {
+			return err
+		}
+		if c.User, err = tx.User(ctx, at.OrgID, at.UserID); err != nil {
+			return err
+		}
+		if c.User.Status != "active" {
+			return crm.ErrNotFound
+		}
+		if c.Profile, err = tx.Profile(ctx, at.OrgID, c.User.ProfileID); err != nil {
+			return err
+		}
+		c.Scopes, err = ParseScopes(strings.Join(at.Scopes, " "))
+		return err
+	})
+	if errors.Is(err, crm.ErrNotFound) {
+		return Caller{}, crm.ErrInvalidToken()
+	}
+	return c, err
+}
+
+// MintAccessToken stores a new access token for the user and returns it in clear, once.
+// refreshID and clientPK may be 0.
+func MintAccessToken(ctx context.Context, tx crm.Tx, orgID, userID, clientPK, refreshID int64, scopes []string) (string, error) {
+	id, err := tx.NewID(ctx)
+	if err != nil {
+		return "", err
+	}
+	token := NewToken()
+	now := tx.Now()
+	err = tx.InsertAccessToken(ctx, crm.AccessToken{
+		ID: id, Hash: Hash(token), RefreshID: refreshID, ClientPK: clientPK, OrgID: orgID, UserID: userID,
+		Scopes: scopes, CreatedTime: now, ExpiresAt: now.Add(AccessTTL),
+	})
+	return token, err
+}

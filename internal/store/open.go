@@ -1,0 +1,206 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	_ "github.com/ncruces/go-sqlite3/driver"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+func openSQLite(path string, opts Options) (*DB, error) {
+	sync := strings.ToLower(opts.Synchronous)
+	if sync == "" {
+		sync = "full"
+	}
+	if sync != "full" && sync != "normal" && sync != "extra" && sync != "off" {
+		return nil, fmt.Errorf("synchronous must be full or normal, not %q", opts.Synchronous)
+	}
+	busy := opts.BusyTimeout
+	if busy <= 0 {
+		busy = 10 * time.Second
+	}
+	path = strings.TrimPrefix(path, "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	base := "file:" + (&url.URL{Path: path}).EscapedPath() + "?_pragma=" + url.QueryEscape(fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds())) +
+		"&_pragma=" + url.QueryEscape("journal_mode(wal)") +
+		"&_pragma=" + url.QueryEscape("synchronous("+sync+")") +
+		"&_pragma=" + url.QueryEscape("foreign_keys(on)")
+	w, err := sql.Open("sqlite3", base+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
+	r, err := sql.Open("sqlite3", base+"&_txlock=deferred")
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	n := opts.MaxConns
+	if n <= 0 {
+		n = 8
+	}
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	db := &DB{dialect: SQLite, write: w, read: r, now: opts.Now}
+	// Touch the writer first so the WAL switch happens on one connection before readers start.
+	if err := w.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	return db, nil
+}
+
+func openPostgres(dsn string, opts Options) (*DB, error) {
+	p, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, err
+	}
+	n := opts.MaxConns
+	if n <= 0 {
+		n = 16
+	}
+	idle := opts.ConnMaxIdle
+	if idle <= 0 {
+		idle = 5 * time.Minute
+	}
+	p.SetMaxOpenConns(n)
+	p.SetMaxIdleConns(n)
+	p.SetConnMaxIdleTime(idle)
+	db := &DB{dialect: Postgres, write: p, read: p, now: opts.Now}
+	if err := p.Ping(); err != nil {
+		p.Close()
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	return db, nil
+}
+
+// retryable reports whether err is a lost serialization race or deadlock that a retry resolves.
+func (db *DB) retryable(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "40001" || pg.Code == "40P01"
+	}
+	return false
+}
+
+// isUniqueViolation reports whether err is a unique-constraint failure on either database.
+func isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "23505"
+	}
+	return strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// migrate applies every embedded migration not yet recorded, in version order, each in its own
+// transaction. On PostgreSQL an advisory lock makes concurrent starters run them once.
+func (db *DB) migrate(ctx context.Context) error {
+	files, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(files)
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if db.dialect == Postgres {
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7262017)`); err != nil {
+			return fmt.Errorf("migration lock: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(7262017)`)
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, applied_time BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	applied := map[int]bool{}
+	rows, err := conn.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return err
+		}
+		applied[v] = true
+	}
+	rows.Close()
+	for _, f := range files {
+		name := strings.TrimPrefix(f, "migrations/")
+		v, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migration %s: bad version prefix", name)
+		}
+		if applied[v] {
+			continue
+		}
+		text, err := migrations.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		stmts := []string{string(text)}
+		if v == 1 {
+			stmts = append(stmts, db.idSource()...)
+		}
+		for _, s := range stmts {
+			if _, err := tx.ExecContext(ctx, s); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("migration %s: %w", name, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO schema_migrations (version, applied_time) VALUES (?, ?)`), v, ms(db.now())); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// idSource returns the dialect's statements that create the id allocator.
+func (db *DB) idSource() []string {
+	if db.dialect == Postgres {
+		return []string{fmt.Sprintf(`CREATE SEQUENCE zcrm_ids START WITH %d`, int64(firstID))}
+	}
+	return []string{
+		`CREATE TABLE id_counter (name TEXT NOT NULL PRIMARY KEY, value BIGINT NOT NULL)`,
+		fmt.Sprintf(`INSERT INTO id_counter (name, value) VALUES ('ids', %d)`, int64(firstID-1)),
+	}
+}
+
+// SchemaVersion returns the highest applied migration version.
+func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v)
+	return v, err
+}

@@ -1,0 +1,278 @@
+// Package store is zcrm's SQL storage: one implementation over database/sql for SQLite (the embedded
+// default) and PostgreSQL. It owns every SQL statement and the embedded migrations; it knows Zoho's
+// rules only as far as constraints express them. Callers reach it through crm.Store.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/zcrm/zcrm/internal/crm"
+)
+
+// Dialect names the SQL database behind a DB.
+type Dialect int
+
+// The supported dialects.
+const (
+	SQLite Dialect = iota
+	Postgres
+)
+
+func (d Dialect) String() string {
+	if d == Postgres {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// Options tunes Open. The zero value is a sane default.
+type Options struct {
+	// Synchronous is SQLite's synchronous pragma: "full" (default: an acknowledged write survives a
+	// power cut) or "normal" (faster; survives a crash of zcrm but not of the machine).
+	Synchronous string
+	// MaxConns bounds the connection pool (SQLite: readers; PostgreSQL: all). Default 8 (SQLite) or 16.
+	MaxConns int
+	// BusyTimeout is how long SQLite waits for a lock before failing. Default 10s.
+	BusyTimeout time.Duration
+	// ConnMaxIdle closes pooled connections idle for longer. Default 5 minutes.
+	ConnMaxIdle time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// DB is an open store. It is safe for concurrent use.
+type DB struct {
+	dialect Dialect
+	write   *sql.DB // SQLite: the single writer connection; PostgreSQL: the pool
+	read    *sql.DB // SQLite: the reader pool; PostgreSQL: the same pool as write
+	now     func() time.Time
+	rebinds sync.Map // query text → dialect-specific text
+}
+
+// Open opens (creating if needed) the database named by dsn, migrates it and returns it.
+// A dsn starting with postgres:// or postgresql:// selects PostgreSQL; anything else is a SQLite file path.
+func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	var db *DB
+	var err error
+	if IsPostgres(dsn) {
+		db, err = openPostgres(dsn, opts)
+	} else {
+		db, err = openSQLite(dsn, opts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Dialect returns the database kind behind db.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Now returns the store's clock reading.
+func (db *DB) Now() time.Time { return db.now() }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) }
+
+// Close closes every connection.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// SQL returns the underlying writer handle, for tools (benchmarks, tests) that issue SQL directly.
+func (db *DB) SQL() *sql.DB { return db.write }
+
+// Rebind rewrites a query written with ? placeholders for the store's dialect.
+func (db *DB) Rebind(q string) string { return db.rebind(q) }
+
+func (db *DB) rebind(q string) string {
+	if db.dialect != Postgres {
+		return q
+	}
+	if v, ok := db.rebinds.Load(q); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	n := 0
+	inQuote := false
+	for _, r := range q {
+		switch {
+		case r == '\'':
+			inQuote = !inQuote
+			b.WriteRune(r)
+		case r == '?' && !inQuote:
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	out := b.String()
+	db.rebinds.Store(q, out)
+	return out
+}
+
+// Read runs fn in a read-only transaction.
+func (db *DB) Read(ctx context.Context, fn func(crm.Tx) error) error {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if db.dialect == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := db.read.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("begin read: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(&Tx{tx: tx, db: db}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Write runs fn in a read-write transaction and commits it when fn returns nil. On PostgreSQL the
+// transaction is SERIALIZABLE and retried when it loses a serialization race, so fn must be safe to
+// run more than once. On SQLite writes go through the single writer connection (BEGIN IMMEDIATE).
+func (db *DB) Write(ctx context.Context, fn func(crm.Tx) error) error {
+	for attempt := 0; ; attempt++ {
+		err := db.writeOnce(ctx, fn)
+		if err == nil || !db.retryable(err) || attempt >= 20 {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt+1) * 2 * time.Millisecond):
+		}
+	}
+}
+
+func (db *DB) writeOnce(ctx context.Context, fn func(crm.Tx) error) error {
+	var opts *sql.TxOptions
+	if db.dialect == Postgres {
+		opts = &sql.TxOptions{Isolation: sql.LevelSerializable}
+	}
+	tx, err := db.write.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("begin write: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(&Tx{tx: tx, db: db}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Tx is one transaction. It implements crm.Tx; its methods are spread over this package's files,
+// one per kind of data.
+type Tx struct {
+	tx *sql.Tx
+	db *DB
+}
+
+// Now returns the store's clock reading; every row written in one transaction may share it.
+func (t *Tx) Now() time.Time { return t.db.now() }
+
+func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, t.db.rebind(q), args...)
+}
+
+func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, t.db.rebind(q), args...)
+}
+
+func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, t.db.rebind(q), args...)
+}
+
+// NewIDs allocates n fresh ids from the database. They are unique across every process sharing the
+// database and are 19-digit numbers below 2^63.
+func (t *Tx) NewIDs(ctx context.Context, n int) ([]int64, error) {
+	if n <= 0 {
+		return nil, nil
+	}
+	ids := make([]int64, 0, n)
+	if t.db.dialect == Postgres {
+		rows, err := t.query(ctx, `SELECT nextval('zcrm_ids') FROM generate_series(1, ?)`, n)
+		if err != nil {
+			return nil, fmt.Errorf("allocate ids: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return nil, err
+			}
+			ids = append(ids, id)
+		}
+		return ids, rows.Err()
+	}
+	var last int64
+	if err := t.queryRow(ctx, `UPDATE id_counter SET value = value + ? WHERE name = 'ids' RETURNING value`, n).Scan(&last); err != nil {
+		return nil, fmt.Errorf("allocate ids: %w", err)
+	}
+	for i := int64(n) - 1; i >= 0; i-- {
+		ids = append(ids, last-i)
+	}
+	return ids, nil
+}
+
+// NewID allocates one fresh id.
+func (t *Tx) NewID(ctx context.Context) (int64, error) {
+	ids, err := t.NewIDs(ctx, 1)
+	if err != nil {
+		return 0, err
+	}
+	return ids[0], nil
+}
+
+// firstID is the first id the store hands out: 19 digits, Zoho-like.
+const firstID = 5725767000000100001
+
+// ms converts a time to the stored unix-millisecond form.
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+// fromMS converts a stored unix-millisecond value back to a time.
+func fromMS(v int64) time.Time { return time.UnixMilli(v) }
+
+// placeholders returns "?, ?, ?" for n values.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// int64Args converts ids to query arguments.
+func int64Args(ids []int64) []any {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return args
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
