@@ -31,5 +31,4 @@ type AccessToken struct {
 type AuthTx interface {
 	InsertAccessToken(ctx context.Context, t AccessToken) error
 	AccessTokenByHash(ctx context.Context, hash string) (AccessToken, error)
-	AuthExtTx
 }

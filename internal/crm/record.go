@@ -25,5 +25,4 @@ type RecordTx interface {
 	Record(ctx context.Context, orgID int64, module string, id int64) (Record, error)
 	// RecordsByID returns the records of module among ids, keyed by id; missing ids are absent.
 	RecordsByID(ctx context.Context, orgID int64, module string, ids []int64) (map[int64]Record, error)
-	RecordExtTx
 }

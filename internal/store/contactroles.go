@@ -19,3 +19,14 @@ func (t *Tx) InsertContactRoles(ctx context.Context, roles []crm.ContactRole) er
 	_, err := t.exec(ctx, `INSERT INTO contact_roles (id, org_id, name, name_key, sequence_number) VALUES `+repeatTuple(5, len(roles)), args...)
 	return dupErr(err)
 }
+
+// DeleteDealContactRolesOf removes every deal contact role whose deal or contact is in recordIDs.
+func (t *Tx) DeleteDealContactRolesOf(ctx context.Context, orgID int64, recordIDs []int64) error {
+	if len(recordIDs) == 0 {
+		return nil
+	}
+	ph := placeholders(len(recordIDs))
+	args := append(append([]any{orgID}, int64Args(recordIDs)...), int64Args(recordIDs)...)
+	_, err := t.exec(ctx, `DELETE FROM deal_contact_roles WHERE org_id = ? AND (deal_id IN (`+ph+`) OR contact_id IN (`+ph+`))`, args...)
+	return err
+}
