@@ -7,6 +7,12 @@ import (
 
 // TODO(oauth): client create, grant and token.
 
-func runClientCreate(ctx context.Context, e env, args []string) error { return errors.New("not implemented yet") }
-func runGrant(ctx context.Context, e env, args []string) error        { return errors.New("not implemented yet") }
-func runToken(ctx context.Context, e env, args []string) error        { return errors.New("not implemented yet") }
+func runClientCreate(ctx context.Context, e env, args []string) error {
+	return errors.New("not implemented yet")
+}
+func runGrant(ctx context.Context, e env, args []string) error {
+	return errors.New("not implemented yet")
+}
+func runToken(ctx context.Context, e env, args []string) error {
+	return errors.New("not implemented yet")
+}

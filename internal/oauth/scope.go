@@ -91,10 +91,14 @@ type Need struct {
 }
 
 // ModuleNeed is the scope a module operation needs: ZohoCRM.modules.<module>.<op>.
-func ModuleNeed(module, op string) Need { return Need{Group: "modules", Target: normTarget(module), Op: op} }
+func ModuleNeed(module, op string) Need {
+	return Need{Group: "modules", Target: normTarget(module), Op: op}
+}
 
 // SettingsNeed is the scope a settings operation needs: ZohoCRM.settings.<name>.<op>.
-func SettingsNeed(name, op string) Need { return Need{Group: "settings", Target: normTarget(name), Op: op} }
+func SettingsNeed(name, op string) Need {
+	return Need{Group: "settings", Target: normTarget(name), Op: op}
+}
 
 // GroupNeed is a scope without a target, such as ZohoCRM.users.READ or ZohoCRM.org.READ.
 func GroupNeed(group, op string) Need { return Need{Group: group, Op: op} }
