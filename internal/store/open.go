@@ -166,6 +166,16 @@ func (db *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		// Another process may have applied it while this one waited for the write lock.
+		var done int
+		if err := tx.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), v).Scan(&done); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if done > 0 {
+			tx.Rollback()
+			continue
+		}
 		stmts := []string{string(text)}
 		if v == 1 {
 			stmts = append(stmts, db.idSource()...)
