@@ -1,0 +1,244 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/zcrm/zcrm/internal/store/storetest"
+)
+
+// op is one acknowledged state change on a (target, record) pair, with when it was in flight.
+type op struct {
+	on         bool // true: enrolled/linked/role assigned; false: removed
+	start, end time.Time
+}
+
+// history collects acknowledged operations per pair from many goroutines.
+type history struct {
+	mu  sync.Mutex
+	ops map[string][]op
+}
+
+func (h *history) add(pair string, on bool, start, end time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.ops[pair] = append(h.ops[pair], op{on, start, end})
+}
+
+// allowed returns the states the pair may be in after its history: those set by a "last" acknowledged
+// operation — one that no other operation on the pair started after it had finished.
+func (h *history) allowed(pair string, initial bool) map[bool]bool {
+	ops := h.ops[pair]
+	if len(ops) == 0 {
+		return map[bool]bool{initial: true}
+	}
+	out := map[bool]bool{}
+	for i, a := range ops {
+		last := true
+		for j, b := range ops {
+			if i != j && b.start.After(a.end) {
+				last = false
+				break
+			}
+		}
+		if last {
+			out[a.on] = true
+		}
+	}
+	return out
+}
+
+// Two zcrm processes on one PostgreSQL: 16 clients spread across both enrol, un-enrol, link, delink
+// and change deal contact roles on overlapping ids. No answer is a 5xx, ids minted by both processes
+// never collide, tokens minted by one process work on the other, and the final state is one the
+// acknowledged responses allow.
+func TestTwoProcessesOnePostgres(t *testing.T) {
+	if os.Getenv(storetest.EnvPostgres) == "" {
+		t.Skip(storetest.EnvPostgres + " is not set: two-process PostgreSQL test skipped")
+	}
+	dsn := storetest.DSN(t, storetest.Postgres)
+	a := startServer(t, dsn)
+	b := startServer(t, dsn)
+	servers := []*server{a, b}
+	tokA := str(t, a.cli("token", "--scope", "ZohoCRM.modules.ALL,ZohoCRM.settings.ALL"), "access_token")
+
+	// Shared fixtures, created through process A; then used through both.
+	idsOf := func(v map[string]any) []string {
+		var out []string
+		for _, it := range v["data"].([]any) {
+			out = append(out, it.(map[string]any)["details"].(map[string]any)["id"].(string))
+		}
+		return out
+	}
+	var contactRows []string
+	for i := 0; i < 12; i++ {
+		contactRows = append(contactRows, fmt.Sprintf(`{"Last_Name":"C%d"}`, i))
+	}
+	contacts := idsOf(a.mustJSON("POST", "/crm/v8/Contacts", tokA, `{"data":[`+strings.Join(contactRows, ",")+`]}`, 201))
+	campaign := idsOf(b.mustJSON("POST", "/crm/v8/Campaigns", tokA, `{"data":[{"Campaign_Name":"Spring"}]}`, 201))[0]
+	deal := idsOf(a.mustJSON("POST", "/crm/v8/Deals", tokA, `{"data":[{"Deal_Name":"D","Stage":"Qualification"}]}`, 201))[0]
+	var cadences []string
+	for i := 0; i < 2; i++ {
+		created := servers[i].mustJSON("POST", "/crm/v8/settings/automation/cadences", tokA, fmt.Sprintf(`{"cadences":[{"name":"MP %d",
+			"module":{"api_name":"Contacts"},"type":"manual_enrollment","follow_ups":[{"reference_id":"1",
+			"execute_after":{"unit":1,"period":"days"},"action":{"type":"tasks","details":{"subject":"x"}}}]}]}`, i), 201)
+		id := created["cadences"].([]any)[0].(map[string]any)["details"].(map[string]any)["id"].(string)
+		servers[1-i].mustJSON("POST", "/crm/v8/settings/automation/cadences/"+id+"/actions/publish", tokA, `{"cadences":[]}`, 200)
+		servers[i].mustJSON("POST", "/crm/v8/settings/automation/cadences/"+id+"/actions/activate", tokA, `{}`, 200)
+		cadences = append(cadences, id)
+	}
+
+	h := &history{ops: map[string][]op{}}
+	var idsMu sync.Mutex
+	minted := map[string]string{}
+	const clients, rounds = 16, 25
+	var wg sync.WaitGroup
+	errc := make(chan string, clients*rounds)
+	for c := 0; c < clients; c++ {
+		wg.Add(1)
+		go func(c int) {
+			defer wg.Done()
+			rng := rand.New(rand.NewSource(int64(c)))
+			srv := servers[c%2]
+			// Each client gets its own token from its own process; it must work on the other one too.
+			tok := str(t, srv.cli("token", "--scope", "ZohoCRM.modules.ALL,ZohoCRM.settings.ALL"), "access_token")
+			for r := 0; r < rounds; r++ {
+				target := servers[rng.Intn(2)]
+				k := rng.Intn(len(contacts))
+				k2 := (k + 1 + rng.Intn(len(contacts)-1)) % len(contacts)
+				pick := []string{contacts[k], contacts[k2]}
+				var method, path, body, kind string
+				on := rng.Intn(2) == 0
+				switch rng.Intn(4) {
+				case 0: // enrol / un-enrol
+					cad := cadences[rng.Intn(len(cadences))]
+					kind, method = "cadence:"+cad, "POST"
+					path = "/crm/v8/Contacts/actions/unenrol_from_cadences"
+					if on {
+						path = "/crm/v8/Contacts/actions/enrol_in_cadences"
+					}
+					body = fmt.Sprintf(`{"cadences_ids":[%q],"ids":[%q,%q]}`, cad, pick[0], pick[1])
+				case 1: // link / delink campaign members
+					kind = "campaign"
+					if on {
+						method, path = "PUT", "/crm/v8/Campaigns/"+campaign+"/Contacts"
+						body = fmt.Sprintf(`{"data":[{"id":%q},{"id":%q}]}`, pick[0], pick[1])
+					} else {
+						method, path = "DELETE", "/crm/v8/Contacts/"+pick[0]+"/Campaigns/"+campaign
+						pick = pick[:1]
+					}
+				case 2: // assign / remove deal contact roles
+					kind = "role"
+					if on {
+						method, path = "PUT", "/crm/v8/Deals/"+deal+"/Contact_Roles"
+						body = fmt.Sprintf(`{"data":[{"id":%q,"Contact_Role":{"name":"Purchasing"}},{"id":%q,"Contact_Role":{"name":"Engineering Lead"}}]}`, pick[0], pick[1])
+					} else {
+						method, path = "DELETE", "/crm/v8/Deals/"+deal+"/Contact_Roles?ids="+pick[0]+","+pick[1]
+					}
+				case 3: // new records: ids minted by both processes must never collide
+					status, text := target.do("POST", "/crm/v8/Leads", tok, `{"data":[{"Last_Name":"L"},{"Last_Name":"M"}]}`)
+					if status != 201 {
+						errc <- fmt.Sprintf("insert leads: %d %s", status, text)
+						continue
+					}
+					var v map[string]any
+					json.Unmarshal([]byte(text), &v)
+					idsMu.Lock()
+					for _, id := range idsOf(v) {
+						if prev, dup := minted[id]; dup {
+							errc <- fmt.Sprintf("id %s minted twice (%s and %s)", id, prev, target.url)
+						}
+						minted[id] = target.url
+					}
+					idsMu.Unlock()
+					continue
+				}
+				start := time.Now()
+				status, text := target.do(method, path, tok, body)
+				end := time.Now()
+				if status >= 500 {
+					errc <- fmt.Sprintf("%s %s: %d %s", method, path, status, text)
+					continue
+				}
+				var v struct {
+					Data []struct {
+						Status  string         `json:"status"`
+						Details map[string]any `json:"details"`
+					} `json:"data"`
+				}
+				if json.Unmarshal([]byte(text), &v) != nil || len(v.Data) == 0 {
+					// Removing a role that is not there answers a top-level error: no change to record.
+					continue
+				}
+				for i, it := range v.Data {
+					if it.Status == "success" && i < len(pick) {
+						h.add(kind+":"+pick[i], on, start, end)
+					}
+				}
+			}
+		}(c)
+	}
+	wg.Wait()
+	close(errc)
+	for e := range errc {
+		t.Error(e)
+	}
+
+	// Final state, read through process B, against what the acknowledged answers allow.
+	tokB := str(t, b.cli("token", "--scope", "ZohoCRM.modules.ALL,ZohoCRM.settings.ALL"), "access_token")
+	members := map[string]bool{}
+	if st, text := b.do("GET", "/crm/v8/Campaigns/"+campaign+"/Contacts?fields=Last_Name&per_page=200", tokB, ""); st == 200 {
+		var v struct{ Data []struct{ ID string } }
+		json.Unmarshal([]byte(text), &v)
+		for _, r := range v.Data {
+			members[r.ID] = true
+		}
+	}
+	roles := map[string]bool{}
+	if st, text := b.do("GET", "/crm/v8/Deals/"+deal+"/Contact_Roles?fields=Last_Name", tokB, ""); st == 200 {
+		var v struct{ Data []struct{ ID string } }
+		json.Unmarshal([]byte(text), &v)
+		for _, r := range v.Data {
+			roles[r.ID] = true
+		}
+	}
+	for _, c := range contacts {
+		enrolled := map[string]bool{}
+		if st, text := b.do("GET", "/crm/v8/Contacts/"+c+"/Entity_Cadences_contacts?fields=name", tokB, ""); st == 200 {
+			var v struct {
+				Data []struct {
+					ID             string `json:"id"`
+					UnenrolledTime any    `json:"unenrolled_time"`
+				}
+			}
+			json.Unmarshal([]byte(text), &v)
+			for _, r := range v.Data {
+				if r.UnenrolledTime == nil {
+					if enrolled[r.ID] {
+						t.Errorf("contact %s enrolled twice in cadence %s", c, r.ID)
+					}
+					enrolled[r.ID] = true
+				}
+			}
+		}
+		check := func(pair string, got bool) {
+			if ok := h.allowed(pair, false); !ok[got] {
+				t.Errorf("%s: final state %v, but the acknowledged answers allow only %v", pair, got, ok)
+			}
+		}
+		check("campaign:"+c, members[c])
+		check("role:"+c, roles[c])
+		for _, cad := range cadences {
+			check("cadence:"+cad+":"+c, enrolled[cad])
+		}
+	}
+	if len(minted) == 0 {
+		t.Fatal("no records were minted")
+	}
+}
