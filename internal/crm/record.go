@@ -19,10 +19,62 @@ type Record struct {
 	Data         map[string]any
 }
 
+// Sort keys a record listing accepts (Zoho's sort_by values).
+const (
+	SortByID           = "id"
+	SortByCreatedTime  = "Created_Time"
+	SortByModifiedTime = "Modified_Time"
+)
+
+// RecordQuery selects one page of a module's records.
+type RecordQuery struct {
+	OrgID  int64
+	Module string
+	// IDs, when non-nil, restricts the listing to these records.
+	IDs []int64
+	// ModifiedSince, when not zero, keeps only records modified after it.
+	ModifiedSince time.Time
+	// SortBy is SortByID, SortByCreatedTime or SortByModifiedTime; ties are broken by id.
+	SortBy string
+	Desc   bool
+	Offset int
+	Limit  int
+}
+
 // RecordTx is the store's view of records. Lookups return ErrNotFound when nothing matches.
 type RecordTx interface {
 	InsertRecords(ctx context.Context, recs []Record) error
 	Record(ctx context.Context, orgID int64, module string, id int64) (Record, error)
 	// RecordsByID returns the records of module among ids, keyed by id; missing ids are absent.
 	RecordsByID(ctx context.Context, orgID int64, module string, ids []int64) (map[int64]Record, error)
+	// ListRecords returns one page of records in the query's order.
+	ListRecords(ctx context.Context, q RecordQuery) ([]Record, error)
+	// UpdateRecords stores the owner, modifier, modified time and data of existing records.
+	UpdateRecords(ctx context.Context, recs []Record) error
+	// DeleteRecords removes the module's records among ids (and nothing else: callers cascade).
+	DeleteRecords(ctx context.Context, orgID int64, module string, ids []int64) error
+}
+
+// zohoTime is the layout of every record time on the wire: ISO 8601 seconds with a colon offset.
+const zohoTime = "2006-01-02T15:04:05-07:00"
+
+// TimeZone is the time zone records are rendered in: zcrm orgs keep UTC.
+var TimeZone = time.UTC
+
+// FormatTime renders a time as Zoho renders record times: "2024-07-17T20:38:22+00:00" (RFC 3339
+// to the second, numeric offset with a colon, never "Z"), in the org's time zone (UTC).
+func FormatTime(t time.Time) string { return t.In(TimeZone).Format(zohoTime) }
+
+// ParseTime parses a datetime value as Zoho accepts it on input: "2024-07-17T20:38:22+05:30",
+// seconds precision, numeric offset. ok is false for anything else (a "Z" suffix or fractional
+// seconds included, which Zoho refuses too).
+func ParseTime(s string) (t time.Time, ok bool) {
+	if len(s) != len(zohoTime) {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(zohoTime, s)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return t, true
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -40,7 +41,10 @@ func scanRecord(row interface{ Scan(...any) error }) (crm.Record, error) {
 		return crm.Record{}, notFound(err)
 	}
 	r.CreatedTime, r.ModifiedTime = fromMS(created), fromMS(modified)
-	if err := json.Unmarshal([]byte(data), &r.Data); err != nil {
+	// Numbers stay json.Number so that big integers come back exactly as they were stored.
+	dec := json.NewDecoder(bytes.NewReader([]byte(data)))
+	dec.UseNumber()
+	if err := dec.Decode(&r.Data); err != nil {
 		return crm.Record{}, fmt.Errorf("decode record %d: %w", r.ID, err)
 	}
 	if r.Data == nil {
@@ -74,6 +78,87 @@ func (t *Tx) RecordsByID(ctx context.Context, orgID int64, module string, ids []
 		out[r.ID] = r
 	}
 	return out, rows.Err()
+}
+
+// sortColumns maps a listing's sort key to its column.
+var sortColumns = map[string]string{
+	crm.SortByID:           "id",
+	crm.SortByCreatedTime:  "created_time",
+	crm.SortByModifiedTime: "modified_time",
+}
+
+// ListRecords returns one page of the module's records in the query's order, ties broken by id.
+func (t *Tx) ListRecords(ctx context.Context, q crm.RecordQuery) ([]crm.Record, error) {
+	if q.IDs != nil && len(q.IDs) == 0 {
+		return nil, nil
+	}
+	col, ok := sortColumns[q.SortBy]
+	if !ok {
+		col = "id"
+	}
+	dir := "ASC"
+	if q.Desc {
+		dir = "DESC"
+	}
+	where := `org_id = ? AND module = ?`
+	args := []any{q.OrgID, q.Module}
+	if q.IDs != nil {
+		where += ` AND id IN (` + placeholders(len(q.IDs)) + `)`
+		args = append(args, int64Args(q.IDs)...)
+	}
+	if !q.ModifiedSince.IsZero() {
+		where += ` AND modified_time > ?`
+		args = append(args, ms(q.ModifiedSince))
+	}
+	order := col + ` ` + dir
+	if col != "id" {
+		order += `, id ` + dir
+	}
+	args = append(args, q.Limit, q.Offset)
+	rows, err := t.query(ctx, `SELECT `+recordCols+` FROM records WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []crm.Record
+	for rows.Next() {
+		r, err := scanRecord(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// UpdateRecords stores the owner, modifier, modified time and data of existing records.
+func (t *Tx) UpdateRecords(ctx context.Context, recs []crm.Record) error {
+	for _, r := range recs {
+		data, err := json.Marshal(r.Data)
+		if err != nil {
+			return fmt.Errorf("encode record %d: %w", r.ID, err)
+		}
+		res, err := t.exec(ctx, `UPDATE records SET owner_id = ?, modified_by = ?, modified_time = ?, data = ?
+			WHERE org_id = ? AND module = ? AND id = ?`,
+			r.OwnerID, r.ModifiedBy, ms(r.ModifiedTime), string(data), r.OrgID, r.Module, r.ID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			return crm.ErrNotFound
+		}
+	}
+	return nil
+}
+
+// DeleteRecords removes the module's records among ids.
+func (t *Tx) DeleteRecords(ctx context.Context, orgID int64, module string, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := append([]any{orgID, module}, int64Args(ids)...)
+	_, err := t.exec(ctx, `DELETE FROM records WHERE org_id = ? AND module = ? AND id IN (`+placeholders(len(ids))+`)`, args...)
+	return err
 }
 
 // repeatTuple returns n comma-separated tuples of width placeholders: "(?, ?), (?, ?)".
