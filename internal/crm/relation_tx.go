@@ -1,9 +1,64 @@
 package crm
 
-import "context"
+import (
+	"context"
+	"time"
+)
+
+// Link is one stored relation between two records. AID is the record of the relation's first module
+// (catalog.Relation.A), BID the record of its second; Data holds the relation fields
+// (Member_Status, list_price).
+type Link struct {
+	OrgID       int64
+	Kind        string
+	AID, BID    int64
+	Data        map[string]any
+	CreatedTime time.Time
+}
+
+// RelationEnd is one record's end of a relation: the links of Kind whose A side (IsA) or B side is ID.
+type RelationEnd struct {
+	OrgID int64
+	Kind  string
+	IsA   bool
+	ID    int64
+}
+
+// Other returns the id at the far end of l as seen from e.
+func (e RelationEnd) Other(l Link) int64 {
+	if e.IsA {
+		return l.BID
+	}
+	return l.AID
+}
+
+// LinkTo returns the link from e to the record other, carrying data.
+func (e RelationEnd) LinkTo(other int64, data map[string]any, now time.Time) Link {
+	l := Link{OrgID: e.OrgID, Kind: e.Kind, AID: e.ID, BID: other, Data: data, CreatedTime: now}
+	if !e.IsA {
+		l.AID, l.BID = other, e.ID
+	}
+	return l
+}
+
+// LinkedRecord is a record at the far end of a relation, with the link that reaches it.
+type LinkedRecord struct {
+	Record Record
+	Link   Link
+}
 
 // RelationTx is the store's view of relations between records. Lookups return ErrNotFound.
 type RelationTx interface {
 	// DeleteRelationsOf removes every relation either side of which is one of recordIDs.
 	DeleteRelationsOf(ctx context.Context, orgID int64, recordIDs []int64) error
+	// Links returns the links of end whose far side is among others, keyed by the far side's id.
+	Links(ctx context.Context, end RelationEnd, others []int64) (map[int64]Link, error)
+	// UpsertLinks stores links; a link that exists gets the new Data and keeps its CreatedTime.
+	// At most one link per (Kind, AID, BID) may be given.
+	UpsertLinks(ctx context.Context, links []Link) error
+	// DeleteLinks removes the links of end whose far side is among others.
+	DeleteLinks(ctx context.Context, end RelationEnd, others []int64) error
+	// LinkedRecords returns one page of the records of module linked to end, highest id first. When
+	// only is non-nil, just the records among only are considered.
+	LinkedRecords(ctx context.Context, end RelationEnd, module string, only []int64, limit, offset int) ([]LinkedRecord, error)
 }

@@ -2,32 +2,300 @@ package httpapi
 
 import (
 	"context"
+	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/zcrm/zcrm/internal/crm"
+	"github.com/zcrm/zcrm/internal/oauth"
 )
 
-// TODO(related): every handler below answers INVALID_URL_PATTERN until its feature lands.
+// Related records: /{module}/{id}/{related_list}[/{related_id}].
+//
+// Every handler checks, in order: the module (INVALID_MODULE), the token's scope on the parent
+// module, the profile's permission on the parent module, the parent record (INVALID_DATA "the
+// related id given seems to be invalid", index 1), the related list (INVALID_DATA "the relation name
+// given seems to be invalid", index 2), the related record of the single forms (INVALID_DATA "the id
+// given seems to be invalid", index 3), data sharing on the parent for writes (AUTHORIZATION_FAILED),
+// then parameters and body. Writing a related list that is not a writable relation (Notes,
+// Attachments, lookup-based lists, the cadence list, ...) is 400 NOT_SUPPORTED with
+// {"resource_path_index":2}.
 
 func (s *Server) listRelated(ctx context.Context, c *call) (int, any, error) {
-	return 0, nil, crm.ErrURLPattern()
-}
-
-func (s *Server) linkRelated(ctx context.Context, c *call) (int, any, error) {
-	return 0, nil, crm.ErrURLPattern()
-}
-
-func (s *Server) delinkRelated(ctx context.Context, c *call) (int, any, error) {
-	return 0, nil, crm.ErrURLPattern()
+	return s.readRelated(ctx, c, false)
 }
 
 func (s *Server) getRelated(ctx context.Context, c *call) (int, any, error) {
-	return 0, nil, crm.ErrURLPattern()
+	return s.readRelated(ctx, c, true)
+}
+
+func (s *Server) readRelated(ctx context.Context, c *call, single bool) (int, any, error) {
+	var status int
+	var body any
+	err := c.read(func(tx crm.Tx) error {
+		m, err := c.module(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := c.needModuleScope(oauth.OpRead, m.APIName); err != nil {
+			return err
+		}
+		if err := c.needPermission(crm.MsgPermission, crm.ModulePermission("View", m.Legacy)); err != nil {
+			return err
+		}
+		parent, err := crm.PathRecord(ctx, tx, c.Org.ID, m.APIName, c.param("id"), crm.MsgRelatedID, 1)
+		if err != nil {
+			return err
+		}
+		t, err := crm.ResolveRelatedList(ctx, tx, c.Org, m, c.param("related_list"))
+		if err != nil {
+			return err
+		}
+		// TODO(cadences): a cadence list (t.List.APIName starts with "Entity_Cadences_", case-insensitive;
+		// catalog.CadenceListName), read without a related id, delegates to
+		// s.listRecordCadences(ctx, c, m, parent.ID) once internal/httpapi/cadences.go has it; until
+		// then it is read-only and answers 204 like any other list without writable links.
+		q, err := relQuery(c)
+		if err != nil {
+			return err
+		}
+		if single {
+			id, ok := crm.ParseID(c.param("related_id"))
+			if !ok {
+				return crm.ErrPathID(crm.MsgID, 3)
+			}
+			q.IDs = []int64{id}
+		}
+		page, err := crm.ListRelated(ctx, tx, c.Org, t, parent.ID, q)
+		if err != nil {
+			return err
+		}
+		status, body = relPageAnswer(page)
+		return nil
+	})
+	return status, body, err
+}
+
+// relPageAnswer is 200 with the page, or 204 when it has no rows.
+func relPageAnswer(page crm.RelatedPage) (int, any) {
+	if len(page.Data) == 0 {
+		return http.StatusNoContent, nil
+	}
+	return http.StatusOK, page
+}
+
+func (s *Server) linkRelated(ctx context.Context, c *call) (int, any, error) {
+	return s.writeRelated(ctx, c, false)
 }
 
 func (s *Server) linkRelatedOne(ctx context.Context, c *call) (int, any, error) {
-	return 0, nil, crm.ErrURLPattern()
+	return s.writeRelated(ctx, c, true)
+}
+
+func (s *Server) writeRelated(ctx context.Context, c *call, single bool) (int, any, error) {
+	obj, bodyErr := c.body()
+	var status int
+	var body any
+	err := c.write(func(tx crm.Tx) error {
+		m, err := c.module(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := c.needModuleScope(oauth.OpUpdate, m.APIName); err != nil {
+			return err
+		}
+		if err := c.needPermission(crm.MsgPermission, crm.ModulePermission("Edit", m.Legacy)); err != nil {
+			return err
+		}
+		parent, err := crm.PathRecord(ctx, tx, c.Org.ID, m.APIName, c.param("id"), crm.MsgRelatedID, 1)
+		if err != nil {
+			return err
+		}
+		t, err := crm.ResolveRelatedList(ctx, tx, c.Org, m, c.param("related_list"))
+		if err != nil {
+			return err
+		}
+		if !t.Writable() {
+			return crm.ErrRelationNotWritable()
+		}
+		var pathID int64
+		if single {
+			rec, err := crm.PathRecord(ctx, tx, c.Org.ID, t.Related.APIName, c.param("related_id"), crm.MsgID, 3)
+			if err != nil {
+				return err
+			}
+			pathID = rec.ID
+		}
+		if ok, err := crm.CanChange(ctx, tx, c.Actor, parent); err != nil {
+			return err
+		} else if !ok {
+			return crm.ErrAuthorizationFailed(crm.MsgLinkAuth)
+		}
+		if bodyErr != nil {
+			return bodyErr
+		}
+		items, err := relBodyItems(obj, "data", single)
+		if err != nil {
+			return err
+		}
+		out, err := crm.LinkRelated(ctx, tx, c.Org, t, parent.ID, items, pathID)
+		if err != nil {
+			return err
+		}
+		status, body = crm.MultiStatus(out, http.StatusOK), map[string]any{"data": out}
+		return nil
+	})
+	return status, body, err
+}
+
+func (s *Server) delinkRelated(ctx context.Context, c *call) (int, any, error) {
+	return s.deleteRelated(ctx, c, false)
 }
 
 func (s *Server) delinkRelatedOne(ctx context.Context, c *call) (int, any, error) {
-	return 0, nil, crm.ErrURLPattern()
+	return s.deleteRelated(ctx, c, true)
+}
+
+func (s *Server) deleteRelated(ctx context.Context, c *call, single bool) (int, any, error) {
+	var status int
+	var body any
+	err := c.write(func(tx crm.Tx) error {
+		m, err := c.module(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := c.needModuleScope(oauth.OpDelete, m.APIName); err != nil {
+			return err
+		}
+		if err := c.needPermission(crm.MsgPermission, crm.ModulePermission("Delete", m.Legacy)); err != nil {
+			return err
+		}
+		parent, err := crm.PathRecord(ctx, tx, c.Org.ID, m.APIName, c.param("id"), crm.MsgRelatedID, 1)
+		if err != nil {
+			return err
+		}
+		t, err := crm.ResolveRelatedList(ctx, tx, c.Org, m, c.param("related_list"))
+		if err != nil {
+			return err
+		}
+		if !t.Writable() {
+			return crm.ErrRelationNotWritable()
+		}
+		var related crm.Record
+		if single {
+			if related, err = crm.PathRecord(ctx, tx, c.Org.ID, t.Related.APIName, c.param("related_id"), crm.MsgID, 3); err != nil {
+				return err
+			}
+		}
+		if ok, err := crm.CanChange(ctx, tx, c.Actor, parent); err != nil {
+			return err
+		} else if !ok {
+			return crm.ErrAuthorizationFailed(crm.MsgDelinkAuth)
+		}
+		if single {
+			item, err := crm.DelinkRelatedOne(ctx, tx, c.Org, t, parent.ID, related.ID)
+			if err != nil {
+				return err
+			}
+			status, body = http.StatusOK, map[string]any{"data": []crm.Item{item}}
+			return nil
+		}
+		ids, err := relIDsParam(c)
+		if err != nil {
+			return err
+		}
+		items, err := crm.DelinkRelated(ctx, tx, c.Org, t, parent.ID, ids)
+		if err != nil {
+			return err
+		}
+		status, body = crm.MultiStatus(items, http.StatusOK), map[string]any{"data": items}
+		return nil
+	})
+	return status, body, err
+}
+
+// relIDsParam reads the mandatory ids query parameter of a multi-id delete: REQUIRED_PARAM_MISSING
+// when absent or empty, UNABLE_TO_PARSE_DATA_TYPE when an element is not an id, LIMIT_EXCEEDED
+// beyond 100 elements (counted before duplicates are dropped). It returns the distinct ids in order.
+func relIDsParam(c *call) ([]int64, error) {
+	raw := crm.SplitIDs(c.query("ids"))
+	if len(raw) == 0 {
+		return nil, crm.ErrParamMissing("ids")
+	}
+	ids, ok := crm.ParseIDList(raw)
+	if !ok {
+		return nil, crm.ErrUnparsable()
+	}
+	if len(ids) > crm.MaxRelatedIDs {
+		return nil, crm.ErrRelatedIDsLimit()
+	}
+	return crm.Dedupe(ids), nil
+}
+
+// relQuery reads the parameters of a related read: fields (mandatory), page (default 1), per_page
+// (default and at most 200) and an optional ids filter.
+func relQuery(c *call) (crm.RelatedQuery, error) {
+	q := crm.RelatedQuery{Page: 1, PerPage: crm.RelatedMaxPerPage}
+	for _, f := range strings.Split(c.query("fields"), ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			q.Fields = append(q.Fields, f)
+		}
+	}
+	if len(q.Fields) == 0 {
+		return q, crm.ErrParamMissing("fields")
+	}
+	intParam := func(name string, max int, dst *int) error {
+		v := strings.TrimSpace(c.query(name))
+		if v == "" {
+			return nil
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || (max > 0 && n > max) {
+			return crm.ErrInvalidData(crm.MsgInvalidData, map[string]any{"param_name": name})
+		}
+		*dst = n
+		return nil
+	}
+	if err := intParam("page", 0, &q.Page); err != nil {
+		return q, err
+	}
+	if err := intParam("per_page", crm.RelatedMaxPerPage, &q.PerPage); err != nil {
+		return q, err
+	}
+	if c.hasQuery("ids") {
+		raw := crm.SplitIDs(c.query("ids"))
+		ids, ok := crm.ParseIDList(raw)
+		if !ok {
+			return q, crm.ErrUnparsable()
+		}
+		if len(ids) > crm.MaxRelatedIDs {
+			return q, crm.ErrRelatedIDsLimit()
+		}
+		q.IDs = crm.Dedupe(ids)
+	}
+	return q, nil
+}
+
+// relBodyItems returns the array under key of a write body: MANDATORY_NOT_FOUND when it is absent,
+// null or empty, INVALID_DATA when it is not an array, LIMIT_EXCEEDED beyond 100 elements. The single
+// forms use the first element only.
+func relBodyItems(obj map[string]any, key string, single bool) ([]any, error) {
+	v, ok := obj[key]
+	if !ok || v == nil {
+		return nil, crm.ErrMandatory(crm.MsgRequiredField, crm.APIPath(key, "$."+key))
+	}
+	arr, ok := v.([]any)
+	if !ok {
+		return nil, crm.ErrInvalidData(crm.MsgInvalidData, map[string]any{"api_name": key, "json_path": "$." + key, "expected_data_type": "jsonarray"})
+	}
+	if len(arr) == 0 {
+		return nil, crm.ErrMandatory(crm.MsgRequiredField, crm.APIPath(key, "$."+key))
+	}
+	if len(arr) > crm.MaxRelatedIDs {
+		return nil, crm.ErrBodyLimit(key)
+	}
+	if single {
+		arr = arr[:1]
+	}
+	return arr, nil
 }

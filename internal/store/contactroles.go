@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/zcrm/zcrm/internal/crm"
@@ -18,6 +20,151 @@ func (t *Tx) InsertContactRoles(ctx context.Context, roles []crm.ContactRole) er
 	}
 	_, err := t.exec(ctx, `INSERT INTO contact_roles (id, org_id, name, name_key, sequence_number) VALUES `+repeatTuple(5, len(roles)), args...)
 	return dupErr(err)
+}
+
+// ContactRoles returns the org's roles by sequence number, then id.
+func (t *Tx) ContactRoles(ctx context.Context, orgID int64) ([]crm.ContactRole, error) {
+	rows, err := t.query(ctx, `SELECT id, org_id, name, sequence_number FROM contact_roles WHERE org_id = ? ORDER BY sequence_number, id`, orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []crm.ContactRole
+	for rows.Next() {
+		var r crm.ContactRole
+		if err := rows.Scan(&r.ID, &r.OrgID, &r.Name, &r.SequenceNumber); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// UpdateContactRole stores a role's new name and sequence number.
+func (t *Tx) UpdateContactRole(ctx context.Context, r crm.ContactRole) error {
+	res, err := t.exec(ctx, `UPDATE contact_roles SET name = ?, name_key = ?, sequence_number = ? WHERE org_id = ? AND id = ?`,
+		r.Name, strings.ToLower(r.Name), r.SequenceNumber, r.OrgID, r.ID)
+	if err != nil {
+		return dupErr(err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return crm.ErrNotFound
+	}
+	return nil
+}
+
+// DeleteContactRoles removes the roles among ids and every deal contact role that uses them.
+func (t *Tx) DeleteContactRoles(ctx context.Context, orgID int64, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	ph := placeholders(len(ids))
+	args := append([]any{orgID}, int64Args(ids)...)
+	if _, err := t.exec(ctx, `DELETE FROM deal_contact_roles WHERE org_id = ? AND role_id IN (`+ph+`)`, args...); err != nil {
+		return err
+	}
+	_, err := t.exec(ctx, `DELETE FROM contact_roles WHERE org_id = ? AND id IN (`+ph+`)`, args...)
+	return err
+}
+
+// DealContactRoles returns the deal's rows (live or removed) whose contact is among contactIDs.
+func (t *Tx) DealContactRoles(ctx context.Context, orgID, dealID int64, contactIDs []int64) (map[int64]crm.DealContactRole, error) {
+	out := make(map[int64]crm.DealContactRole, len(contactIDs))
+	if len(contactIDs) == 0 {
+		return out, nil
+	}
+	args := append([]any{orgID, dealID}, int64Args(contactIDs)...)
+	rows, err := t.query(ctx, `SELECT org_id, deal_id, contact_id, role_id, created_time, removed_time FROM deal_contact_roles
+		WHERE org_id = ? AND deal_id = ? AND contact_id IN (`+placeholders(len(contactIDs))+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r crm.DealContactRole
+		var created int64
+		var removed *int64
+		if err := rows.Scan(&r.OrgID, &r.DealID, &r.ContactID, &r.RoleID, &created, &removed); err != nil {
+			return nil, err
+		}
+		r.CreatedTime, r.Removed = fromMS(created), removed != nil
+		out[r.ContactID] = r
+	}
+	return out, rows.Err()
+}
+
+// UpsertDealContactRoles assigns roles; an existing row takes the new role and becomes live again.
+func (t *Tx) UpsertDealContactRoles(ctx context.Context, rows []crm.DealContactRole) error {
+	for len(rows) > 0 {
+		n := min(len(rows), 100)
+		args := make([]any, 0, n*5)
+		for _, r := range rows[:n] {
+			args = append(args, r.OrgID, r.DealID, r.ContactID, r.RoleID, ms(r.CreatedTime))
+		}
+		q := `INSERT INTO deal_contact_roles (org_id, deal_id, contact_id, role_id, created_time) VALUES ` + repeatTuple(5, n) +
+			` ON CONFLICT (org_id, deal_id, contact_id) DO UPDATE SET role_id = excluded.role_id, removed_time = NULL`
+		if _, err := t.exec(ctx, q, args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+// RemoveDealContactRoles marks the deal's live rows of contactIDs as removed.
+func (t *Tx) RemoveDealContactRoles(ctx context.Context, orgID, dealID int64, contactIDs []int64) error {
+	if len(contactIDs) == 0 {
+		return nil
+	}
+	args := append([]any{ms(t.Now()), orgID, dealID}, int64Args(contactIDs)...)
+	_, err := t.exec(ctx, `UPDATE deal_contact_roles SET removed_time = ?
+		WHERE org_id = ? AND deal_id = ? AND removed_time IS NULL AND contact_id IN (`+placeholders(len(contactIDs))+`)`, args...)
+	return err
+}
+
+// DealContacts returns one page of the deal's contacts with a live role, highest contact id first.
+func (t *Tx) DealContacts(ctx context.Context, orgID, dealID int64, only []int64, limit, offset int) ([]crm.DealContact, error) {
+	if only != nil && len(only) == 0 {
+		return nil, nil
+	}
+	q := `SELECT r.id, r.org_id, r.module, r.owner_id, r.created_by, r.modified_by, r.created_time, r.modified_time, r.data,
+		cr.id, cr.org_id, cr.name, cr.sequence_number
+		FROM deal_contact_roles d
+		JOIN records r ON r.org_id = d.org_id AND r.id = d.contact_id AND r.module = 'Contacts'
+		JOIN contact_roles cr ON cr.org_id = d.org_id AND cr.id = d.role_id
+		WHERE d.org_id = ? AND d.deal_id = ? AND d.removed_time IS NULL`
+	args := []any{orgID, dealID}
+	if only != nil {
+		q += ` AND d.contact_id IN (` + placeholders(len(only)) + `)`
+		args = append(args, int64Args(only)...)
+	}
+	q += ` ORDER BY r.id DESC LIMIT ? OFFSET ?`
+	args = append(args, limit, offset)
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []crm.DealContact
+	for rows.Next() {
+		var dc crm.DealContact
+		r := &dc.Contact
+		var created, modified int64
+		var data string
+		if err := rows.Scan(&r.ID, &r.OrgID, &r.Module, &r.OwnerID, &r.CreatedBy, &r.ModifiedBy, &created, &modified, &data,
+			&dc.Role.ID, &dc.Role.OrgID, &dc.Role.Name, &dc.Role.SequenceNumber); err != nil {
+			return nil, err
+		}
+		r.CreatedTime, r.ModifiedTime = fromMS(created), fromMS(modified)
+		if err := json.Unmarshal([]byte(data), &r.Data); err != nil {
+			return nil, fmt.Errorf("decode record %d: %w", r.ID, err)
+		}
+		if r.Data == nil {
+			r.Data = map[string]any{}
+		}
+		out = append(out, dc)
+	}
+	return out, rows.Err()
 }
 
 // DeleteDealContactRolesOf removes every deal contact role whose deal or contact is in recordIDs.

@@ -2,6 +2,10 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/zcrm/zcrm/internal/crm"
 )
 
 // DeleteRelationsOf removes every relation either side of which is one of recordIDs.
@@ -13,4 +17,136 @@ func (t *Tx) DeleteRelationsOf(ctx context.Context, orgID int64, recordIDs []int
 	args := append(append([]any{orgID}, int64Args(recordIDs)...), int64Args(recordIDs)...)
 	_, err := t.exec(ctx, `DELETE FROM relations WHERE org_id = ? AND (a_id IN (`+ph+`) OR b_id IN (`+ph+`))`, args...)
 	return err
+}
+
+// endColumns returns the column holding end's own id and the one holding the far side's.
+func endColumns(end crm.RelationEnd) (self, other string) {
+	if end.IsA {
+		return "a_id", "b_id"
+	}
+	return "b_id", "a_id"
+}
+
+const linkCols = `org_id, kind, a_id, b_id, data, created_time`
+
+func scanLink(row interface{ Scan(...any) error }, extra ...any) (crm.Link, error) {
+	var l crm.Link
+	var data string
+	var created int64
+	if err := row.Scan(append([]any{&l.OrgID, &l.Kind, &l.AID, &l.BID, &data, &created}, extra...)...); err != nil {
+		return crm.Link{}, notFound(err)
+	}
+	l.CreatedTime = fromMS(created)
+	if err := json.Unmarshal([]byte(data), &l.Data); err != nil {
+		return crm.Link{}, fmt.Errorf("decode relation %s %d-%d: %w", l.Kind, l.AID, l.BID, err)
+	}
+	if l.Data == nil {
+		l.Data = map[string]any{}
+	}
+	return l, nil
+}
+
+// Links returns the links of end whose far side is among others, keyed by the far side's id.
+func (t *Tx) Links(ctx context.Context, end crm.RelationEnd, others []int64) (map[int64]crm.Link, error) {
+	out := make(map[int64]crm.Link, len(others))
+	if len(others) == 0 {
+		return out, nil
+	}
+	self, other := endColumns(end)
+	args := append([]any{end.OrgID, end.Kind, end.ID}, int64Args(others)...)
+	rows, err := t.query(ctx, `SELECT `+linkCols+` FROM relations WHERE org_id = ? AND kind = ? AND `+self+` = ? AND `+
+		other+` IN (`+placeholders(len(others))+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		l, err := scanLink(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[end.Other(l)] = l
+	}
+	return out, rows.Err()
+}
+
+// UpsertLinks stores links in one statement per hundred; existing links get the new data.
+func (t *Tx) UpsertLinks(ctx context.Context, links []crm.Link) error {
+	for len(links) > 0 {
+		n := min(len(links), 100)
+		args := make([]any, 0, n*6)
+		for _, l := range links[:n] {
+			data := l.Data
+			if data == nil {
+				data = map[string]any{}
+			}
+			b, err := json.Marshal(data)
+			if err != nil {
+				return fmt.Errorf("encode relation data: %w", err)
+			}
+			args = append(args, l.OrgID, l.Kind, l.AID, l.BID, string(b), ms(l.CreatedTime))
+		}
+		q := `INSERT INTO relations (` + linkCols + `) VALUES ` + repeatTuple(6, n) +
+			` ON CONFLICT (org_id, kind, a_id, b_id) DO UPDATE SET data = excluded.data`
+		if _, err := t.exec(ctx, q, args...); err != nil {
+			return err
+		}
+		links = links[n:]
+	}
+	return nil
+}
+
+// DeleteLinks removes the links of end whose far side is among others.
+func (t *Tx) DeleteLinks(ctx context.Context, end crm.RelationEnd, others []int64) error {
+	if len(others) == 0 {
+		return nil
+	}
+	self, other := endColumns(end)
+	args := append([]any{end.OrgID, end.Kind, end.ID}, int64Args(others)...)
+	_, err := t.exec(ctx, `DELETE FROM relations WHERE org_id = ? AND kind = ? AND `+self+` = ? AND `+
+		other+` IN (`+placeholders(len(others))+`)`, args...)
+	return err
+}
+
+// LinkedRecords returns one page of the records of module linked to end, highest id first.
+func (t *Tx) LinkedRecords(ctx context.Context, end crm.RelationEnd, module string, only []int64, limit, offset int) ([]crm.LinkedRecord, error) {
+	if only != nil && len(only) == 0 {
+		return nil, nil
+	}
+	self, other := endColumns(end)
+	q := `SELECT l.org_id, l.kind, l.a_id, l.b_id, l.data, l.created_time,
+		r.id, r.org_id, r.module, r.owner_id, r.created_by, r.modified_by, r.created_time, r.modified_time, r.data
+		FROM relations l JOIN records r ON r.org_id = l.org_id AND r.id = l.` + other + ` AND r.module = ?
+		WHERE l.org_id = ? AND l.kind = ? AND l.` + self + ` = ?`
+	args := []any{module, end.OrgID, end.Kind, end.ID}
+	if only != nil {
+		q += ` AND r.id IN (` + placeholders(len(only)) + `)`
+		args = append(args, int64Args(only)...)
+	}
+	q += ` ORDER BY r.id DESC LIMIT ? OFFSET ?`
+	args = append(args, limit, offset)
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []crm.LinkedRecord
+	for rows.Next() {
+		var r crm.Record
+		var created, modified int64
+		var data string
+		l, err := scanLink(rows, &r.ID, &r.OrgID, &r.Module, &r.OwnerID, &r.CreatedBy, &r.ModifiedBy, &created, &modified, &data)
+		if err != nil {
+			return nil, err
+		}
+		r.CreatedTime, r.ModifiedTime = fromMS(created), fromMS(modified)
+		if err := json.Unmarshal([]byte(data), &r.Data); err != nil {
+			return nil, fmt.Errorf("decode record %d: %w", r.ID, err)
+		}
+		if r.Data == nil {
+			r.Data = map[string]any{}
+		}
+		out = append(out, crm.LinkedRecord{Record: r, Link: l})
+	}
+	return out, rows.Err()
 }

@@ -1,0 +1,432 @@
+package crm
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/zcrm/zcrm/internal/catalog"
+)
+
+// Messages of the related-records and deal-contact-role APIs.
+const (
+	MsgRelationAdded       = "relation added"
+	MsgRelationUpdated     = "relation updated"
+	MsgRelationRemoved     = "relation removed"
+	MsgRelationNotFound    = "relation not found"
+	MsgRelationNotWritable = "the relation given is not supported for this operation"
+	MsgRelatedIDsLimit     = "Limit Exceeded, You cannot give more than 100 record ids"
+	MsgBodyLimit           = "Limit Exceeded, You cannot give more than 100 records"
+	// MsgDelinkAuth and the others are AUTHORIZATION_FAILED messages: data sharing forbids the change.
+	MsgDelinkAuth = "User does not have sufficient privilege to delete related records data"
+	MsgLinkAuth   = "User does not have sufficient privilege to update related records data"
+)
+
+// MaxRelatedIDs bounds the ids of one delink, link or contact-role call.
+const MaxRelatedIDs = 100
+
+// RelatedMaxPerPage bounds (and is the default of) per_page on related reads.
+const RelatedMaxPerPage = 200
+
+// ErrRelatedIDsLimit is 400 LIMIT_EXCEEDED for more than 100 ids in the ids parameter; Zoho gives the
+// limit as a string here.
+func ErrRelatedIDsLimit() *Error {
+	return NewError(http.StatusBadRequest, "LIMIT_EXCEEDED", MsgRelatedIDsLimit,
+		map[string]any{"limit": fmt.Sprint(MaxRelatedIDs), "param_name": "ids"})
+}
+
+// ErrBodyLimit is 400 LIMIT_EXCEEDED for a body array (under key) of more than 100 elements.
+func ErrBodyLimit(key string) *Error {
+	return NewError(http.StatusBadRequest, "LIMIT_EXCEEDED", MsgBodyLimit,
+		map[string]any{"limit": MaxRelatedIDs, "api_name": key, "json_path": "$." + key})
+}
+
+// ErrRelationNotWritable is 400 NOT_SUPPORTED: the related list exists but cannot be written
+// through the related-records API (Notes, Attachments, lookup-based lists, ...).
+func ErrRelationNotWritable() *Error {
+	return NewError(http.StatusBadRequest, "NOT_SUPPORTED", MsgRelationNotWritable, map[string]any{"resource_path_index": 2})
+}
+
+// ErrRelationNotFound is the top-level 400 MANDATORY_NOT_FOUND of a single-id delink whose records
+// are not linked.
+func ErrRelationNotFound() *Error {
+	return ErrMandatory(MsgRelationNotFound, nil)
+}
+
+// RelatedTarget is a related list resolved against its parent module.
+type RelatedTarget struct {
+	Parent catalog.Module
+	List   catalog.RelatedList
+	// Relation is the writable relation behind the list; its Kind is "" when the list is read-only.
+	Relation catalog.Relation
+	// Related is the module the list shows; its APIName is "" when the list does not show a module.
+	Related catalog.Module
+	// ParentIsA tells whether the parent module is the relation's A side.
+	ParentIsA bool
+}
+
+// Writable reports whether links can be added to and removed from the list.
+func (t RelatedTarget) Writable() bool { return t.Relation.Kind != "" }
+
+// End returns the parent record's end of the relation.
+func (t RelatedTarget) End(orgID, parentID int64) RelationEnd {
+	return RelationEnd{OrgID: orgID, Kind: t.Relation.Kind, IsA: t.ParentIsA, ID: parentID}
+}
+
+// ResolveRelatedList finds the related list name of parent: INVALID_DATA "the relation name given
+// seems to be invalid" (path segment 2) when the module has no such list.
+func ResolveRelatedList(ctx context.Context, tx Tx, org Org, parent catalog.Module, name string) (RelatedTarget, error) {
+	rl, ok := parent.RelatedList(name)
+	if !ok {
+		return RelatedTarget{}, ErrPathID(MsgRelationName, 2)
+	}
+	t := RelatedTarget{Parent: parent, List: rl}
+	if rl.Module != "" {
+		m, err := ResolveModule(ctx, tx, org, rl.Module)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return RelatedTarget{}, err
+		}
+		if err == nil && m.APISupported {
+			t.Related = m
+		}
+	}
+	if rl.Relation != "" && t.Related.APIName != "" {
+		rel, ok := catalog.RelationByKind(rl.Relation)
+		if !ok {
+			return RelatedTarget{}, fmt.Errorf("catalog: related list %s.%s names unknown relation %q", parent.APIName, rl.APIName, rl.Relation)
+		}
+		t.Relation = rel
+		t.ParentIsA = strings.EqualFold(rel.A, parent.APIName)
+	}
+	return t, nil
+}
+
+// PathRecord loads the record of module whose id is the path segment raw; a malformed id or a
+// missing record is 400 INVALID_DATA with message and the segment's resource_path_index.
+func PathRecord(ctx context.Context, tx Tx, orgID int64, module, raw, message string, index int) (Record, error) {
+	id, ok := ParseID(raw)
+	if !ok {
+		return Record{}, ErrPathID(message, index)
+	}
+	rec, err := tx.Record(ctx, orgID, module, id)
+	if errors.Is(err, ErrNotFound) {
+		return Record{}, ErrPathID(message, index)
+	}
+	return rec, err
+}
+
+// RelatedQuery is a paged read of related records.
+type RelatedQuery struct {
+	Fields  []string // requested field api names, as given
+	Page    int      // 1-based
+	PerPage int
+	IDs     []int64 // nil: every linked record; otherwise only these
+}
+
+// RelatedInfo is the info object of a related-records or deal-contact-roles read.
+type RelatedInfo struct {
+	PerPage           int     `json:"per_page"`
+	NextPageToken     *string `json:"next_page_token"`
+	Count             int     `json:"count"`
+	Page              int     `json:"page"`
+	PreviousPageToken *string `json:"previous_page_token"`
+	PageTokenExpiry   *string `json:"page_token_expiry"`
+	MoreRecords       bool    `json:"more_records"`
+}
+
+// RelatedPage is one page of rows with its info; no rows means 204.
+type RelatedPage struct {
+	Data []map[string]any `json:"data"`
+	Info RelatedInfo      `json:"info"`
+}
+
+func newRelatedPage(rows []map[string]any, q RelatedQuery, more bool) RelatedPage {
+	return RelatedPage{Data: rows, Info: RelatedInfo{PerPage: q.PerPage, Count: len(rows), Page: q.Page, MoreRecords: more}}
+}
+
+// ListRelated returns one page of the records linked to parentID through t, each with the requested
+// fields, the relation fields and id. Read-only lists have no rows.
+func ListRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentID int64, q RelatedQuery) (RelatedPage, error) {
+	if !t.Writable() {
+		return RelatedPage{}, nil
+	}
+	linked, err := tx.LinkedRecords(ctx, t.End(org.ID, parentID), t.Related.APIName, q.IDs, q.PerPage+1, (q.Page-1)*q.PerPage)
+	if err != nil {
+		return RelatedPage{}, err
+	}
+	more := len(linked) > q.PerPage
+	if more {
+		linked = linked[:q.PerPage]
+	}
+	rr := newRelRowRenderer(tx, org, t.Related, q.Fields)
+	rows := make([]map[string]any, 0, len(linked))
+	for _, lr := range linked {
+		row, err := rr.row(ctx, lr.Record)
+		if err != nil {
+			return RelatedPage{}, err
+		}
+		for _, f := range t.Relation.Fields {
+			row[f.APIName] = lr.Link.Data[f.APIName]
+		}
+		rows = append(rows, row)
+	}
+	return newRelatedPage(rows, q, more), nil
+}
+
+// relRowRenderer renders records as API rows: the requested fields of the module plus id.
+type relRowRenderer struct {
+	tx     Tx
+	org    Org
+	fields []catalog.Field
+	users  map[int64]User
+}
+
+func newRelRowRenderer(tx Tx, org Org, m catalog.Module, requested []string) *relRowRenderer {
+	rr := &relRowRenderer{tx: tx, org: org}
+	for _, name := range requested {
+		if f, ok := m.Field(name); ok && !slices.ContainsFunc(rr.fields, func(g catalog.Field) bool { return g.APIName == f.APIName }) {
+			rr.fields = append(rr.fields, f)
+		}
+	}
+	return rr
+}
+
+func (rr *relRowRenderer) user(ctx context.Context, id int64) (any, error) {
+	if rr.users == nil {
+		users, err := rr.tx.Users(ctx, rr.org.ID)
+		if err != nil {
+			return nil, err
+		}
+		rr.users = make(map[int64]User, len(users))
+		for _, u := range users {
+			rr.users[u.ID] = u
+		}
+	}
+	u, ok := rr.users[id]
+	if !ok {
+		return map[string]any{"name": nil, "id": FormatID(id), "email": nil}, nil
+	}
+	return map[string]any{"name": u.FullName(), "id": FormatID(u.ID), "email": u.Email}, nil
+}
+
+func (rr *relRowRenderer) row(ctx context.Context, rec Record) (map[string]any, error) {
+	row := make(map[string]any, len(rr.fields)+1)
+	for _, f := range rr.fields {
+		var err error
+		switch f.APIName {
+		case "Owner":
+			row[f.APIName], err = rr.user(ctx, rec.OwnerID)
+		case "Created_By":
+			row[f.APIName], err = rr.user(ctx, rec.CreatedBy)
+		case "Modified_By":
+			row[f.APIName], err = rr.user(ctx, rec.ModifiedBy)
+		case "Created_Time":
+			row[f.APIName] = FormatTime(rec.CreatedTime)
+		case "Modified_Time":
+			row[f.APIName] = FormatTime(rec.ModifiedTime)
+		default:
+			row[f.APIName] = rec.Data[f.APIName]
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	row["id"] = FormatID(rec.ID)
+	return row, nil
+}
+
+// relItemPath is the JSON path of element i of the body array key, optionally of one of its keys.
+func relItemPath(key string, i int, field string) string {
+	p := fmt.Sprintf("$.%s[%d]", key, i)
+	if field != "" {
+		p += "." + field
+	}
+	return p
+}
+
+// relItemID reads the id an item names (a string or a number). present is false when it has none.
+func relItemID(v any) (id int64, present, ok bool) {
+	switch x := v.(type) {
+	case nil:
+		return 0, false, false
+	case string:
+		id, ok = ParseID(strings.TrimSpace(x))
+	case json.Number:
+		id, ok = ParseID(x.String())
+	}
+	return id, true, ok
+}
+
+// LinkRelated links parent to the records of t.Related that items name, with the relation fields
+// they carry. items are the elements of the body's data array. pathID, when not 0, is the related
+// record named in the path (already checked to exist); it replaces the items' ids. One item per
+// element, in order; an element naming an id already named earlier updates the same link.
+func LinkRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentID int64, items []any, pathID int64) ([]Item, error) {
+	out := make([]Item, len(items))
+	type pending struct {
+		i    int
+		id   int64
+		data map[string]any
+	}
+	var todo []pending
+	var ids []int64
+	for i, raw := range items {
+		obj, ok := raw.(map[string]any)
+		if !ok {
+			out[i] = ErrInvalidData(MsgInvalidData, map[string]any{"api_name": "data", "json_path": relItemPath("data", i, ""), "expected_data_type": "jsonobject"}).Item()
+			continue
+		}
+		id := pathID
+		if id == 0 {
+			var present, ok bool
+			id, present, ok = relItemID(obj["id"])
+			if !present {
+				out[i] = ErrMandatory(MsgRequiredField, APIPath("id", relItemPath("data", i, "id"))).Item()
+				continue
+			}
+			if !ok {
+				out[i] = ErrInvalidData(MsgID, APIPath("id", relItemPath("data", i, "id"))).Item()
+				continue
+			}
+		}
+		data, ierr := linkFields(t.Relation, obj, i)
+		if ierr != nil {
+			out[i] = ierr.Item()
+			continue
+		}
+		todo = append(todo, pending{i: i, id: id, data: data})
+		ids = append(ids, id)
+	}
+	ids = Dedupe(ids)
+	recs, err := tx.RecordsByID(ctx, org.ID, t.Related.APIName, ids)
+	if err != nil {
+		return nil, err
+	}
+	end := t.End(org.ID, parentID)
+	existing, err := tx.Links(ctx, end, ids)
+	if err != nil {
+		return nil, err
+	}
+	now := tx.Now()
+	merged := make(map[int64]map[string]any)
+	var order []int64
+	for _, p := range todo {
+		if _, ok := recs[p.id]; !ok {
+			out[p.i] = ErrInvalidData(MsgID, APIPath("id", relItemPath("data", p.i, "id"))).Item()
+			continue
+		}
+		data, seen := merged[p.id]
+		if !seen {
+			data = map[string]any{}
+			if l, ok := existing[p.id]; ok {
+				for k, v := range l.Data {
+					data[k] = v
+				}
+			}
+			order = append(order, p.id)
+		}
+		for k, v := range p.data {
+			if v == nil {
+				delete(data, k)
+			} else {
+				data[k] = v
+			}
+		}
+		merged[p.id] = data
+		out[p.i] = Success(MsgRelationAdded, map[string]any{"id": FormatID(p.id)})
+	}
+	links := make([]Link, 0, len(order))
+	for _, id := range order {
+		links = append(links, end.LinkTo(id, merged[id], now))
+	}
+	if err := tx.UpsertLinks(ctx, links); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// linkFields validates the relation fields an item carries: a mandatory one must be present;
+// list_price is a number; Member_Status one of Zoho's statuses. A nil value clears an optional field.
+func linkFields(rel catalog.Relation, obj map[string]any, i int) (map[string]any, *Error) {
+	data := map[string]any{}
+	for _, f := range rel.Fields {
+		v, present := obj[f.APIName]
+		path := relItemPath("data", i, f.APIName)
+		if !present || v == nil {
+			if f.Mandatory {
+				return nil, ErrMandatory(MsgRequiredField, APIPath(f.APIName, path))
+			}
+			if present {
+				data[f.APIName] = nil
+			}
+			continue
+		}
+		switch f.DataType {
+		case "double":
+			n, ok := v.(json.Number)
+			if !ok {
+				return nil, ErrInvalidData(MsgInvalidData, map[string]any{"api_name": f.APIName, "json_path": path, "expected_data_type": "double"})
+			}
+			x, err := n.Float64()
+			if err != nil {
+				return nil, ErrInvalidData(MsgInvalidData, map[string]any{"api_name": f.APIName, "json_path": path, "expected_data_type": "double"})
+			}
+			data[f.APIName] = x
+		case "picklist":
+			s, ok := v.(string)
+			if !ok || !slices.Contains(catalog.MemberStatuses, s) {
+				return nil, ErrInvalidData(MsgInvalidData, APIPath(f.APIName, path))
+			}
+			data[f.APIName] = s
+		default:
+			data[f.APIName] = v
+		}
+	}
+	return data, nil
+}
+
+// DelinkRelated removes the links between parentID and each of ids (distinct): "relation removed"
+// for a linked id, INVALID_DATA "relation not found" {"id"} for any other. One lookup and one delete.
+func DelinkRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentID int64, ids []int64) ([]Item, error) {
+	end := t.End(org.ID, parentID)
+	links, err := tx.Links(ctx, end, ids)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]Item, len(ids))
+	var gone []int64
+	for i, id := range ids {
+		details := map[string]any{"id": FormatID(id)}
+		if _, ok := links[id]; !ok {
+			items[i] = ErrInvalidData(MsgRelationNotFound, details).Item()
+			continue
+		}
+		items[i] = Success(MsgRelationRemoved, details)
+		gone = append(gone, id)
+	}
+	if err := tx.DeleteLinks(ctx, end, gone); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+// DelinkRelatedOne removes the link between parentID and relatedID; when they are not linked it
+// fails with the top-level MANDATORY_NOT_FOUND "relation not found".
+func DelinkRelatedOne(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentID, relatedID int64) (Item, error) {
+	end := t.End(org.ID, parentID)
+	links, err := tx.Links(ctx, end, []int64{relatedID})
+	if err != nil {
+		return Item{}, err
+	}
+	if _, ok := links[relatedID]; !ok {
+		return Item{}, ErrRelationNotFound()
+	}
+	if err := tx.DeleteLinks(ctx, end, []int64{relatedID}); err != nil {
+		return Item{}, err
+	}
+	return Success(MsgRelationRemoved, map[string]any{"id": FormatID(relatedID)}), nil
+}
