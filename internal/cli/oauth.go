@@ -3,16 +3,167 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/zcrm/zcrm/internal/crm"
+	"github.com/zcrm/zcrm/internal/oauth"
+	"github.com/zcrm/zcrm/internal/store"
 )
 
-// TODO(oauth): client create, grant and token.
-
+// runClientCreate creates a self client: {"client_id":"1000.…","client_secret":"…"}.
 func runClientCreate(ctx context.Context, e env, args []string) error {
-	return errors.New("not implemented yet")
+	var dsn, name string
+	fs := flags(e, "client create", &dsn)
+	fs.StringVar(&name, "name", oauth.DefaultClientName, "client name")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	db, _, err := openStore(ctx, dsn, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var id, secret string
+	if err := db.Write(ctx, func(tx crm.Tx) error {
+		var err error
+		id, secret, err = oauth.CreateClient(ctx, tx, strings.TrimSpace(name))
+		return err
+	}); err != nil {
+		return err
+	}
+	return printJSON(e, struct {
+		ClientID     string `json:"client_id"`
+		ClientSecret string `json:"client_secret"`
+	}{id, secret})
 }
+
+// runGrant issues a one-time grant code, like Generate Code for a self client in Zoho's API console:
+// {"code":"1000.….…","expires_in":180}.
 func runGrant(ctx context.Context, e env, args []string) error {
-	return errors.New("not implemented yet")
+	var dsn, clientID, scope, email, orgID, ttlText string
+	fs := flags(e, "grant", &dsn)
+	fs.StringVar(&clientID, "client-id", "", "client id from 'zcrm client create' (required)")
+	fs.StringVar(&scope, "scope", "", "comma-separated scopes, e.g. ZohoCRM.modules.ALL,ZohoCRM.settings.ALL (required)")
+	fs.StringVar(&email, "user", "", "email of the user the code acts for (default: the org's first Administrator)")
+	fs.StringVar(&orgID, "org", "", "org id (default: the default org)")
+	fs.StringVar(&ttlText, "ttl", "3m", "code lifetime, at most 10m (e.g. 3m, 5m, 90s)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if clientID == "" {
+		return errors.New("--client-id is required")
+	}
+	scopes, err := oauth.CheckScopes(scope)
+	if err != nil {
+		return err
+	}
+	ttl, err := parseTTL(ttlText)
+	if err != nil {
+		return err
+	}
+	if ttl < time.Second || ttl > oauth.MaxGrantTTL {
+		return fmt.Errorf("--ttl must be between 1s and %s, not %s", oauth.MaxGrantTTL, ttlText)
+	}
+	db, def, err := openStore(ctx, dsn, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var code string
+	if err := db.Write(ctx, func(tx crm.Tx) error {
+		client, err := oauth.ClientByID(ctx, tx, clientID)
+		if err != nil {
+			return err
+		}
+		user, err := tokenUser(ctx, tx, def, orgID, email)
+		if err != nil {
+			return err
+		}
+		code, err = oauth.IssueGrant(ctx, tx, client, user, scopes, ttl)
+		return err
+	}); err != nil {
+		return err
+	}
+	return printJSON(e, struct {
+		Code      string `json:"code"`
+		ExpiresIn int    `json:"expires_in"`
+	}{code, int(ttl.Seconds())})
 }
+
+// runToken mints a refresh and an access token directly, skipping the code exchange:
+// {"access_token":"…","refresh_token":"…","expires_in":3600}. The tokens belong to zcrm's internal
+// CLI client, so the refresh token can be revoked but not used at the refresh grant.
 func runToken(ctx context.Context, e env, args []string) error {
-	return errors.New("not implemented yet")
+	var dsn, scope, email, orgID string
+	fs := flags(e, "token", &dsn)
+	fs.StringVar(&scope, "scope", "", "comma-separated scopes, e.g. ZohoCRM.modules.ALL,ZohoCRM.settings.ALL (required)")
+	fs.StringVar(&email, "user", "", "email of the user the token acts for (default: the org's first Administrator)")
+	fs.StringVar(&orgID, "org", "", "org id (default: the default org)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	scopes, err := oauth.CheckScopes(scope)
+	if err != nil {
+		return err
+	}
+	db, def, err := openStore(ctx, dsn, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var access, refresh string
+	mint := func(tx crm.Tx) error {
+		user, err := tokenUser(ctx, tx, def, orgID, email)
+		if err != nil {
+			return err
+		}
+		client, err := oauth.CLIClient(ctx, tx)
+		if err != nil {
+			return err
+		}
+		access, refresh, err = oauth.IssueTokens(ctx, tx, client, user, scopes)
+		return err
+	}
+	err = db.Write(ctx, mint)
+	if errors.Is(err, crm.ErrDuplicate) { // another process created the CLI client first
+		err = db.Write(ctx, mint)
+	}
+	if err != nil {
+		return err
+	}
+	return printJSON(e, struct {
+		AccessToken  string `json:"access_token"`
+		RefreshToken string `json:"refresh_token"`
+		ExpiresIn    int    `json:"expires_in"`
+	}{access, refresh, int(oauth.AccessTTL.Seconds())})
+}
+
+// tokenUser returns the active user a grant or token acts as: the one with that email in the org
+// named by orgFlag, or the org's first Administrator when email is empty.
+func tokenUser(ctx context.Context, tx crm.Tx, def crm.Org, orgFlag, email string) (crm.User, error) {
+	org, err := orgFor(ctx, tx, def, orgFlag)
+	if err != nil {
+		return crm.User{}, err
+	}
+	var u crm.User
+	if email == "" {
+		u, err = tx.FirstAdmin(ctx, org.ID)
+		if errors.Is(err, crm.ErrNotFound) {
+			return crm.User{}, fmt.Errorf("org %d has no Administrator", org.ID)
+		}
+	} else {
+		u, err = tx.UserByEmail(ctx, org.ID, email)
+		if errors.Is(err, crm.ErrNotFound) {
+			return crm.User{}, fmt.Errorf("no user %q in org %d", email, org.ID)
+		}
+	}
+	if err != nil {
+		return crm.User{}, err
+	}
+	if u.Status != "active" {
+		return crm.User{}, fmt.Errorf("user %s is %s, not active", u.Email, u.Status)
+	}
+	return u, nil
 }

@@ -1,10 +1,163 @@
 package oauth
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"mime/multipart"
 	"net/http"
+	"net/url"
 )
 
-// Register mounts the accounts endpoints on mux.
+// The accounts endpoints' paths.
+const (
+	TokenPath  = "/oauth/v2/token"
+	RevokePath = "/oauth/v2/token/revoke"
+	// AuthPath is Zoho's authorization endpoint; its docs show the client_credentials call sent here,
+	// so zcrm takes that grant (and only that one) on this path too.
+	AuthPath = "/oauth/v2/auth"
+)
+
+// maxParamBytes bounds a token or revoke request body; a larger one is ErrInvalidRequest.
+const maxParamBytes = 64 << 10
+
+const contentType = "application/json;charset=utf-8"
+
+// Register mounts the accounts endpoints on mux: POST /oauth/v2/token (authorization_code,
+// refresh_token, client_credentials), POST /oauth/v2/auth (client_credentials) and
+// POST /oauth/v2/token/revoke. Parameters may come in the query string, an urlencoded body or a
+// multipart body, merged (the body wins). Every answer is JSON; errors the caller made are HTTP 200
+// {"error":"…"} as Zoho sends them, a method other than POST is 405.
 func (s *Service) Register(mux *http.ServeMux) {
-	// TODO(oauth): token, revoke and client-credentials endpoints.
+	mux.HandleFunc(TokenPath, func(w http.ResponseWriter, r *http.Request) {
+		s.serveToken(w, r, GrantAuthorizationCode, GrantRefreshToken, GrantClientCredentials)
+	})
+	mux.HandleFunc(AuthPath, func(w http.ResponseWriter, r *http.Request) {
+		s.serveToken(w, r, GrantClientCredentials)
+	})
+	mux.HandleFunc(RevokePath, s.serveRevoke)
+}
+
+func (s *Service) serveToken(w http.ResponseWriter, r *http.Request, grants ...string) {
+	p, ok := readParams(w, r)
+	if !ok {
+		return
+	}
+	res, err := s.token(r.Context(), p, grants...)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+func (s *Service) serveRevoke(w http.ResponseWriter, r *http.Request) {
+	p, ok := readParams(w, r)
+	if !ok {
+		return
+	}
+	if err := s.Revoke(r.Context(), p.Get("token")); err != nil {
+		fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "success"})
+}
+
+// readParams checks the method and returns the request's parameters: the body's (urlencoded, or
+// multipart/form-data; a body without a Content-Type is read as urlencoded; other bodies are
+// ignored) over the query string's. On failure it has written the answer and returns false.
+func readParams(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		writeJSON(w, http.StatusMethodNotAllowed, errorBody(ErrInvalidRequestMethod))
+		return nil, false
+	}
+	body, err := readBody(r)
+	if err != nil {
+		writeJSON(w, http.StatusOK, errorBody(ErrInvalidRequest))
+		return nil, false
+	}
+	for k, v := range r.URL.Query() {
+		if _, ok := body[k]; !ok {
+			body[k] = v
+		}
+	}
+	return body, true
+}
+
+func readBody(r *http.Request) (url.Values, error) {
+	out := url.Values{}
+	if r.Body == nil || r.Body == http.NoBody {
+		return out, nil
+	}
+	ct := r.Header.Get("Content-Type")
+	mt, mp, err := mime.ParseMediaType(ct)
+	if ct != "" && err != nil {
+		return nil, err
+	}
+	body := io.LimitReader(r.Body, maxParamBytes+1)
+	switch {
+	case mt == "multipart/form-data":
+		raw, err := io.ReadAll(body)
+		if err != nil {
+			return nil, err
+		}
+		if len(raw) > maxParamBytes || mp["boundary"] == "" {
+			return nil, errors.New("bad multipart body")
+		}
+		form, err := multipart.NewReader(bytes.NewReader(raw), mp["boundary"]).ReadForm(maxParamBytes)
+		if err != nil {
+			return nil, err
+		}
+		defer form.RemoveAll()
+		for k, v := range form.Value {
+			out[k] = v
+		}
+		return out, nil
+	case ct == "" || mt == "application/x-www-form-urlencoded":
+		raw, err := io.ReadAll(body)
+		if err != nil {
+			return nil, err
+		}
+		if len(raw) > maxParamBytes {
+			return nil, errors.New("body too large")
+		}
+		return url.ParseQuery(string(raw))
+	}
+	return out, nil
+}
+
+// fail writes err: an Error as HTTP 200 {"error":…}; anything else as a logged 500 whose body says
+// only server_error. Nothing request-specific beyond the path is logged: parameters hold secrets.
+func fail(w http.ResponseWriter, r *http.Request, err error) {
+	var oe Error
+	if errors.As(err, &oe) {
+		writeJSON(w, http.StatusOK, errorBody(oe))
+		return
+	}
+	slog.Error("oauth: internal error", "err", err, "method", r.Method, "path", r.URL.Path)
+	writeJSON(w, http.StatusInternalServerError, errorBody(errServer))
+}
+
+func errorBody(e Error) map[string]string { return map[string]string{"error": string(e)} }
+
+// writeJSON writes v with Zoho's content type; token answers must never be cached.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil { // cannot happen for the bodies above
+		status = http.StatusInternalServerError
+		buf.Reset()
+		buf.WriteString(`{"error":"server_error"}`)
+	}
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Cache-Control", "no-store")
+	h.Set("Pragma", "no-cache")
+	w.WriteHeader(status)
+	w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 }

@@ -16,7 +16,8 @@ const (
 	MaxGrantTTL     = 10 * time.Minute
 	// MaxAccessPerRefresh live access tokens per refresh token; minting another evicts the oldest.
 	MaxAccessPerRefresh = 15
-	// MaxRefreshPerUser refresh tokens per user per client; issuing another deletes the oldest.
+	// MaxRefreshPerUser refresh tokens per user per client; issuing another deletes the oldest
+	// (and its access tokens). The CLI's own client is exempt.
 	MaxRefreshPerUser = 20
 )
 
@@ -75,15 +76,33 @@ func (s *Service) Authenticate(ctx context.Context, header string) (Caller, erro
 	return c, err
 }
 
-// MintAccessToken stores a new access token for the user and returns it in clear, once.
-// refreshID and clientPK may be 0.
+// MintAccessToken stores a new access token for the user and returns it in clear, once. refreshID
+// and clientPK may be 0. It keeps Zoho's limit: minting for a refresh token that already has
+// MaxAccessPerRefresh live access tokens deletes the oldest of them. Expired tokens of the same
+// refresh token (or, without one, of the same client and user) are deleted on the way.
 func MintAccessToken(ctx context.Context, tx crm.Tx, orgID, userID, clientPK, refreshID int64, scopes []string) (string, error) {
+	now := tx.Now()
+	if refreshID != 0 || clientPK != 0 {
+		if err := tx.DeleteExpiredAccessTokens(ctx, refreshID, clientPK, userID, now); err != nil {
+			return "", err
+		}
+	}
+	if refreshID != 0 {
+		live, err := tx.LiveAccessTokenIDs(ctx, refreshID, now)
+		if err != nil {
+			return "", err
+		}
+		for ; len(live) >= MaxAccessPerRefresh; live = live[1:] {
+			if err := tx.DeleteAccessToken(ctx, live[0]); err != nil {
+				return "", err
+			}
+		}
+	}
 	id, err := tx.NewID(ctx)
 	if err != nil {
 		return "", err
 	}
 	token := NewToken()
-	now := tx.Now()
 	err = tx.InsertAccessToken(ctx, crm.AccessToken{
 		ID: id, Hash: Hash(token), RefreshID: refreshID, ClientPK: clientPK, OrgID: orgID, UserID: userID,
 		Scopes: scopes, CreatedTime: now, ExpiresAt: now.Add(AccessTTL),

@@ -4,9 +4,111 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"time"
 
 	"github.com/zcrm/zcrm/internal/crm"
 )
+
+// InsertClient stores an OAuth client (its secret by hash).
+func (t *Tx) InsertClient(ctx context.Context, c crm.Client) error {
+	_, err := t.exec(ctx, `INSERT INTO oauth_clients (id, client_id, secret_hash, name, created_time) VALUES (?, ?, ?, ?, ?)`,
+		c.ID, c.ClientID, c.SecretHash, c.Name, ms(c.CreatedTime))
+	return dupErr(err)
+}
+
+// ClientByClientID returns the client with that public client id.
+func (t *Tx) ClientByClientID(ctx context.Context, clientID string) (crm.Client, error) {
+	var c crm.Client
+	var created int64
+	err := t.queryRow(ctx, `SELECT id, client_id, secret_hash, name, created_time FROM oauth_clients WHERE client_id = ?`, clientID).
+		Scan(&c.ID, &c.ClientID, &c.SecretHash, &c.Name, &created)
+	if err != nil {
+		return crm.Client{}, notFound(err)
+	}
+	c.CreatedTime = fromMS(created)
+	return c, nil
+}
+
+// InsertGrant stores a grant code (by hash).
+func (t *Tx) InsertGrant(ctx context.Context, g crm.Grant) error {
+	_, err := t.exec(ctx, `INSERT INTO oauth_grants (code_hash, client_pk, org_id, user_id, scopes, created_time, expires_at, used)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		g.CodeHash, g.ClientPK, g.OrgID, g.UserID, strings.Join(g.Scopes, " "), ms(g.CreatedTime), ms(g.ExpiresAt), boolInt(g.Used))
+	return dupErr(err)
+}
+
+// GrantByHash returns the grant code with that hash.
+func (t *Tx) GrantByHash(ctx context.Context, hash string) (crm.Grant, error) {
+	var g crm.Grant
+	var scopes string
+	var created, expires int64
+	var used int
+	err := t.queryRow(ctx, `SELECT code_hash, client_pk, org_id, user_id, scopes, created_time, expires_at, used
+		FROM oauth_grants WHERE code_hash = ?`, hash).Scan(&g.CodeHash, &g.ClientPK, &g.OrgID, &g.UserID, &scopes, &created, &expires, &used)
+	if err != nil {
+		return crm.Grant{}, notFound(err)
+	}
+	g.Scopes = strings.Fields(scopes)
+	g.CreatedTime, g.ExpiresAt, g.Used = fromMS(created), fromMS(expires), used == 1
+	return g, nil
+}
+
+// UseGrant marks an unused grant code used; ErrNotFound when none is left to use.
+func (t *Tx) UseGrant(ctx context.Context, hash string) error {
+	res, err := t.exec(ctx, `UPDATE oauth_grants SET used = 1 WHERE code_hash = ? AND used = 0`, hash)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return crm.ErrNotFound
+	}
+	return nil
+}
+
+// DeleteExpiredGrants deletes the client's grant codes that expired at or before now.
+func (t *Tx) DeleteExpiredGrants(ctx context.Context, clientPK int64, now time.Time) error {
+	_, err := t.exec(ctx, `DELETE FROM oauth_grants WHERE client_pk = ? AND expires_at <= ?`, clientPK, ms(now))
+	return err
+}
+
+// InsertRefreshToken stores a refresh token (by hash).
+func (t *Tx) InsertRefreshToken(ctx context.Context, r crm.RefreshToken) error {
+	_, err := t.exec(ctx, `INSERT INTO oauth_refresh_tokens (id, token_hash, client_pk, org_id, user_id, scopes, created_time)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.Hash, r.ClientPK, r.OrgID, r.UserID, strings.Join(r.Scopes, " "), ms(r.CreatedTime))
+	return dupErr(err)
+}
+
+// RefreshTokenByHash returns the refresh token with that hash.
+func (t *Tx) RefreshTokenByHash(ctx context.Context, hash string) (crm.RefreshToken, error) {
+	var r crm.RefreshToken
+	var scopes string
+	var created int64
+	err := t.queryRow(ctx, `SELECT id, token_hash, client_pk, org_id, user_id, scopes, created_time
+		FROM oauth_refresh_tokens WHERE token_hash = ?`, hash).Scan(&r.ID, &r.Hash, &r.ClientPK, &r.OrgID, &r.UserID, &scopes, &created)
+	if err != nil {
+		return crm.RefreshToken{}, notFound(err)
+	}
+	r.Scopes = strings.Fields(scopes)
+	r.CreatedTime = fromMS(created)
+	return r, nil
+}
+
+// RefreshTokenIDs returns the ids of the user's refresh tokens for the client, oldest first.
+func (t *Tx) RefreshTokenIDs(ctx context.Context, clientPK, userID int64) ([]int64, error) {
+	return t.authIDs(ctx, `SELECT id FROM oauth_refresh_tokens WHERE client_pk = ? AND user_id = ? ORDER BY created_time, id`, clientPK, userID)
+}
+
+// DeleteRefreshToken deletes a refresh token and every access token minted from it.
+func (t *Tx) DeleteRefreshToken(ctx context.Context, id int64) error {
+	if _, err := t.exec(ctx, `DELETE FROM oauth_access_tokens WHERE refresh_id = ?`, id); err != nil {
+		return err
+	}
+	_, err := t.exec(ctx, `DELETE FROM oauth_refresh_tokens WHERE id = ?`, id)
+	return err
+}
 
 // InsertAccessToken stores an access token (by hash).
 func (t *Tx) InsertAccessToken(ctx context.Context, a crm.AccessToken) error {
@@ -31,6 +133,47 @@ func (t *Tx) AccessTokenByHash(ctx context.Context, hash string) (crm.AccessToke
 	a.Scopes = strings.Fields(scopes)
 	a.CreatedTime, a.ExpiresAt = fromMS(created), fromMS(expires)
 	return a, nil
+}
+
+// LiveAccessTokenIDs returns the ids of the refresh token's access tokens still valid at now, oldest first.
+func (t *Tx) LiveAccessTokenIDs(ctx context.Context, refreshID int64, now time.Time) ([]int64, error) {
+	return t.authIDs(ctx, `SELECT id FROM oauth_access_tokens WHERE refresh_id = ? AND expires_at > ? ORDER BY created_time, id`, refreshID, ms(now))
+}
+
+// DeleteAccessToken deletes one access token.
+func (t *Tx) DeleteAccessToken(ctx context.Context, id int64) error {
+	_, err := t.exec(ctx, `DELETE FROM oauth_access_tokens WHERE id = ?`, id)
+	return err
+}
+
+// DeleteExpiredAccessTokens deletes expired access tokens of a refresh token or, when refreshID is 0,
+// the expired refresh-less tokens of the client and user.
+func (t *Tx) DeleteExpiredAccessTokens(ctx context.Context, refreshID, clientPK, userID int64, now time.Time) error {
+	if refreshID != 0 {
+		_, err := t.exec(ctx, `DELETE FROM oauth_access_tokens WHERE refresh_id = ? AND expires_at <= ?`, refreshID, ms(now))
+		return err
+	}
+	_, err := t.exec(ctx, `DELETE FROM oauth_access_tokens WHERE refresh_id IS NULL AND client_pk = ? AND user_id = ? AND expires_at <= ?`,
+		clientPK, userID, ms(now))
+	return err
+}
+
+// authIDs runs a query selecting one id column.
+func (t *Tx) authIDs(ctx context.Context, q string, args ...any) ([]int64, error) {
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
 }
 
 func nullID(id int64) any {

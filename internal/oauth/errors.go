@@ -1,0 +1,30 @@
+package oauth
+
+// Error is an accounts-server error. Zoho answers it with HTTP 200 and the body {"error":"<value>"};
+// its clients only look for access_token and otherwise report the error value.
+type Error string
+
+func (e Error) Error() string { return string(e) }
+
+// The token and revoke endpoints' errors. Zoho documents invalid_code and invalid_client; where it is
+// silent, zcrm answers with the value named in the comment.
+const (
+	// ErrInvalidCode: the grant code or refresh token is missing, unknown, used, expired, revoked, or
+	// belongs to another client (Zoho's word for all of these, refresh tokens included).
+	ErrInvalidCode Error = "invalid_code"
+	// ErrInvalidClient: client_id is missing or names no client.
+	ErrInvalidClient Error = "invalid_client"
+	// ErrInvalidClientSecret: client_secret is missing or wrong for the client.
+	ErrInvalidClientSecret Error = "invalid_client_secret"
+	// ErrUnsupportedGrantType: grant_type is missing or not one this endpoint takes.
+	ErrUnsupportedGrantType Error = "unsupported_grant_type"
+	// ErrInvalidScope: client_credentials without a scope, with a malformed one, or without any ZohoCRM scope.
+	ErrInvalidScope Error = "invalid_scope"
+	// ErrInvalidRequest: the body cannot be parsed; client_credentials without a soid of the form
+	// ZohoCRM.<org id> naming an existing org; revoke without a token.
+	ErrInvalidRequest Error = "invalid_request"
+	// ErrInvalidRequestMethod: a method other than POST (sent with HTTP 405 and an Allow header).
+	ErrInvalidRequestMethod Error = "invalid_request_method"
+	// errServer: an internal failure (HTTP 500); the cause is logged, never sent.
+	errServer Error = "server_error"
+)
