@@ -44,6 +44,7 @@ func commands() []command {
 		{"client create", "create an OAuth self client", runClientCreate},
 		{"grant", "issue a one-time grant code, like Generate Code in Zoho's API console", runGrant},
 		{"token", "mint an access and refresh token directly (skips the code exchange)", runToken},
+		{"bench", "load-test zcrm on a fresh database and report ratios to ceilings measured in the same run", runBench},
 		{"version", "print the version", runVersion},
 	}
 }

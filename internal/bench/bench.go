@@ -1,0 +1,390 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/zcrm/zcrm/internal/httpapi"
+	"github.com/zcrm/zcrm/internal/store"
+)
+
+// Config is one benchmark run's settings. Zero values take the defaults noted.
+type Config struct {
+	// DB is where the fresh databases go: "" for SQLite files in a temporary directory, a file path
+	// that must not exist yet, or a postgres:// URL (each database is a new schema, dropped afterwards).
+	DB string
+	// Records are the dataset sizes to run on, in order (default 100000). With two or more the
+	// report compares the largest with the smallest.
+	Records []int
+	// Duration is each scenario's and each ceiling's measuring time (default 10s).
+	Duration time.Duration
+	// Concurrency is the number of workers (default 16).
+	Concurrency int
+	// Synchronous is SQLite's synchronous pragma (default full).
+	Synchronous string
+	// Scenarios selects scenarios by name (default all; see Scenarios).
+	Scenarios []string
+	// Exe is the zcrm binary whose start is timed; "" skips the startup measurement.
+	Exe string
+	// StartupRecords is the loaded database size startup is also timed on (0: empty database only).
+	// A size from Records reuses that dataset; another is loaded for the purpose.
+	StartupRecords int
+	// StartupTrials is how many starts each startup figure is taken over (default 5).
+	StartupTrials int
+	// CPUProfile, when set, receives a CPU profile of the scenarios (not of loading). With several
+	// dataset sizes each gets its own file, suffixed with .<records>.
+	CPUProfile string
+	// Log receives progress lines; nil discards them.
+	Log io.Writer
+}
+
+func (c *Config) defaults() error {
+	if len(c.Records) == 0 {
+		c.Records = []int{100_000}
+	}
+	if c.Duration <= 0 {
+		c.Duration = 10 * time.Second
+	}
+	if c.Concurrency <= 0 {
+		c.Concurrency = 16
+	}
+	if c.Synchronous == "" {
+		c.Synchronous = "full"
+	}
+	if c.StartupTrials <= 0 {
+		c.StartupTrials = 5
+	}
+	if c.Log == nil {
+		c.Log = io.Discard
+	}
+	for _, n := range append(slices.Clone(c.Records), c.StartupRecords) {
+		if n != 0 && n < c.Concurrency*blockSize {
+			return fmt.Errorf("%d records are too few for %d workers: each needs its own %d", n, c.Concurrency, blockSize)
+		}
+	}
+	for _, s := range c.Scenarios {
+		if !slices.Contains(Scenarios, s) || s == Enrol100x5 {
+			return fmt.Errorf("unknown scenario %q (choose from %s; %s comes with %s)", s,
+				strings.Join(slices.DeleteFunc(slices.Clone(Scenarios), func(s string) bool { return s == Enrol100x5 }), ", "), Enrol100x5, Unenrol100x5)
+		}
+	}
+	return nil
+}
+
+// Run runs the benchmark and returns its report. It fails only when it cannot run (a database it
+// cannot create, a dataset it cannot load); failing requests are counted in the report.
+func Run(ctx context.Context, cfg Config) (*Report, error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	rep := &Report{
+		Store:       "sqlite",
+		Concurrency: cfg.Concurrency,
+		Duration:    cfg.Duration.String(),
+		Machine: Machine{CPUs: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), Go: runtime.Version(), OS: runtime.GOOS,
+			Arch: runtime.GOARCH, LoadBefore: loadAvg()},
+	}
+	if store.IsPostgres(cfg.DB) {
+		rep.Store = "postgres"
+	} else {
+		rep.SQLiteSynchronous = cfg.Synchronous
+	}
+	client := newClient(cfg.Concurrency)
+	defer client.CloseIdleConnections()
+	several := len(cfg.Records) > 1 || (cfg.StartupRecords > 0 && !slices.Contains(cfg.Records, cfg.StartupRecords))
+	resetOK := true
+	for _, n := range cfg.Records {
+		tag := ""
+		if several {
+			tag = tagN(n)
+		}
+		run, st, err := runSize(ctx, &cfg, client, n, tag)
+		if err != nil {
+			return nil, err
+		}
+		rep.Runs = append(rep.Runs, run.Size)
+		resetOK = resetOK && run.rssReset
+		rep.PeakRSSMB = max(rep.PeakRSSMB, run.PeakRSSMB)
+		if st != nil {
+			rep.Startup = append(rep.Startup, *st)
+		}
+	}
+	if !resetOK {
+		rep.PeakRSSNote = "includes loading: this kernel does not let the peak be reset"
+	}
+	if cfg.Exe != "" {
+		if cfg.StartupRecords > 0 && !slices.Contains(cfg.Records, cfg.StartupRecords) {
+			st, err := loadedStartup(ctx, &cfg, cfg.StartupRecords, tagN(cfg.StartupRecords))
+			if err != nil {
+				return nil, err
+			}
+			rep.Startup = append(rep.Startup, st)
+		}
+		st, err := emptyStartup(ctx, &cfg)
+		if err != nil {
+			return nil, err
+		}
+		rep.Startup = append([]Startup{st}, rep.Startup...)
+	}
+	rep.Scale = scale(rep.Runs)
+	rep.Machine.LoadAfter = loadAvg()
+	rep.judge()
+	return rep, nil
+}
+
+// sizeRun is the benchmark on one loaded database.
+type sizeRun struct {
+	Size
+	cfg      *Config
+	db       *store.DB
+	ds       *dataset
+	api      target // zcrm
+	bare     target // the HTTP ceiling
+	rssReset bool
+}
+
+// runSize creates and loads a database of n records, serves zcrm on it, runs the scenarios and,
+// when n is the startup size, times zcrm's start on it.
+func runSize(ctx context.Context, cfg *Config, client *http.Client, n int, tag string) (*sizeRun, *Startup, error) {
+	fdb, err := newFreshDB(ctx, cfg.DB, tag)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer dropDB(cfg, fdb)
+	db, ds, loadTime, err := openAndLoad(ctx, cfg, fdb.dsn, n)
+	if err != nil {
+		return nil, nil, err
+	}
+	r := &sizeRun{Size: Size{Records: n, LoadSeconds: loadTime.Seconds()}, cfg: cfg, db: db, ds: ds}
+	err = r.serveAndMeasure(ctx, client)
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if cfg.Exe == "" || n != cfg.StartupRecords {
+		return r, nil, nil
+	}
+	fmt.Fprintf(cfg.Log, "timing zcrm start on N=%d…\n", n)
+	st, err := measureStartup(ctx, cfg.Exe, cfg.Synchronous, n, cfg.StartupTrials, func(int) (string, func(), error) {
+		return fdb.dsn, func() {}, nil
+	})
+	return r, &st, err
+}
+
+// openAndLoad opens the fresh database at dsn as zcrm serve would and loads n records into it.
+func openAndLoad(ctx context.Context, cfg *Config, dsn string, n int) (*store.DB, *dataset, time.Duration, error) {
+	db, err := store.Open(ctx, dsn, store.Options{Synchronous: cfg.Synchronous})
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	fmt.Fprintf(cfg.Log, "loading N=%d into a fresh %s database…\n", n, db.Dialect())
+	start := time.Now()
+	ds, err := loadDataset(ctx, db, n, cfg.Concurrency, cfg.Log)
+	if err != nil {
+		db.Close()
+		return nil, nil, 0, err
+	}
+	el := time.Since(start)
+	fmt.Fprintf(cfg.Log, "  loaded in %.1fs\n", el.Seconds())
+	return db, ds, el, nil
+}
+
+func dropDB(cfg *Config, fdb *freshDB) {
+	if err := fdb.drop(); err != nil {
+		fmt.Fprintf(cfg.Log, "warning: removing the benchmark database: %v\n", err)
+	}
+}
+
+// serveAndMeasure serves zcrm on r.db on a loopback port and runs every selected scenario and its
+// ceiling, back to back.
+func (r *sizeRun) serveAndMeasure(ctx context.Context, client *http.Client) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	base := "http://" + ln.Addr().String()
+	srv := &http.Server{
+		Handler:           httpapi.NewServer(httpapi.Deps{Store: r.db, PublicURL: base}),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	go srv.Serve(ln)
+	defer srv.Close()
+	auth := "Zoho-oauthtoken " + r.ds.token
+	r.api = target{client: client, base: base, auth: auth}
+
+	// The HTTP ceiling answers what zcrm answers to the list call.
+	ans, err := r.api.fetch(ctx, http.MethodGet, cadencesPath, nil, http.StatusOK)
+	if err != nil {
+		fmt.Fprintf(r.cfg.Log, "warning: %v\n", err)
+		ans = &captured{status: http.StatusOK, header: http.Header{"Content-Type": {"application/json;charset=utf-8"}}, body: []byte(`{}`)}
+	}
+	bareBase, stopBare, err := startBare(ans)
+	if err != nil {
+		return err
+	}
+	defer stopBare()
+	r.bare = target{client: client, base: bareBase, auth: auth}
+
+	stopProfile, err := r.startProfile()
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
+	runtime.GC()
+	r.rssReset = resetPeakRSS()
+	for _, sc := range r.scenarios() {
+		if len(r.cfg.Scenarios) > 0 && !slices.Contains(r.cfg.Scenarios, sc.name) {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		workers := r.cfg.Concurrency
+		if sc.single {
+			workers = 1
+		}
+		fmt.Fprintf(r.cfg.Log, "  %-18s %d workers, %s …", sc.name, workers, r.cfg.Duration)
+		api := drive(ctx, workers, r.cfg.Duration, sc.api)
+		fmt.Fprintf(r.cfg.Log, " %s ceiling …", sc.ceiling)
+		ceil := drive(ctx, workers, r.cfg.Duration, sc.ceil)
+		for i, m := range api {
+			s := Scenario{Name: m.name, Workers: workers, Requests: m.calls, RPS: m.rate(), P50MS: ms(m.hist.quantile(0.5)),
+				P99MS: ms(m.hist.quantile(0.99)), Errors: m.errors, FirstError: m.first, Ceiling: sc.ceiling}
+			if i < len(ceil) {
+				c := ceil[i]
+				s.CeilingRPS, s.CeilingP50MS, s.CeilingP99MS = c.rate(), ms(c.hist.quantile(0.5)), ms(c.hist.quantile(0.99))
+				s.CeilingErrors, s.CeilingFirstError = c.errors, c.first
+				if c.rate() > 0 {
+					s.Ratio = m.rate() / c.rate()
+				}
+			}
+			r.Scenarios = append(r.Scenarios, s)
+			fmt.Fprintf(r.cfg.Log, " %s %.0f/s (ceiling %.0f/s, ratio %.2f, %d errors)", s.Name, s.RPS, s.CeilingRPS, s.Ratio, s.Errors+s.CeilingErrors)
+		}
+		fmt.Fprintln(r.cfg.Log)
+	}
+	if rss, err := peakRSS("self"); err == nil {
+		r.PeakRSSMB = mb(rss)
+	}
+	return nil
+}
+
+// startProfile starts the CPU profile when one was asked for; the returned func stops it.
+func (r *sizeRun) startProfile() (func(), error) {
+	if r.cfg.CPUProfile == "" {
+		return func() {}, nil
+	}
+	path := r.cfg.CPUProfile
+	if len(r.cfg.Records) > 1 {
+		path += "." + tagN(r.Records)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+		fmt.Fprintf(r.cfg.Log, "CPU profile written to %s\n", path)
+	}, nil
+}
+
+// loadedStartup loads a database of n records only to time zcrm's start on it.
+func loadedStartup(ctx context.Context, cfg *Config, n int, tag string) (Startup, error) {
+	fdb, err := newFreshDB(ctx, cfg.DB, tag)
+	if err != nil {
+		return Startup{}, err
+	}
+	defer dropDB(cfg, fdb)
+	db, _, _, err := openAndLoad(ctx, cfg, fdb.dsn, n)
+	if err != nil {
+		return Startup{}, err
+	}
+	if err := db.Close(); err != nil {
+		return Startup{}, err
+	}
+	fmt.Fprintf(cfg.Log, "timing zcrm start on N=%d…\n", n)
+	return measureStartup(ctx, cfg.Exe, cfg.Synchronous, n, cfg.StartupTrials, func(int) (string, func(), error) {
+		return fdb.dsn, func() {}, nil
+	})
+}
+
+// emptyStartup times zcrm's start on a new, empty database each time (migrations included).
+func emptyStartup(ctx context.Context, cfg *Config) (Startup, error) {
+	fmt.Fprintln(cfg.Log, "timing zcrm start on an empty database…")
+	return measureStartup(ctx, cfg.Exe, cfg.Synchronous, 0, cfg.StartupTrials, func(i int) (string, func(), error) {
+		fdb, err := newFreshDB(ctx, cfg.DB, "empty-"+tagN(i))
+		if err != nil {
+			return "", nil, err
+		}
+		return fdb.dsn, func() { dropDB(cfg, fdb) }, nil
+	})
+}
+
+// scale compares each scenario's rate on the largest dataset with the smallest.
+func scale(runs []Size) []ScaleRatio {
+	if len(runs) < 2 {
+		return nil
+	}
+	small, large := runs[0], runs[0]
+	for _, r := range runs {
+		if r.Records < small.Records {
+			small = r
+		}
+		if r.Records > large.Records {
+			large = r
+		}
+	}
+	if small.Records == large.Records {
+		return nil
+	}
+	var out []ScaleRatio
+	for _, ls := range large.Scenarios {
+		for _, ss := range small.Scenarios {
+			if ss.Name == ls.Name && ss.RPS > 0 {
+				out = append(out, ScaleRatio{Scenario: ls.Name, Small: small.Records, Large: large.Records, Ratio: ls.RPS / ss.RPS})
+			}
+		}
+	}
+	return out
+}
+
+// loadAvg returns /proc/loadavg's first three fields ("" where there is none).
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], " ")
+}
+
+// Missed returns the targets the report missed.
+func (r *Report) Missed() []Target {
+	var out []Target
+	for _, t := range r.Targets {
+		if !t.Met {
+			out = append(out, t)
+		}
+	}
+	return out
+}

@@ -1,0 +1,195 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// Report is everything one benchmark run measured. It marshals to the --json document.
+type Report struct {
+	Store             string  `json:"store"` // sqlite or postgres
+	SQLiteSynchronous string  `json:"sqlite_synchronous,omitempty"`
+	Concurrency       int     `json:"concurrency"`
+	Duration          string  `json:"duration"` // per scenario
+	Machine           Machine `json:"machine"`
+	Runs              []Size  `json:"runs"`
+	// Scale compares each scenario's rate on the largest dataset with the smallest (two sizes or more).
+	Scale   []ScaleRatio `json:"scale,omitempty"`
+	Startup []Startup    `json:"startup,omitempty"`
+	// PeakRSSMB is this process's peak resident memory while serving (server, client and benchmark
+	// together: an upper bound for zcrm's own), over every dataset size.
+	PeakRSSMB   float64  `json:"peak_rss_mb"`
+	PeakRSSNote string   `json:"peak_rss_note,omitempty"`
+	Targets     []Target `json:"targets"`
+	Notes       []string `json:"notes,omitempty"`
+}
+
+// Machine describes where the run happened.
+type Machine struct {
+	CPUs       int    `json:"cpus"`
+	GOMAXPROCS int    `json:"gomaxprocs"`
+	Go         string `json:"go"`
+	OS         string `json:"os"`
+	Arch       string `json:"arch"`
+	LoadBefore string `json:"load_before,omitempty"` // /proc/loadavg when the run started
+	LoadAfter  string `json:"load_after,omitempty"`  // and when it ended
+}
+
+// Size is the results on one dataset size.
+type Size struct {
+	Records     int        `json:"records"`
+	LoadSeconds float64    `json:"load_seconds"`
+	Scenarios   []Scenario `json:"scenarios"`
+	PeakRSSMB   float64    `json:"peak_rss_mb"`
+}
+
+// Scenario is one scenario's figures and its ceiling's, measured back to back.
+type Scenario struct {
+	Name       string  `json:"name"`
+	Workers    int     `json:"workers"`
+	Requests   int     `json:"requests"`
+	RPS        float64 `json:"rps"`
+	P50MS      float64 `json:"p50_ms"`
+	P99MS      float64 `json:"p99_ms"`
+	Errors     int     `json:"errors"`
+	FirstError string  `json:"first_error,omitempty"`
+	// Ceiling is "http" (a bare net/http handler answering the same bytes) or "store" (the same
+	// SQL writes straight through database/sql).
+	Ceiling           string  `json:"ceiling"`
+	CeilingRPS        float64 `json:"ceiling_rps"`
+	CeilingP50MS      float64 `json:"ceiling_p50_ms"`
+	CeilingP99MS      float64 `json:"ceiling_p99_ms"`
+	CeilingErrors     int     `json:"ceiling_errors"`
+	CeilingFirstError string  `json:"ceiling_first_error,omitempty"`
+	// Ratio is RPS ÷ CeilingRPS.
+	Ratio float64 `json:"ratio"`
+}
+
+// ScaleRatio is a scenario's rate on the largest dataset divided by its rate on the smallest.
+type ScaleRatio struct {
+	Scenario string  `json:"scenario"`
+	Small    int     `json:"small_records"`
+	Large    int     `json:"large_records"`
+	Ratio    float64 `json:"ratio"`
+}
+
+// Target is one of the issue's goals and whether this run met it.
+type Target struct {
+	Name  string  `json:"name"`
+	Value float64 `json:"value"`
+	Op    string  `json:"op"` // ">=" or "<="
+	Limit float64 `json:"limit"`
+	Met   bool    `json:"met"`
+}
+
+func (r *Report) target(name string, value float64, op string, limit float64) {
+	met := value >= limit
+	if op == "<=" {
+		met = value <= limit
+	}
+	r.Targets = append(r.Targets, Target{Name: name, Value: value, Op: op, Limit: limit, Met: met})
+}
+
+// scenarioTargets are the ratio goals; unenrol-1's goal is its p99.
+var scenarioTargets = map[string]float64{ListCadences: 0.5, Unenrol100x5: 0.8, Delink100: 0.8, ContactRoles100: 0.8}
+
+// judge fills r.Targets from the measured figures.
+func (r *Report) judge() {
+	r.Targets = nil
+	errors := 0
+	for _, run := range r.Runs {
+		for _, s := range run.Scenarios {
+			errors += s.Errors + s.CeilingErrors
+			if limit, ok := scenarioTargets[s.Name]; ok {
+				r.target(fmt.Sprintf("%s ÷ %s ceiling (N=%d)", s.Name, s.Ceiling, run.Records), s.Ratio, ">=", limit)
+			}
+			if s.Name == Unenrol1 {
+				r.target(fmt.Sprintf("unenrol-1 p99 ms (N=%d)", run.Records), s.P99MS, "<=", 5)
+			}
+		}
+	}
+	for _, s := range r.Scale {
+		r.target(fmt.Sprintf("%s N=%d ÷ N=%d", s.Scenario, s.Large, s.Small), s.Ratio, ">=", 0.8)
+	}
+	for _, s := range r.Startup {
+		if s.Records == 0 {
+			r.target("start to healthy ms (empty)", s.MaxMS, "<=", 100)
+		} else {
+			r.target(fmt.Sprintf("start to healthy ms (N=%d)", s.Records), s.MaxMS, "<=", 1000)
+		}
+	}
+	r.target(fmt.Sprintf("peak RSS MB (concurrency %d)", r.Concurrency), r.PeakRSSMB, "<=", 150)
+	r.target("errors", float64(errors), "<=", 0)
+}
+
+// WriteTable writes the report as readable tables.
+func (r *Report) WriteTable(w io.Writer) error {
+	sync := ""
+	if r.SQLiteSynchronous != "" {
+		sync = " (synchronous=" + r.SQLiteSynchronous + ")"
+	}
+	fmt.Fprintf(w, "zcrm bench: %s%s, %d workers, %s per scenario\n", r.Store, sync, r.Concurrency, r.Duration)
+	m := r.Machine
+	fmt.Fprintf(w, "machine: %d CPUs (GOMAXPROCS %d), %s %s/%s, load before %s, after %s\n",
+		m.CPUs, m.GOMAXPROCS, m.Go, m.OS, m.Arch, orDash(m.LoadBefore), orDash(m.LoadAfter))
+	for _, run := range r.Runs {
+		fmt.Fprintf(w, "\nN=%d records (loaded in %.1fs), peak RSS %.0f MB\n", run.Records, run.LoadSeconds, run.PeakRSSMB)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "scenario\tworkers\treq/s\tp50 ms\tp99 ms\terrors\tceiling\treq/s\tp50 ms\tp99 ms\terrors\tratio\t")
+		for _, s := range run.Scenarios {
+			fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.2f\t%.2f\t%d\t%s\t%.0f\t%.2f\t%.2f\t%d\t%.2f\t\n", s.Name, s.Workers, s.RPS, s.P50MS, s.P99MS,
+				s.Errors, s.Ceiling, s.CeilingRPS, s.CeilingP50MS, s.CeilingP99MS, s.CeilingErrors, s.Ratio)
+		}
+		tw.Flush()
+		for _, s := range run.Scenarios {
+			if s.FirstError != "" {
+				fmt.Fprintf(w, "  %s first error: %s\n", s.Name, s.FirstError)
+			}
+			if s.CeilingFirstError != "" {
+				fmt.Fprintf(w, "  %s ceiling first error: %s\n", s.Name, s.CeilingFirstError)
+			}
+		}
+	}
+	if len(r.Scale) > 0 {
+		fmt.Fprintln(w, "\nscale (req/s on the largest dataset ÷ on the smallest)")
+		for _, s := range r.Scale {
+			fmt.Fprintf(w, "  %-18s N=%d ÷ N=%d  %.2f\n", s.Scenario, s.Large, s.Small, s.Ratio)
+		}
+	}
+	if len(r.Startup) > 0 {
+		fmt.Fprintln(w, "\nstart to healthy (exec zcrm serve → first 200 on /healthz)")
+		for _, s := range r.Startup {
+			what := "empty database"
+			if s.Records > 0 {
+				what = fmt.Sprintf("N=%d", s.Records)
+			}
+			fmt.Fprintf(w, "  %-16s median %.1f ms, max %.1f ms over %d starts, child RSS %.0f MB\n", what, s.MedianMS, s.MaxMS, s.Trials, s.RSSMB)
+		}
+	}
+	fmt.Fprintf(w, "\npeak RSS while serving: %.0f MB", r.PeakRSSMB)
+	if r.PeakRSSNote != "" {
+		fmt.Fprintf(w, " (%s)", r.PeakRSSNote)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "\ntargets")
+	for _, t := range r.Targets {
+		verdict := "met"
+		if !t.Met {
+			verdict = "MISSED"
+		}
+		fmt.Fprintf(w, "  %-46s %10.2f %s %-6g %s\n", t.Name, t.Value, t.Op, t.Limit, verdict)
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	return nil
+}
+
+func orDash(s string) string {
+	if s = strings.TrimSpace(s); s == "" {
+		return "-"
+	}
+	return s
+}
