@@ -2,36 +2,221 @@ package httpapi
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"time"
 
+	"github.com/zcrm/zcrm/internal/catalog"
 	"github.com/zcrm/zcrm/internal/crm"
+	"github.com/zcrm/zcrm/internal/oauth"
 )
 
-// TODO(records): every handler below answers INVALID_URL_PATTERN until its feature lands.
+// Records: GET/POST/PUT/DELETE /{module} and GET/PUT/DELETE /{module}/{id}, the same in every API
+// version. Each handler runs in one transaction: module (INVALID_MODULE) → scope
+// (OAUTH_SCOPE_MISMATCH) → profile permission (NO_PERMISSION) → parameters and body (400) → items.
+
+// recordAccess resolves the module and checks the token's scope op and the profile's action
+// permission (View, Create, Edit or Delete) on it.
+func (c *call) recordAccess(ctx context.Context, tx crm.Tx, op, action string) (catalog.Module, error) {
+	m, err := c.module(ctx, tx)
+	if err != nil {
+		return m, err
+	}
+	if err := c.needModuleScope(op, m.APIName); err != nil {
+		return m, err
+	}
+	return m, c.needPermission(crm.MsgPermission, crm.ModulePermission(action, m.Legacy))
+}
+
+// lookupQuery reads a query parameter and whether it was given.
+func (c *call) lookupQuery(name string) (string, bool) {
+	q := c.r.URL.Query()
+	return q.Get(name), q.Has(name)
+}
+
+// readRawBody reads the request body once, before a transaction that may run more than once. A body
+// that cannot be read (or is over the size limit) is reported when the handler decodes it.
+func (c *call) readRawBody() ([]byte, error) {
+	if c.r.Body == nil {
+		return nil, nil
+	}
+	b, err := io.ReadAll(c.r.Body)
+	if err != nil {
+		return nil, crm.ErrUnparsable()
+	}
+	return b, nil
+}
+
+// recordsBody decodes a raw insert/update body and returns its data array.
+func recordsBody(raw []byte, readErr error) ([]any, error) {
+	if readErr != nil {
+		return nil, readErr
+	}
+	obj, err := DecodeObject(raw)
+	if err != nil {
+		return nil, err
+	}
+	return crm.RecordsFromBody(obj)
+}
+
+// modifiedSinceHeader parses the If-Modified-Since header (ISO 8601 as Zoho documents it, or an HTTP
+// date); zero when absent or unreadable.
+func (c *call) modifiedSinceHeader() time.Time {
+	h := c.r.Header.Get("If-Modified-Since")
+	if h == "" {
+		return time.Time{}
+	}
+	for _, layout := range []string{time.RFC3339, http.TimeFormat} {
+		if t, err := time.Parse(layout, h); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}
 
 func (s *Server) listRecords(ctx context.Context, c *call) (int, any, error) {
-	return 0, nil, crm.ErrURLPattern()
-}
-
-func (s *Server) insertRecords(ctx context.Context, c *call) (int, any, error) {
-	return 0, nil, crm.ErrURLPattern()
-}
-
-func (s *Server) updateRecords(ctx context.Context, c *call) (int, any, error) {
-	return 0, nil, crm.ErrURLPattern()
-}
-
-func (s *Server) deleteRecords(ctx context.Context, c *call) (int, any, error) {
-	return 0, nil, crm.ErrURLPattern()
+	status, body := http.StatusNoContent, any(nil)
+	err := c.read(func(tx crm.Tx) error {
+		m, err := c.recordAccess(ctx, tx, oauth.OpRead, "View")
+		if err != nil {
+			return err
+		}
+		q, err := crm.ParseListQuery(c.lookupQuery, true)
+		if err != nil {
+			return err
+		}
+		q.ModifiedSince = c.modifiedSinceHeader()
+		rows, info, err := crm.ListRecords(ctx, tx, c.Actor, m, q)
+		if err != nil {
+			return err
+		}
+		switch {
+		case len(rows) > 0:
+			status, body = http.StatusOK, map[string]any{"data": rows, "info": info}
+		case !q.ModifiedSince.IsZero():
+			status = http.StatusNotModified
+		}
+		return nil
+	})
+	return status, body, err
 }
 
 func (s *Server) getRecord(ctx context.Context, c *call) (int, any, error) {
-	return 0, nil, crm.ErrURLPattern()
+	status, body := http.StatusNoContent, any(nil)
+	err := c.read(func(tx crm.Tx) error {
+		m, err := c.recordAccess(ctx, tx, oauth.OpRead, "View")
+		if err != nil {
+			return err
+		}
+		id, ok := crm.ParseID(c.param("id"))
+		if !ok {
+			return crm.ErrPathID(crm.MsgID, 1)
+		}
+		row, found, err := crm.GetRecord(ctx, tx, c.Actor, m, id)
+		if err != nil || !found {
+			return err
+		}
+		status, body = http.StatusOK, map[string]any{"data": []any{row}}
+		return nil
+	})
+	return status, body, err
+}
+
+func (s *Server) insertRecords(ctx context.Context, c *call) (int, any, error) {
+	raw, readErr := c.readRawBody()
+	var items []crm.Item
+	err := c.write(func(tx crm.Tx) error {
+		m, err := c.recordAccess(ctx, tx, oauth.OpCreate, "Create")
+		if err != nil {
+			return err
+		}
+		data, err := recordsBody(raw, readErr)
+		if err != nil {
+			return err
+		}
+		items, err = crm.InsertRecords(ctx, tx, c.Actor, m, data)
+		return err
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return crm.MultiStatus(items, http.StatusCreated), map[string]any{"data": items}, nil
+}
+
+func (s *Server) updateRecords(ctx context.Context, c *call) (int, any, error) {
+	raw, readErr := c.readRawBody()
+	var items []crm.Item
+	err := c.write(func(tx crm.Tx) error {
+		m, err := c.recordAccess(ctx, tx, oauth.OpUpdate, "Edit")
+		if err != nil {
+			return err
+		}
+		data, err := recordsBody(raw, readErr)
+		if err != nil {
+			return err
+		}
+		items, err = crm.UpdateRecords(ctx, tx, c.Actor, m, data)
+		return err
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return crm.MultiStatus(items, http.StatusOK), map[string]any{"data": items}, nil
 }
 
 func (s *Server) updateRecord(ctx context.Context, c *call) (int, any, error) {
-	return 0, nil, crm.ErrURLPattern()
+	raw, readErr := c.readRawBody()
+	var items []crm.Item
+	err := c.write(func(tx crm.Tx) error {
+		m, err := c.recordAccess(ctx, tx, oauth.OpUpdate, "Edit")
+		if err != nil {
+			return err
+		}
+		data, err := recordsBody(raw, readErr)
+		if err != nil {
+			return err
+		}
+		items, err = crm.UpdateRecord(ctx, tx, c.Actor, m, c.param("id"), data)
+		return err
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return crm.MultiStatus(items, http.StatusOK), map[string]any{"data": items}, nil
+}
+
+func (s *Server) deleteRecords(ctx context.Context, c *call) (int, any, error) {
+	var items []crm.Item
+	err := c.write(func(tx crm.Tx) error {
+		m, err := c.recordAccess(ctx, tx, oauth.OpDelete, "Delete")
+		if err != nil {
+			return err
+		}
+		ids, err := crm.ParseIDsParam(c.query("ids"), true)
+		if err != nil {
+			return err
+		}
+		items, err = crm.DeleteRecords(ctx, tx, c.Actor, m, ids)
+		return err
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return crm.MultiStatus(items, http.StatusOK), map[string]any{"data": items}, nil
 }
 
 func (s *Server) deleteRecord(ctx context.Context, c *call) (int, any, error) {
-	return 0, nil, crm.ErrURLPattern()
+	var items []crm.Item
+	err := c.write(func(tx crm.Tx) error {
+		m, err := c.recordAccess(ctx, tx, oauth.OpDelete, "Delete")
+		if err != nil {
+			return err
+		}
+		items, err = crm.DeleteRecord(ctx, tx, c.Actor, m, c.param("id"))
+		return err
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return crm.MultiStatus(items, http.StatusOK), map[string]any{"data": items}, nil
 }
