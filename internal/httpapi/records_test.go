@@ -530,7 +530,9 @@ func TestRecordDataSharing(t *testing.T) {
 		mine := e.insertIDs(tok, "/crm/v8/Leads", `{"data":[{"Last_Name":"mine"}]}`)[0]
 		// Public (the default): anyone may change anything.
 		e.do("PUT", "/crm/v8/Leads/"+theirs, tok, `{"data":[{"Company":"Z"}]}`).expect(t, 200, `{"data":[`+updatedItem(theirs, e.admin, std)+`]}`)
-		e.write(func(ctx context.Context, tx crm.Tx) error { return tx.SetSharing(ctx, e.org.ID, "Leads", crm.SharingPrivate) })
+		e.write(func(ctx context.Context, tx crm.Tx) error {
+			return tx.SetSharing(ctx, e.org.ID, "Leads", crm.SharingPrivate)
+		})
 		upd := `{"code":"AUTHORIZATION_FAILED","details":{},"message":"User does not have sufficient privilege to update records","status":"error"}`
 		del := `{"code":"AUTHORIZATION_FAILED","details":{},"message":"User does not have sufficient privilege to delete records","status":"error"}`
 		e.do("PUT", "/crm/v8/Leads/"+theirs, tok, `{"data":[{"Company":"Y"}]}`).expect(t, 400, upd)
