@@ -247,14 +247,19 @@ func TestDealContactRoleSeedSample(t *testing.T) {
 		f := newDealFixture(t, b)
 		f.assign(t)
 		sponsor := f.roles["Executive Sponsor"]
-		f.e.do("GET", f.path("Deals/%d/Contact_Roles?fields=Email,Department", f.deal), f.tok, "").
-			expect(t, 200, fmt.Sprintf(`{"data":[
+		listPath := f.path("Deals/%d/Contact_Roles?fields=Email,Department", f.deal)
+		listed := f.e.do("GET", listPath, f.tok, "")
+		listed.expect(t, 200, fmt.Sprintf(`{"data":[
 				{"Email":"birch@example.com","Department":null,"Contact_Role":{"name":"Purchasing","id":"%d"},"id":"%d"},
 				{"Email":"ash@example.com","Department":"Engineering","Contact_Role":{"name":"Executive Sponsor","id":"%d"},"id":"%d"}],"info":%s}`,
-				f.roles["Purchasing"].ID, f.c2, sponsor.ID, f.c1, relInfo(200, 2, 1, false)))
+			f.roles["Purchasing"].ID, f.c2, sponsor.ID, f.c1, relInfo(200, 2, 1, false)))
 
+		// related_records.json's /{module}/{record_id}/{related_list}[/{related_record_id}] also
+		// describes these answers.
+		oastest.ValidateResponse(t, "related_records.json", "GET", listPath, 200, listed.body)
 		path := fmt.Sprintf("/crm/v6/Deals/%d/Contact_Roles/%d", f.deal, f.c1)
-		f.e.do("DELETE", path, f.tok, "").expect(t, 200, fmt.Sprintf(`{
+		res := f.e.do("DELETE", path, f.tok, "")
+		res.expect(t, 200, fmt.Sprintf(`{
     "data": [
         {
             "code": "SUCCESS",
@@ -266,6 +271,7 @@ func TestDealContactRoleSeedSample(t *testing.T) {
         }
     ]
 }`, f.c1))
+		oastest.ValidateResponse(t, "related_records.json", "DELETE", path, 200, res.body)
 		f.e.do("DELETE", path, f.tok, "").expect(t, 400, relErr("INVALID_DATA", "contact role not deleted", `{}`))
 		f.e.do("GET", f.path("Deals/%d/Contact_Roles/%d?fields=Email", f.deal, f.c1), f.tok, "").expect(t, 204, "")
 
