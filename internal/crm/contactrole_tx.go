@@ -42,9 +42,8 @@ type ContactRoleTx interface {
 	UpsertDealContactRoles(ctx context.Context, rows []DealContactRole) error
 	// RemoveDealContactRoles marks the deal's live rows of contactIDs as removed.
 	RemoveDealContactRoles(ctx context.Context, orgID, dealID int64, contactIDs []int64) error
-	// DealContacts returns one page of the deal's contacts with a live role, highest contact id
-	// first. When only is non-nil, just the contacts among only are considered.
-	DealContacts(ctx context.Context, orgID, dealID int64, only []int64, limit, offset int) ([]DealContact, error)
+	// DealContacts returns one page of the deal's contacts with a live role.
+	DealContacts(ctx context.Context, orgID, dealID int64, s RelatedSlice) ([]DealContact, error)
 	// DeleteDealContactRolesOf removes every deal contact role whose deal or contact is in recordIDs.
 	DeleteDealContactRolesOf(ctx context.Context, orgID int64, recordIDs []int64) error
 }

@@ -298,11 +298,11 @@ func ContactRoleByID(ctx context.Context, tx Tx, orgID, id int64) (ContactRole, 
 	return ContactRole{}, ErrNotFound
 }
 
-// ListDealContactRoles returns one page of the deal's contacts with a live role: the requested
-// Contacts fields, Contact_Role {name, id} and id.
-func ListDealContactRoles(ctx context.Context, tx Tx, org Org, dealID int64, q RelatedQuery) (RelatedPage, error) {
+// ListDealContactRoles returns one page of the deal's contacts with a live role (q as parsed by
+// ParseListQuery): the requested Contacts fields, Contact_Role {name, id} and id.
+func ListDealContactRoles(ctx context.Context, tx Tx, org Org, dealID int64, q ListQuery) (RelatedPage, error) {
 	contacts, _ := catalog.Standard("Contacts")
-	dcs, err := tx.DealContacts(ctx, org.ID, dealID, q.IDs, q.PerPage+1, (q.Page-1)*q.PerPage)
+	dcs, err := tx.DealContacts(ctx, org.ID, dealID, relatedSlice(q))
 	if err != nil {
 		return RelatedPage{}, err
 	}
@@ -310,15 +310,16 @@ func ListDealContactRoles(ctx context.Context, tx Tx, org Org, dealID int64, q R
 	if more {
 		dcs = dcs[:q.PerPage]
 	}
-	rr := newRelRowRenderer(tx, org, contacts, q.Fields)
-	rows := make([]map[string]any, 0, len(dcs))
-	for _, dc := range dcs {
-		row, err := rr.row(ctx, dc.Contact)
-		if err != nil {
-			return RelatedPage{}, err
-		}
-		row[dealContactRoleKey] = map[string]any{"name": dc.Role.Name, "id": FormatID(dc.Role.ID)}
-		rows = append(rows, row)
+	recs := make([]Record, len(dcs))
+	for i, dc := range dcs {
+		recs[i] = dc.Contact
+	}
+	rows, err := newRenderer(ctx, tx, org).rows(contacts, recs, q.Fields)
+	if err != nil {
+		return RelatedPage{}, err
+	}
+	for i, dc := range dcs {
+		rows[i][dealContactRoleKey] = map[string]any{"name": dc.Role.Name, "id": FormatID(dc.Role.ID)}
 	}
 	return newRelatedPage(rows, q, more), nil
 }

@@ -47,6 +47,15 @@ type LinkedRecord struct {
 	Link   Link
 }
 
+// RelatedSlice selects one page of the records at the far end of a relation (or of a deal's
+// contact roles).
+type RelatedSlice struct {
+	Only          []int64 // nil: every linked record; otherwise only these
+	SortBy        string  // SortByID (default), SortByCreatedTime or SortByModifiedTime; ties by id
+	Desc          bool
+	Limit, Offset int
+}
+
 // RelationTx is the store's view of relations between records. Lookups return ErrNotFound.
 type RelationTx interface {
 	// DeleteRelationsOf removes every relation either side of which is one of recordIDs.
@@ -58,7 +67,6 @@ type RelationTx interface {
 	UpsertLinks(ctx context.Context, links []Link) error
 	// DeleteLinks removes the links of end whose far side is among others.
 	DeleteLinks(ctx context.Context, end RelationEnd, others []int64) error
-	// LinkedRecords returns one page of the records of module linked to end, highest id first. When
-	// only is non-nil, just the records among only are considered.
-	LinkedRecords(ctx context.Context, end RelationEnd, module string, only []int64, limit, offset int) ([]LinkedRecord, error)
+	// LinkedRecords returns one page of the records of module linked to end.
+	LinkedRecords(ctx context.Context, end RelationEnd, module string, s RelatedSlice) ([]LinkedRecord, error)
 }

@@ -29,9 +29,6 @@ const (
 // MaxRelatedIDs bounds the ids of one delink, link or contact-role call.
 const MaxRelatedIDs = 100
 
-// RelatedMaxPerPage bounds (and is the default of) per_page on related reads.
-const RelatedMaxPerPage = 200
-
 // ErrRelatedIDsLimit is 400 LIMIT_EXCEEDED for more than 100 ids in the ids parameter; Zoho gives the
 // limit as a string here.
 func ErrRelatedIDsLimit() *Error {
@@ -119,14 +116,6 @@ func PathRecord(ctx context.Context, tx Tx, orgID int64, module, raw, message st
 	return rec, err
 }
 
-// RelatedQuery is a paged read of related records.
-type RelatedQuery struct {
-	Fields  []string // requested field api names, as given
-	Page    int      // 1-based
-	PerPage int
-	IDs     []int64 // nil: every linked record; otherwise only these
-}
-
 // RelatedInfo is the info object of a related-records or deal-contact-roles read.
 type RelatedInfo struct {
 	PerPage           int     `json:"per_page"`
@@ -144,17 +133,23 @@ type RelatedPage struct {
 	Info RelatedInfo      `json:"info"`
 }
 
-func newRelatedPage(rows []map[string]any, q RelatedQuery, more bool) RelatedPage {
+func newRelatedPage(rows []map[string]any, q ListQuery, more bool) RelatedPage {
 	return RelatedPage{Data: rows, Info: RelatedInfo{PerPage: q.PerPage, Count: len(rows), Page: q.Page, MoreRecords: more}}
 }
 
-// ListRelated returns one page of the records linked to parentID through t, each with the requested
-// fields, the relation fields and id. Read-only lists have no rows.
-func ListRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentID int64, q RelatedQuery) (RelatedPage, error) {
+// relatedSlice is the page of q: one row more than asked, to tell whether more follow.
+func relatedSlice(q ListQuery) RelatedSlice {
+	return RelatedSlice{Only: q.IDs, SortBy: q.SortBy, Desc: q.Desc, Limit: q.PerPage + 1, Offset: (q.Page - 1) * q.PerPage}
+}
+
+// ListRelated returns one page of the records linked to parentID through t (q as parsed by
+// ParseListQuery), each rendered like a record listing with the requested fields and id, plus the
+// relation fields. Read-only lists have no rows.
+func ListRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentID int64, q ListQuery) (RelatedPage, error) {
 	if !t.Writable() {
 		return RelatedPage{}, nil
 	}
-	linked, err := tx.LinkedRecords(ctx, t.End(org.ID, parentID), t.Related.APIName, q.IDs, q.PerPage+1, (q.Page-1)*q.PerPage)
+	linked, err := tx.LinkedRecords(ctx, t.End(org.ID, parentID), t.Related.APIName, relatedSlice(q))
 	if err != nil {
 		return RelatedPage{}, err
 	}
@@ -162,81 +157,20 @@ func ListRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentID 
 	if more {
 		linked = linked[:q.PerPage]
 	}
-	rr := newRelRowRenderer(tx, org, t.Related, q.Fields)
-	rows := make([]map[string]any, 0, len(linked))
-	for _, lr := range linked {
-		row, err := rr.row(ctx, lr.Record)
-		if err != nil {
-			return RelatedPage{}, err
-		}
+	recs := make([]Record, len(linked))
+	for i, lr := range linked {
+		recs[i] = lr.Record
+	}
+	rows, err := newRenderer(ctx, tx, org).rows(t.Related, recs, q.Fields)
+	if err != nil {
+		return RelatedPage{}, err
+	}
+	for i, lr := range linked {
 		for _, f := range t.Relation.Fields {
-			row[f.APIName] = lr.Link.Data[f.APIName]
+			rows[i][f.APIName] = lr.Link.Data[f.APIName]
 		}
-		rows = append(rows, row)
 	}
 	return newRelatedPage(rows, q, more), nil
-}
-
-// relRowRenderer renders records as API rows: the requested fields of the module plus id.
-type relRowRenderer struct {
-	tx     Tx
-	org    Org
-	fields []catalog.Field
-	users  map[int64]User
-}
-
-func newRelRowRenderer(tx Tx, org Org, m catalog.Module, requested []string) *relRowRenderer {
-	rr := &relRowRenderer{tx: tx, org: org}
-	for _, name := range requested {
-		if f, ok := m.Field(name); ok && !slices.ContainsFunc(rr.fields, func(g catalog.Field) bool { return g.APIName == f.APIName }) {
-			rr.fields = append(rr.fields, f)
-		}
-	}
-	return rr
-}
-
-func (rr *relRowRenderer) user(ctx context.Context, id int64) (any, error) {
-	if rr.users == nil {
-		users, err := rr.tx.Users(ctx, rr.org.ID)
-		if err != nil {
-			return nil, err
-		}
-		rr.users = make(map[int64]User, len(users))
-		for _, u := range users {
-			rr.users[u.ID] = u
-		}
-	}
-	u, ok := rr.users[id]
-	if !ok {
-		return map[string]any{"name": nil, "id": FormatID(id), "email": nil}, nil
-	}
-	return map[string]any{"name": u.FullName(), "id": FormatID(u.ID), "email": u.Email}, nil
-}
-
-func (rr *relRowRenderer) row(ctx context.Context, rec Record) (map[string]any, error) {
-	row := make(map[string]any, len(rr.fields)+1)
-	for _, f := range rr.fields {
-		var err error
-		switch f.APIName {
-		case "Owner":
-			row[f.APIName], err = rr.user(ctx, rec.OwnerID)
-		case "Created_By":
-			row[f.APIName], err = rr.user(ctx, rec.CreatedBy)
-		case "Modified_By":
-			row[f.APIName], err = rr.user(ctx, rec.ModifiedBy)
-		case "Created_Time":
-			row[f.APIName] = FormatTime(rec.CreatedTime)
-		case "Modified_Time":
-			row[f.APIName] = FormatTime(rec.ModifiedTime)
-		default:
-			row[f.APIName] = rec.Data[f.APIName]
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	row["id"] = FormatID(rec.ID)
-	return row, nil
 }
 
 // relItemPath is the JSON path of element i of the body array key, optionally of one of its keys.

@@ -3,8 +3,6 @@ package httpapi
 import (
 	"context"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/zcrm/zcrm/internal/crm"
 	"github.com/zcrm/zcrm/internal/oauth"
@@ -218,6 +216,9 @@ func (s *Server) deleteRelated(ctx context.Context, c *call, single bool) (int, 
 // when absent or empty, UNABLE_TO_PARSE_DATA_TYPE when an element is not an id, LIMIT_EXCEEDED
 // beyond 100 elements (counted before duplicates are dropped). It returns the distinct ids in order.
 func relIDsParam(c *call) ([]int64, error) {
+	if !c.hasQuery("ids") {
+		return nil, crm.ErrParamMissing("ids")
+	}
 	raw := crm.SplitIDs(c.query("ids"))
 	if len(raw) == 0 {
 		return nil, crm.ErrParamMissing("ids")
@@ -232,48 +233,10 @@ func relIDsParam(c *call) ([]int64, error) {
 	return crm.Dedupe(ids), nil
 }
 
-// relQuery reads the parameters of a related read: fields (mandatory), page (default 1), per_page
-// (default and at most 200) and an optional ids filter.
-func relQuery(c *call) (crm.RelatedQuery, error) {
-	q := crm.RelatedQuery{Page: 1, PerPage: crm.RelatedMaxPerPage}
-	for _, f := range strings.Split(c.query("fields"), ",") {
-		if f = strings.TrimSpace(f); f != "" {
-			q.Fields = append(q.Fields, f)
-		}
-	}
-	if len(q.Fields) == 0 {
-		return q, crm.ErrParamMissing("fields")
-	}
-	intParam := func(name string, max int, dst *int) error {
-		v := strings.TrimSpace(c.query(name))
-		if v == "" {
-			return nil
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || (max > 0 && n > max) {
-			return crm.ErrInvalidData(crm.MsgInvalidData, map[string]any{"param_name": name})
-		}
-		*dst = n
-		return nil
-	}
-	if err := intParam("page", 0, &q.Page); err != nil {
-		return q, err
-	}
-	if err := intParam("per_page", crm.RelatedMaxPerPage, &q.PerPage); err != nil {
-		return q, err
-	}
-	if c.hasQuery("ids") {
-		raw := crm.SplitIDs(c.query("ids"))
-		ids, ok := crm.ParseIDList(raw)
-		if !ok {
-			return q, crm.ErrUnparsable()
-		}
-		if len(ids) > crm.MaxRelatedIDs {
-			return q, crm.ErrRelatedIDsLimit()
-		}
-		q.IDs = crm.Dedupe(ids)
-	}
-	return q, nil
+// relQuery reads the parameters of a related read as a record listing reads them: fields
+// (mandatory), ids, page, per_page (default and at most 200), sort_by and sort_order.
+func relQuery(c *call) (crm.ListQuery, error) {
+	return crm.ParseListQuery(c.lookupQuery, true)
 }
 
 // relBodyItems returns the array under key of a write body: MANDATORY_NOT_FOUND when it is absent,

@@ -131,6 +131,10 @@ func TestRelatedLinkAndRead(t *testing.T) {
 		f.e.do("GET", f.path("Campaigns/%d/Contacts?fields=Last_Name&per_page=1&page=2", f.campaign), f.tok, "").
 			expect(t, 200, fmt.Sprintf(`{"data":[{"Last_Name":"Ash","Member_Status":"Invited","id":"%d"}],"info":%s}`, f.c1, relInfo(1, 1, 2, false)))
 		f.e.do("GET", f.path("Campaigns/%d/Contacts?fields=Last_Name&per_page=1&page=3", f.campaign), f.tok, "").expect(t, 204, "")
+		// Oldest first on request; per_page is capped at 200 as in record listings.
+		f.e.do("GET", f.path("Campaigns/%d/Contacts?fields=Last_Name&sort_order=asc&sort_by=Created_Time&per_page=500", f.campaign), f.tok, "").
+			expect(t, 200, fmt.Sprintf(`{"data":[{"Last_Name":"Ash","Member_Status":"Invited","id":"%d"},{"Last_Name":"Birch","Member_Status":"Responded","id":"%d"}],"info":%s}`,
+				f.c1, f.c2, relInfo(200, 2, 1, false)))
 		f.e.do("GET", f.path("Campaigns/%d/Contacts?fields=Last_Name&ids=%d,", f.campaign, f.c1), f.tok, "").
 			expect(t, 200, fmt.Sprintf(`{"data":[{"Last_Name":"Ash","Member_Status":"Invited","id":"%d"}],"info":%s}`, f.c1, relInfo(200, 1, 1, false)))
 
@@ -357,8 +361,8 @@ func TestRelatedReadErrors(t *testing.T) {
 			want            string
 		}{
 			{"fields missing", f.path("%s", base), f.tok, 400, relErr("REQUIRED_PARAM_MISSING", "One of the expected parameter is missing", `{"param_name":"fields"}`)},
-			{"per_page over 200", f.path("%s?fields=Email&per_page=201", base), f.tok, 400, relErr("INVALID_DATA", "invalid data", `{"param_name":"per_page"}`)},
-			{"page zero", f.path("%s?fields=Email&page=0", base), f.tok, 400, relErr("INVALID_DATA", "invalid data", `{"param_name":"page"}`)},
+			{"page zero", f.path("%s?fields=Email&page=0", base), f.tok, 400, relErr("INVALID_DATA", "invalid data", `{"param_name":"page","expected_data_type":"integer"}`)},
+			{"sort_by", f.path("%s?fields=Email&sort_by=Email", base), f.tok, 400, relErr("INVALID_DATA", "invalid data", `{"param_name":"sort_by","supported_values":["id","Created_Time","Modified_Time"]}`)},
 			{"delete scope", f.path("%s?fields=Email", base), e.adminToken("ZohoCRM.modules.campaigns.DELETE"), 401, relErr("OAUTH_SCOPE_MISMATCH", "invalid oauth scope to access this URL", `{}`)},
 			{"no view permission", f.path("%s?fields=Email", base), noView, 403, relErr("NO_PERMISSION", "permission denied", `{"permissions":["Crm_Implied_View_Campaigns"]}`)},
 			{"unknown parent", f.path("Campaigns/%d/Contacts?fields=Email", f.lead), f.tok, 400, relErr("INVALID_DATA", "the related id given seems to be invalid", `{"resource_path_index":1}`)},

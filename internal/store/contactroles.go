@@ -122,9 +122,9 @@ func (t *Tx) RemoveDealContactRoles(ctx context.Context, orgID, dealID int64, co
 	return err
 }
 
-// DealContacts returns one page of the deal's contacts with a live role, highest contact id first.
-func (t *Tx) DealContacts(ctx context.Context, orgID, dealID int64, only []int64, limit, offset int) ([]crm.DealContact, error) {
-	if only != nil && len(only) == 0 {
+// DealContacts returns one page of the deal's contacts with a live role.
+func (t *Tx) DealContacts(ctx context.Context, orgID, dealID int64, sl crm.RelatedSlice) ([]crm.DealContact, error) {
+	if sl.Only != nil && len(sl.Only) == 0 {
 		return nil, nil
 	}
 	q := `SELECT r.id, r.org_id, r.module, r.owner_id, r.created_by, r.modified_by, r.created_time, r.modified_time, r.data,
@@ -134,12 +134,12 @@ func (t *Tx) DealContacts(ctx context.Context, orgID, dealID int64, only []int64
 		JOIN contact_roles cr ON cr.org_id = d.org_id AND cr.id = d.role_id
 		WHERE d.org_id = ? AND d.deal_id = ? AND d.removed_time IS NULL`
 	args := []any{orgID, dealID}
-	if only != nil {
-		q += ` AND d.contact_id IN (` + placeholders(len(only)) + `)`
-		args = append(args, int64Args(only)...)
+	if sl.Only != nil {
+		q += ` AND d.contact_id IN (` + placeholders(len(sl.Only)) + `)`
+		args = append(args, int64Args(sl.Only)...)
 	}
-	q += ` ORDER BY r.id DESC LIMIT ? OFFSET ?`
-	args = append(args, limit, offset)
+	q += ` ORDER BY ` + sliceOrder(sl) + ` LIMIT ? OFFSET ?`
+	args = append(args, sl.Limit, sl.Offset)
 	rows, err := t.query(ctx, q, args...)
 	if err != nil {
 		return nil, err

@@ -108,9 +108,26 @@ func (t *Tx) DeleteLinks(ctx context.Context, end crm.RelationEnd, others []int6
 	return err
 }
 
-// LinkedRecords returns one page of the records of module linked to end, highest id first.
-func (t *Tx) LinkedRecords(ctx context.Context, end crm.RelationEnd, module string, only []int64, limit, offset int) ([]crm.LinkedRecord, error) {
-	if only != nil && len(only) == 0 {
+// sliceOrder is the ORDER BY of a related page over records aliased r: the sort column, then id.
+func sliceOrder(sl crm.RelatedSlice) string {
+	col, ok := sortColumns[sl.SortBy]
+	if !ok {
+		col = "id"
+	}
+	dir := "ASC"
+	if sl.Desc {
+		dir = "DESC"
+	}
+	order := `r.` + col + ` ` + dir
+	if col != "id" {
+		order += `, r.id ` + dir
+	}
+	return order
+}
+
+// LinkedRecords returns one page of the records of module linked to end.
+func (t *Tx) LinkedRecords(ctx context.Context, end crm.RelationEnd, module string, sl crm.RelatedSlice) ([]crm.LinkedRecord, error) {
+	if sl.Only != nil && len(sl.Only) == 0 {
 		return nil, nil
 	}
 	self, other := endColumns(end)
@@ -119,12 +136,12 @@ func (t *Tx) LinkedRecords(ctx context.Context, end crm.RelationEnd, module stri
 		FROM relations l JOIN records r ON r.org_id = l.org_id AND r.id = l.` + other + ` AND r.module = ?
 		WHERE l.org_id = ? AND l.kind = ? AND l.` + self + ` = ?`
 	args := []any{module, end.OrgID, end.Kind, end.ID}
-	if only != nil {
-		q += ` AND r.id IN (` + placeholders(len(only)) + `)`
-		args = append(args, int64Args(only)...)
+	if sl.Only != nil {
+		q += ` AND r.id IN (` + placeholders(len(sl.Only)) + `)`
+		args = append(args, int64Args(sl.Only)...)
 	}
-	q += ` ORDER BY r.id DESC LIMIT ? OFFSET ?`
-	args = append(args, limit, offset)
+	q += ` ORDER BY ` + sliceOrder(sl) + ` LIMIT ? OFFSET ?`
+	args = append(args, sl.Limit, sl.Offset)
 	rows, err := t.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
