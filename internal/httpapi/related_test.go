@@ -389,3 +389,24 @@ func TestRelatedCascade(t *testing.T) {
 		f.e.do("GET", f.path("Contacts/%d/Campaigns?fields=Campaign_Name", f.c1), f.tok, "").expect(t, 204, "")
 	})
 }
+
+// Deleting records through the records API leaves neither links nor deal contact roles behind.
+func TestRelatedCascadeThroughRecordDeletion(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		f := newRelFixture(t, b)
+		f.linkContacts(t)
+		deal := f.e.newRecord(f.e.admin, "Deals", map[string]any{"Deal_Name": "Big One", "Stage": "Qualification"})
+		f.e.do("PUT", f.path("Deals/%d/Contact_Roles/%d", deal, f.c1), f.tok, `{"data":[{"Contact_Role":"Purchasing"}]}`).
+			expect(t, 200, relData(relOK("relation updated", f.c1)))
+		if res := f.e.do("DELETE", f.path("Contacts/%d", f.c1), f.tok, ""); res.status != 200 {
+			t.Fatalf("delete contact: %d %s", res.status, res.body)
+		}
+		f.e.do("GET", f.path("Campaigns/%d/Contacts?fields=Last_Name", f.campaign), f.tok, "").
+			expect(t, 200, fmt.Sprintf(`{"data":[{"Last_Name":"Birch","Member_Status":null,"id":"%d"}],"info":%s}`, f.c2, relInfo(200, 1, 1, false)))
+		f.e.do("GET", f.path("Deals/%d/Contact_Roles?fields=Last_Name", deal), f.tok, "").expect(t, 204, "")
+		if res := f.e.do("DELETE", f.path("Campaigns/%d", f.campaign), f.tok, ""); res.status != 200 {
+			t.Fatalf("delete campaign: %d %s", res.status, res.body)
+		}
+		f.e.do("GET", f.path("Contacts/%d/Campaigns?fields=Campaign_Name", f.c2), f.tok, "").expect(t, 204, "")
+	})
+}
