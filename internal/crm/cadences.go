@@ -1,0 +1,469 @@
+package crm
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+)
+
+// Cadence types, as stored and as create and Get a Cadence spell them.
+const (
+	CadenceManual     = "manual_enrollment"
+	CadenceCustomView = "custom_view"
+)
+
+// Cadence limits.
+const (
+	MaxCadenceName        = 100
+	MaxCadenceDescription = 500
+	MaxFollowUps          = 100
+	MaxActivePerModule    = 30
+	MaxActivePerOrg       = 150
+	MaxEnrolCadences      = 5
+	MaxEnrolRecords       = 100
+)
+
+// MsgCadencePermission is the NO_PERMISSION message of every cadence endpoint.
+const MsgCadencePermission = "No permission"
+
+// Messages of cadence answers.
+const (
+	MsgCadenceCreated     = "Cadences created successfully"
+	MsgCadenceUpdated     = "Cadences updated successfully"
+	MsgCadenceDeleted     = "Cadences deleted successfully"
+	MsgCadencePublished   = "Cadences published successfully"
+	MsgCadenceActivated   = "Cadences activated successfully"
+	MsgCadenceDeactivated = "Cadences deactivated successfully"
+	MsgRecordsEnrolled    = "records manually enrolled"
+	MsgRecordsUnenrolled  = "records manually unenrolled"
+)
+
+// Cadence is a cadence definition. A published cadence being edited has a draft copy: a second row
+// whose DraftOf is the published cadence's id, merged into it on publish.
+type Cadence struct {
+	ID           int64
+	OrgID        int64
+	Name         string
+	Module       string // module api name
+	Type         string // CadenceManual or CadenceCustomView
+	CustomViewID int64  // 0 for manual cadences
+	Description  string // "" when unset
+	// ExecutionDetails is the stored execution_details object (execute_every, unenroll_properties
+	// with ids), nil when unset.
+	ExecutionDetails map[string]any
+	// FollowUps are the follow-ups as given, each with its "id" and its action's "id".
+	FollowUps    []map[string]any
+	Active       bool
+	Published    bool
+	DraftOf      int64
+	CreatedBy    int64
+	ModifiedBy   int64
+	CreatedTime  time.Time
+	ModifiedTime time.Time
+}
+
+// Status is the cadence's status string: draft until published, then active or inactive.
+func (c Cadence) Status() string {
+	switch {
+	case c.DraftOf != 0 || !c.Published:
+		return "draft"
+	case c.Active:
+		return "active"
+	}
+	return "inactive"
+}
+
+// ErrCadenceID is 400 INVALID_DATA for an unknown cadence id in the path.
+func ErrCadenceID() *Error { return ErrPathID(MsgGivenID, 3) }
+
+// lookupCadence returns the org's cadence id, or ErrCadenceID when it has none.
+func lookupCadence(ctx context.Context, tx Tx, orgID, id int64) (Cadence, error) {
+	c, err := tx.Cadence(ctx, orgID, id)
+	if errors.Is(err, ErrNotFound) {
+		return Cadence{}, ErrCadenceID()
+	}
+	return c, err
+}
+
+// GetCadence returns a cadence in Get a Cadence's form; found is false for an unknown id.
+func GetCadence(ctx context.Context, tx Tx, org Org, id int64) (detail CadenceDetail, found bool, err error) {
+	c, err := tx.Cadence(ctx, org.ID, id)
+	if errors.Is(err, ErrNotFound) {
+		return CadenceDetail{}, false, nil
+	}
+	if err != nil {
+		return CadenceDetail{}, false, err
+	}
+	env := newCadenceEnv(ctx, tx, org)
+	var draft, parent *CadenceRef
+	if c.DraftOf != 0 {
+		p, err := tx.Cadence(ctx, org.ID, c.DraftOf)
+		if err != nil {
+			return CadenceDetail{}, false, err
+		}
+		parent = &CadenceRef{Name: p.Name, ID: FormatID(p.ID)}
+	} else if c.Published {
+		d, err := tx.CadenceDraft(ctx, org.ID, c.ID)
+		if err == nil {
+			draft = &CadenceRef{Name: d.Name, ID: FormatID(d.ID)}
+		} else if !errors.Is(err, ErrNotFound) {
+			return CadenceDetail{}, false, err
+		}
+	}
+	detail, err = env.detail(c, draft, parent)
+	return detail, err == nil, err
+}
+
+// CadenceQuery holds Get Cadences' parameters.
+type CadenceQuery struct {
+	Module  string // "" for every module
+	Active  *bool
+	Page    int
+	PerPage int
+}
+
+// ListCadences returns one page of the org's cadences (draft copies aside), oldest first. An
+// unknown module, or one without cadences, is 400 INVALID_DATA {"param_name":"module"}.
+func ListCadences(ctx context.Context, tx Tx, org Org, q CadenceQuery) (CadencePage, error) {
+	f := CadenceFilter{Active: q.Active}
+	if q.Module != "" {
+		m, err := ResolveModule(ctx, tx, org, q.Module)
+		if errors.Is(err, ErrNotFound) || (err == nil && (!m.Cadences || !m.APISupported)) {
+			return CadencePage{}, ErrInvalidData("the given module doesn't exist", map[string]any{"param_name": "module"})
+		}
+		if err != nil {
+			return CadencePage{}, err
+		}
+		f.Module = m.APIName
+	}
+	rows, err := tx.Cadences(ctx, org.ID, f, q.PerPage+1, (q.Page-1)*q.PerPage)
+	if err != nil {
+		return CadencePage{}, err
+	}
+	more := len(rows) > q.PerPage
+	if more {
+		rows = rows[:q.PerPage]
+	}
+	env := newCadenceEnv(ctx, tx, org)
+	page := CadencePage{Cadences: make([]CadenceListItem, 0, len(rows)),
+		Info: CadencePageInfo{PerPage: q.PerPage, Count: len(rows), Page: q.Page, MoreRecords: more}}
+	for _, c := range rows {
+		item, err := env.listItem(c)
+		if err != nil {
+			return CadencePage{}, err
+		}
+		page.Cadences = append(page.Cadences, item)
+	}
+	return page, nil
+}
+
+// CreateCadence creates the one cadence of a create body as a draft. Body-level problems are
+// returned as the error; problems with the cadence itself as an error item (400 under "cadences").
+func CreateCadence(ctx context.Context, tx Tx, actor Actor, body map[string]any) (Item, error) {
+	item, err := singleCadence(body)
+	if err != nil {
+		return Item{}, err
+	}
+	r := &cadenceReader{ctx: ctx, tx: tx, env: newCadenceEnv(ctx, tx, actor.Org), base: "$.cadences[0]"}
+	in, e, err := r.read(item, nil)
+	if e != nil || err != nil {
+		return itemOf(e), err
+	}
+	if e, err := r.nameFree(*in.name, 0, 0); e != nil || err != nil {
+		return itemOf(e), err
+	}
+	id, err := tx.NewID(ctx)
+	if err != nil {
+		return Item{}, err
+	}
+	now := tx.Now()
+	c := Cadence{ID: id, OrgID: actor.Org.ID, Module: in.module.APIName, Type: in.typ, CreatedBy: actor.User.ID,
+		ModifiedBy: actor.User.ID, CreatedTime: now, ModifiedTime: now}
+	if err := r.apply(&c, in); err != nil {
+		return Item{}, err
+	}
+	if err := tx.InsertCadence(ctx, c); err != nil {
+		if errors.Is(err, ErrDuplicate) {
+			return errDuplicateName(r.base).Item(), nil
+		}
+		return Item{}, err
+	}
+	fus := make([]any, len(c.FollowUps))
+	for i, fu := range c.FollowUps {
+		action, _ := fu["action"].(map[string]any)
+		fus[i] = map[string]any{"id": fu["id"], "action": map[string]any{"id": action["id"], "type": action["type"]}}
+	}
+	return Success(MsgCadenceCreated, map[string]any{"id": FormatID(id), "follow_ups": fus}), nil
+}
+
+// UpdateCadence applies the one cadence of an update body. pathID is the id in the path, 0 when the
+// body names the cadence. Editing a published cadence edits its draft copy (made on first edit).
+func UpdateCadence(ctx context.Context, tx Tx, actor Actor, body map[string]any, pathID int64) (Item, error) {
+	var c Cadence
+	var err error
+	if pathID != 0 {
+		if c, err = lookupCadence(ctx, tx, actor.Org.ID, pathID); err != nil {
+			return Item{}, err
+		}
+	}
+	item, err := singleCadence(body)
+	if err != nil {
+		return Item{}, err
+	}
+	const base = "$.cadences[0]"
+	if pathID == 0 {
+		raw, ok := item["id"]
+		if !ok || raw == nil {
+			return errMandatoryField("id", base+".id").Item(), nil
+		}
+		id, ok := jsonID(raw)
+		if ok {
+			c, err = tx.Cadence(ctx, actor.Org.ID, id)
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return Item{}, err
+			}
+			ok = err == nil
+		}
+		if !ok {
+			return ErrInvalidData(MsgGivenID, APIPath("id", base+".id")).Item(), nil
+		}
+	}
+	parentID := c.ID
+	target := c
+	isNewDraft := false
+	switch {
+	case c.DraftOf != 0:
+		parentID = c.DraftOf
+	case c.Published:
+		d, err := tx.CadenceDraft(ctx, actor.Org.ID, c.ID)
+		switch {
+		case err == nil:
+			target = d
+		case errors.Is(err, ErrNotFound):
+			target = c
+			target.ID, target.DraftOf, target.Active, target.Published = 0, c.ID, false, false
+			target.CreatedBy, target.CreatedTime = actor.User.ID, tx.Now()
+			isNewDraft = true
+		default:
+			return Item{}, err
+		}
+	}
+	r := &cadenceReader{ctx: ctx, tx: tx, env: newCadenceEnv(ctx, tx, actor.Org), base: base}
+	in, e, err := r.read(item, &target)
+	if e != nil || err != nil {
+		return itemOf(e), err
+	}
+	if in.name != nil {
+		if e, err := r.nameFree(*in.name, parentID, target.ID); e != nil || err != nil {
+			return itemOf(e), err
+		}
+	}
+	if err := r.apply(&target, in); err != nil {
+		return Item{}, err
+	}
+	target.ModifiedBy, target.ModifiedTime = actor.User.ID, tx.Now()
+	if isNewDraft {
+		if target.ID, err = tx.NewID(ctx); err != nil {
+			return Item{}, err
+		}
+		err = tx.InsertCadence(ctx, target)
+	} else {
+		err = tx.UpdateCadence(ctx, target)
+	}
+	if errors.Is(err, ErrDuplicate) {
+		return errDuplicateName(base).Item(), nil
+	}
+	if err != nil {
+		return Item{}, err
+	}
+	details := map[string]any{"id": FormatID(target.ID)}
+	if target.DraftOf != 0 {
+		details = map[string]any{"draft_cadence": map[string]any{"id": FormatID(target.ID)}, "id": FormatID(target.DraftOf)}
+	}
+	return Success(MsgCadenceUpdated, details), nil
+}
+
+// DeleteCadence deletes a cadence with its draft copy and ends its live enrolments (the history
+// stays). Deleting a draft copy discards the pending edit only.
+func DeleteCadence(ctx context.Context, tx Tx, actor Actor, id int64) (Item, error) {
+	c, err := lookupCadence(ctx, tx, actor.Org.ID, id)
+	if err != nil {
+		return Item{}, err
+	}
+	if c.DraftOf == 0 {
+		if err := tx.EndCadenceEnrollments(ctx, actor.Org.ID, c.ID, EndCadenceDeleted, actor.User.ID); err != nil {
+			return Item{}, err
+		}
+	}
+	if err := tx.DeleteCadence(ctx, actor.Org.ID, c.ID); err != nil {
+		return Item{}, err
+	}
+	return Success(MsgCadenceDeleted, map[string]any{"id": FormatID(c.ID)}), nil
+}
+
+// Cadence lifecycle actions.
+const (
+	ActionPublish    = "publish"
+	ActionActivate   = "activate"
+	ActionDeactivate = "deactivate"
+)
+
+// IsCadenceAction reports whether action names a lifecycle action (case-sensitive, as in the path).
+func IsCadenceAction(action string) bool {
+	return action == ActionPublish || action == ActionActivate || action == ActionDeactivate
+}
+
+// CadenceAction runs a lifecycle action: publish (a first-time draft becomes published and
+// inactive; a published cadence's draft copy is merged into it), activate, deactivate.
+func CadenceAction(ctx context.Context, tx Tx, actor Actor, id int64, action string, body map[string]any) (Item, error) {
+	c, err := lookupCadence(ctx, tx, actor.Org.ID, id)
+	if err != nil {
+		return Item{}, err
+	}
+	switch action {
+	case ActionPublish:
+		return publishCadence(ctx, tx, actor, c, body)
+	case ActionActivate:
+		return activateCadence(ctx, tx, actor, c)
+	case ActionDeactivate:
+		if c.DraftOf != 0 || !c.Active {
+			return Item{}, NewError(http.StatusBadRequest, "ALREADY_DEACTIVATED", "The cadences is already deactivated", nil)
+		}
+		c.Active = false
+		return touchCadence(ctx, tx, actor, c, MsgCadenceDeactivated)
+	}
+	return Item{}, ErrURLPattern()
+}
+
+func touchCadence(ctx context.Context, tx Tx, actor Actor, c Cadence, message string) (Item, error) {
+	c.ModifiedBy, c.ModifiedTime = actor.User.ID, tx.Now()
+	if err := tx.UpdateCadence(ctx, c); err != nil {
+		return Item{}, err
+	}
+	return Success(message, map[string]any{"id": FormatID(c.ID)}), nil
+}
+
+func errNotAllowed(message string) *Error {
+	return NewError(http.StatusBadRequest, "NOT_ALLOWED", message, nil)
+}
+
+func publishCadence(ctx context.Context, tx Tx, actor Actor, c Cadence, body map[string]any) (Item, error) {
+	if e := publishOptions(body, c); e != nil {
+		return e.Item(), nil
+	}
+	draft, parent := c, c
+	switch {
+	case c.DraftOf != 0:
+		p, err := tx.Cadence(ctx, actor.Org.ID, c.DraftOf)
+		if err != nil {
+			return Item{}, err
+		}
+		parent = p
+	case c.Published:
+		d, err := tx.CadenceDraft(ctx, actor.Org.ID, c.ID)
+		if errors.Is(err, ErrNotFound) {
+			return Item{}, errNotAllowed("Cannot merge published Cadences / Only Cadences in draft can be merged with its parent")
+		}
+		if err != nil {
+			return Item{}, err
+		}
+		draft = d
+	}
+	if len(draft.FollowUps) == 0 {
+		return Item{}, errNotAllowed("Cadence must contain at least one follow-up to publish")
+	}
+	if draft.ID == parent.ID {
+		c.Published, c.Active = true, false
+		return touchCadence(ctx, tx, actor, c, MsgCadencePublished)
+	}
+	// Merge the draft copy into the published cadence; it keeps its id, state and enrolments.
+	merged := parent
+	merged.Name, merged.CustomViewID, merged.Description = draft.Name, draft.CustomViewID, draft.Description
+	merged.ExecutionDetails, merged.FollowUps = draft.ExecutionDetails, draft.FollowUps
+	if err := tx.DeleteCadence(ctx, actor.Org.ID, draft.ID); err != nil {
+		return Item{}, err
+	}
+	item, err := touchCadence(ctx, tx, actor, merged, MsgCadencePublished)
+	if errors.Is(err, ErrDuplicate) {
+		return Item{}, NewError(http.StatusBadRequest, "DUPLICATE_DATA", msgDuplicateName, APIPath("name", "$.cadences[0].name"))
+	}
+	return item, err
+}
+
+// publishOptions checks publish's optional body {"cadences":[{"process_existing_records":bool}]}.
+// Manual cadences take no process_existing_records; nothing else is read from it.
+func publishOptions(body map[string]any, c Cadence) *Error {
+	list, _ := body["cadences"].([]any)
+	if len(list) == 0 {
+		return nil
+	}
+	item, _ := list[0].(map[string]any)
+	v, ok := item["process_existing_records"]
+	if !ok {
+		return nil
+	}
+	const api, path = "process_existing_records", "$.cadences[0].process_existing_records"
+	if c.Type == CadenceManual {
+		return NewError(http.StatusBadRequest, "NOT_ALLOWED", "For manual Enrollment we wont add process_existing_records key not allowed", APIPath(api, path))
+	}
+	if _, ok := v.(bool); !ok {
+		return errType(api, path, "boolean")
+	}
+	return nil
+}
+
+func activateCadence(ctx context.Context, tx Tx, actor Actor, c Cadence) (Item, error) {
+	if c.Active {
+		return Item{}, NewError(http.StatusBadRequest, "ALREADY_ACTIVATED", "The cadences is already activated", map[string]any{"resource_path_index": 3})
+	}
+	if c.DraftOf != 0 || !c.Published {
+		return Item{}, errNotAllowed("Only published Cadences can be activated")
+	}
+	n, err := tx.CountActiveCadences(ctx, actor.Org.ID, c.Module)
+	if err != nil {
+		return Item{}, err
+	}
+	if n >= MaxActivePerModule {
+		return Item{}, NewError(http.StatusBadRequest, "LIMIT_EXCEEDED", "More than 30 Cadences cannot be activated for module", map[string]any{"limit": MaxActivePerModule})
+	}
+	if n, err = tx.CountActiveCadences(ctx, actor.Org.ID, ""); err != nil {
+		return Item{}, err
+	}
+	if n >= MaxActivePerOrg {
+		return Item{}, NewError(http.StatusBadRequest, "LIMIT_EXCEEDED", "More than 150 Cadences cannot be activated", map[string]any{"limit": MaxActivePerOrg})
+	}
+	c.Active = true
+	return touchCadence(ctx, tx, actor, c, MsgCadenceActivated)
+}
+
+// singleCadence returns the one element of a body's "cadences" array.
+func singleCadence(body map[string]any) (map[string]any, error) {
+	raw, ok := body["cadences"]
+	if !ok || raw == nil {
+		return nil, ErrMandatory(MsgRequiredField, APIPath("cadences", "$.cadences"))
+	}
+	list, ok := raw.([]any)
+	if !ok {
+		return nil, errType("cadences", "$.cadences", "jsonarray")
+	}
+	if len(list) == 0 {
+		return nil, ErrMandatory(MsgRequiredField, APIPath("cadences", "$.cadences"))
+	}
+	if len(list) > 1 {
+		return nil, NewError(http.StatusBadRequest, "LIMIT_EXCEEDED", "Limit Exceeded, You cannot give more than 1 cadences",
+			map[string]any{"limit": 1, "api_name": "cadences", "json_path": "$.cadences"})
+	}
+	item, ok := list[0].(map[string]any)
+	if !ok {
+		return nil, errType("cadences", "$.cadences[0]", "jsonobject")
+	}
+	return item, nil
+}
+
+func itemOf(e *Error) Item {
+	if e == nil {
+		return Item{}
+	}
+	return e.Item()
+}
