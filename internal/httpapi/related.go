@@ -3,7 +3,9 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"strings"
 
+	"github.com/zcrm/zcrm/internal/catalog"
 	"github.com/zcrm/zcrm/internal/crm"
 	"github.com/zcrm/zcrm/internal/oauth"
 )
@@ -17,7 +19,8 @@ import (
 // given seems to be invalid", index 3), data sharing on the parent for writes (AUTHORIZATION_FAILED),
 // then parameters and body. Writing a related list that is not a writable relation (Notes,
 // Attachments, lookup-based lists, the cadence list, ...) is 400 NOT_SUPPORTED with
-// {"resource_path_index":2}.
+// {"resource_path_index":2}. Reading a record's cadence list (Entity_Cadences_<module>) hands over,
+// after the parent record's checks, to the cadences API (listRecordCadences).
 
 func (s *Server) listRelated(ctx context.Context, c *call) (int, any, error) {
 	return s.readRelated(ctx, c, false)
@@ -27,10 +30,21 @@ func (s *Server) getRelated(ctx context.Context, c *call) (int, any, error) {
 	return s.readRelated(ctx, c, true)
 }
 
+// isCadenceList reports whether a related list is a record's cadence list
+// (catalog.CadenceListName: "Entity_Cadences_" and the module, matched case-insensitively).
+func isCadenceList(name string) bool {
+	return strings.HasPrefix(strings.ToLower(name), "entity_cadences_")
+}
+
 func (s *Server) readRelated(ctx context.Context, c *call, single bool) (int, any, error) {
 	var status int
 	var body any
+	var cadences struct {
+		module catalog.Module
+		record int64
+	}
 	err := c.read(func(tx crm.Tx) error {
+		cadences.record = 0
 		m, err := c.module(ctx, tx)
 		if err != nil {
 			return err
@@ -49,10 +63,11 @@ func (s *Server) readRelated(ctx context.Context, c *call, single bool) (int, an
 		if err != nil {
 			return err
 		}
-		// TODO(cadences): a cadence list (t.List.APIName starts with "Entity_Cadences_", case-insensitive;
-		// catalog.CadenceListName), read without a related id, delegates to
-		// s.listRecordCadences(ctx, c, m, parent.ID) once internal/httpapi/cadences.go has it; until
-		// then it is read-only and answers 204 like any other list without writable links.
+		if !single && isCadenceList(t.List.APIName) {
+			// The record's cadences: the cadences API answers, in its own transaction.
+			cadences.module, cadences.record = m, parent.ID
+			return nil
+		}
 		q, err := relQuery(c)
 		if err != nil {
 			return err
@@ -71,6 +86,9 @@ func (s *Server) readRelated(ctx context.Context, c *call, single bool) (int, an
 		status, body = relPageAnswer(page)
 		return nil
 	})
+	if err == nil && cadences.record != 0 {
+		return s.listRecordCadences(ctx, c, cadences.module, cadences.record)
+	}
 	return status, body, err
 }
 

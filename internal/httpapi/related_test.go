@@ -410,3 +410,29 @@ func TestRelatedCascadeThroughRecordDeletion(t *testing.T) {
 		f.e.do("GET", f.path("Contacts/%d/Campaigns?fields=Campaign_Name", f.c2), f.tok, "").expect(t, 204, "")
 	})
 }
+
+// A record's cadence list is answered by the cadences API once the related-records checks pass.
+func TestRelatedCadenceList(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		f := newRelFixture(t, b)
+		e := f.e
+		e.do("GET", f.path("Leads/%d/Entity_Cadences_leads", f.lead), f.tok, "").expect(t, 204, "")
+		e.do("GET", f.path("leads/%d/ENTITY_CADENCES_LEADS?page=1", f.lead), f.tok, "").expect(t, 204, "")
+		std := e.token(e.newUser(e.org.ID, "std@zcrm.local", "Standard"), "ZohoCRM.modules.ALL")
+		e.do("GET", f.path("Leads/%d/Entity_Cadences_leads", f.lead), std, "").
+			expect(t, 403, relErr("NO_PERMISSION", "No permission", `{"permissions":["Crm_Implied_View_Cadences"]}`))
+		e.do("GET", f.path("Leads/%d/Entity_Cadences_leads", f.c1), f.tok, "").
+			expect(t, 400, relErr("INVALID_DATA", "the related id given seems to be invalid", `{"resource_path_index":1}`))
+		e.do("GET", f.path("Leads/%d/Entity_Cadences_leads", f.lead), e.adminToken("ZohoCRM.modules.contacts.READ"), "").
+			expect(t, 401, relErr("OAUTH_SCOPE_MISMATCH", "invalid oauth scope to access this URL", `{}`))
+		e.do("GET", f.path("Accounts/%d/Entity_Cadences_accounts", f.lead), f.tok, "").
+			expect(t, 400, relErr("INVALID_DATA", "the related id given seems to be invalid", `{"resource_path_index":1}`))
+		_, proAdmin := e.newOrg("Pro", crm.Professional)
+		proLead := e.newRecord(proAdmin, "Leads", map[string]any{"Last_Name": "Pro"})
+		e.do("GET", f.path("Leads/%d/Entity_Cadences_leads", proLead), e.token(proAdmin, "ZohoCRM.modules.ALL"), "").
+			expect(t, 403, relErr("FEATURE_NOT_ENABLED", "Feature is not supported in this edition", `{}`))
+		// The list cannot be written.
+		e.do("DELETE", f.path("Leads/%d/Entity_Cadences_leads?ids=1", f.lead), f.tok, "").
+			expect(t, 400, relErr("NOT_SUPPORTED", "the relation given is not supported for this operation", `{"resource_path_index":2}`))
+	})
+}
