@@ -127,7 +127,9 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 func Start(opts ...Option) (s *Server, err error) {
 	cfg := config{now: time.Now}
 	for _, o := range opts {
-		o(&cfg)
+		if o != nil { // a nil Option is a no-op, handy for optional settings
+			o(&cfg)
+		}
 	}
 	s = &Server{now: cfg.now}
 	defer func() {
