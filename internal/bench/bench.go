@@ -11,6 +11,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/zcrm/zcrm/internal/httpapi"
@@ -27,6 +28,9 @@ type Config struct {
 	Records []int
 	// Duration is each scenario's and each ceiling's measuring time (default 10s).
 	Duration time.Duration
+	// Rounds is how many slices Duration is cut into, alternating each scenario with its ceiling
+	// (default 5).
+	Rounds int
 	// Concurrency is the number of workers (default 16).
 	Concurrency int
 	// Synchronous is SQLite's synchronous pragma (default full).
@@ -56,6 +60,9 @@ func (c *Config) defaults() error {
 	}
 	if c.Concurrency <= 0 {
 		c.Concurrency = 16
+	}
+	if c.Rounds <= 0 {
+		c.Rounds = 5
 	}
 	if c.Synchronous == "" {
 		c.Synchronous = "full"
@@ -90,6 +97,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		Store:       "sqlite",
 		Concurrency: cfg.Concurrency,
 		Duration:    cfg.Duration.String(),
+		Rounds:      cfg.Rounds,
 		Machine: Machine{CPUs: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), Go: runtime.Version(), OS: runtime.GOOS,
 			Arch: runtime.GOARCH, LoadBefore: loadAvg()},
 	}
@@ -150,6 +158,7 @@ type sizeRun struct {
 	api      target // zcrm
 	bare     target // the HTTP ceiling
 	rssReset bool
+	retries  atomic.Int64 // store ceiling transactions retried after a lost serialization race
 }
 
 // runSize creates and loads a database of n records, serves zcrm on it, runs the scenarios and,
@@ -230,6 +239,10 @@ func (r *sizeRun) serveAndMeasure(ctx context.Context, client *http.Client) erro
 		fmt.Fprintf(r.cfg.Log, "warning: %v\n", err)
 		ans = &captured{status: http.StatusOK, header: http.Header{"Content-Type": {"application/json;charset=utf-8"}}, body: []byte(`{}`)}
 	}
+	fmt.Fprintf(r.cfg.Log, "  GET %s answers %d bytes\n", cadencesPath, len(ans.body))
+	if os.Getenv("ZCRM_BENCH_DUMP") != "" {
+		fmt.Fprintf(r.cfg.Log, "%s\n", ans.body)
+	}
 	bareBase, stopBare, err := startBare(ans)
 	if err != nil {
 		return err
@@ -255,17 +268,17 @@ func (r *sizeRun) serveAndMeasure(ctx context.Context, client *http.Client) erro
 		if sc.single {
 			workers = 1
 		}
-		fmt.Fprintf(r.cfg.Log, "  %-18s %d workers, %s …", sc.name, workers, r.cfg.Duration)
-		api := drive(ctx, workers, r.cfg.Duration, sc.api)
-		fmt.Fprintf(r.cfg.Log, " %s ceiling …", sc.ceiling)
-		ceil := drive(ctx, workers, r.cfg.Duration, sc.ceil)
+		fmt.Fprintf(r.cfg.Log, "  %-18s %d workers, %s in %d rounds against the %s ceiling …", sc.name, workers, r.cfg.Duration, r.cfg.Rounds, sc.ceiling)
+		retried := r.retries.Load()
+		api, ceil := r.rounds(ctx, workers, sc)
+		retried = r.retries.Load() - retried
 		for i, m := range api {
 			s := Scenario{Name: m.name, Workers: workers, Requests: m.calls, RPS: m.rate(), P50MS: ms(m.hist.quantile(0.5)),
 				P99MS: ms(m.hist.quantile(0.99)), Errors: m.errors, FirstError: m.first, Ceiling: sc.ceiling}
 			if i < len(ceil) {
 				c := ceil[i]
 				s.CeilingRPS, s.CeilingP50MS, s.CeilingP99MS = c.rate(), ms(c.hist.quantile(0.5)), ms(c.hist.quantile(0.99))
-				s.CeilingErrors, s.CeilingFirstError = c.errors, c.first
+				s.CeilingErrors, s.CeilingFirstError, s.CeilingRetries = c.errors, c.first, retried
 				if c.rate() > 0 {
 					s.Ratio = m.rate() / c.rate()
 				}
@@ -279,6 +292,29 @@ func (r *sizeRun) serveAndMeasure(ctx context.Context, client *http.Client) erro
 		r.PeakRSSMB = mb(rss)
 	}
 	return nil
+}
+
+// rounds alternates the scenario and its ceiling, Rounds times each for Duration ÷ Rounds, and
+// returns both totals. Alternating gives both the same machine (other processes come and go) and
+// the same data (the enrolment history grows with every un-enrol and enrol).
+func (r *sizeRun) rounds(ctx context.Context, workers int, sc scenario) (api, ceil []*measured) {
+	slice := r.cfg.Duration / time.Duration(r.cfg.Rounds)
+	for range r.cfg.Rounds {
+		api = addRound(api, drive(ctx, workers, slice, sc.api))
+		ceil = addRound(ceil, drive(ctx, workers, slice, sc.ceil))
+	}
+	return api, ceil
+}
+
+// addRound merges one round's results into the totals so far.
+func addRound(total, round []*measured) []*measured {
+	if total == nil {
+		return round
+	}
+	for i, m := range round {
+		total[i].add(m)
+	}
+	return total
 }
 
 // startProfile starts the CPU profile when one was asked for; the returned func stops it.

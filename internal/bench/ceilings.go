@@ -68,6 +68,7 @@ func (r *sizeRun) storeStep(name string, fn sqlStep) step {
 			if err == nil || !retryable(err) || attempt >= 20 {
 				return err
 			}
+			r.retries.Add(1)
 			time.Sleep(time.Duration(attempt+1) * 2 * time.Millisecond)
 		}
 	}}

@@ -75,6 +75,9 @@ func loadDataset(ctx context.Context, db *store.DB, n, workers int, log io.Write
 	if len(roles) == 0 {
 		return nil, fmt.Errorf("the default org has no contact roles")
 	}
+	if cvID == 0 {
+		return nil, fmt.Errorf("the default org has no id for the custom view %s", catalog.KeyCustomView("Contacts", "All"))
+	}
 	ds.role = roles[0].ID
 
 	l := &loader{ctx: ctx, db: db, ds: ds, b: newBulk(ctx, db), now: time.Now().UnixMilli()}
@@ -186,19 +189,20 @@ var cadenceCols = []string{"id", "org_id", "name", "name_key", "module", "type",
 var enrollmentCols = []string{"id", "org_id", "cadence_id", "cadence_name", "module", "record_id", "enrolled_time", "enrolled_by",
 	"ended_time", "ended_by", "end_reason"}
 
-// cadences writes 50 Contacts cadences — 10 manual and active, 20 custom-view and active, 10 manual
-// published but inactive, 10 manual drafts — and enrolments: every block contact live in the first
+// cadences writes 50 Contacts cadences, each with three follow-ups — 10 manual and active, 20
+// custom-view and active, 10 manual published but inactive, 10 manual drafts — and enrolments: every block contact live in the first
 // cadencesPerCall manual cadences, every other contact live in one of the other five, and every
 // fourth one with an ended enrolment too.
 func (l *loader) cadences(cvID int64, workers int) error {
 	org, admin := l.ds.org.ID, l.ds.admin.ID
 	blockEnd := workers * blockSize
 	bg := len(l.contacts) - blockEnd
-	ids, err := l.newIDs(cadenceCount + blockEnd*cadencesPerCall + bg + (bg+3)/4)
+	ids, err := l.newIDs(cadenceCount*(1+2*len(followUpActions)) + blockEnd*cadencesPerCall + bg + (bg+3)/4)
 	if err != nil {
 		return err
 	}
-	cadIDs, enrolIDs := ids[:cadenceCount], ids[cadenceCount:]
+	cadIDs, ids := ids[:cadenceCount], ids[cadenceCount:]
+	fuIDs, enrolIDs := ids[:cadenceCount*2*len(followUpActions)], ids[cadenceCount*2*len(followUpActions):]
 	names := make([]string, cadenceCount)
 	t := l.b.table("cadences", cadenceCols...)
 	for i, id := range cadIDs {
@@ -213,7 +217,8 @@ func (l *loader) cadences(cvID int64, workers int) error {
 		default:
 			names[i], active, published = "Bench draft "+strconv.Itoa(i), 0, 0
 		}
-		if err := t.add(id, org, names[i], strings.ToLower(names[i]), "Contacts", kind, cv, "Benchmark cadence", nil, "[]",
+		fus := followUps(fuIDs[i*2*len(followUpActions) : (i+1)*2*len(followUpActions)])
+		if err := t.add(id, org, names[i], strings.ToLower(names[i]), "Contacts", kind, cv, "Benchmark cadence", executionDetails, fus,
 			active, published, nil, admin, admin, l.now, l.now); err != nil {
 			return err
 		}
@@ -252,6 +257,27 @@ func (l *loader) cadences(cvID int64, workers int) error {
 		}
 	}
 	return e.close()
+}
+
+// followUpActions are the actions of every cadence's follow-ups, one follow-up each, a day apart.
+var followUpActions = []string{"email_notifications", "tasks", "schedule_call"}
+
+// executionDetails is every cadence's stored execution_details: run daily, leave on a reply.
+const executionDetails = `{"execute_every":{"period":"days","unit":1},"unenroll_properties":[{"details":{},"type":"automatic_unenroll"}]}`
+
+// followUps returns a cadence's stored follow_ups JSON, ids[2k] and ids[2k+1] being follow-up k's
+// id and its action's id.
+func followUps(ids []int64) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for k, action := range followUpActions {
+		if k > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"action":{"id":"%d","type":"%s"},"execute_after":{"period":"days","unit":%d},"id":"%d"}`, ids[2*k+1], action, k+1, ids[2*k])
+	}
+	b.WriteByte(']')
+	return b.String()
 }
 
 // campaignMembers links the campaign to every contact.

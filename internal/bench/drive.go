@@ -32,6 +32,17 @@ func (m *measured) rate() float64 {
 	return float64(m.calls) / m.wall.Seconds()
 }
 
+// add merges o, the same step measured in a later round, into m.
+func (m *measured) add(o *measured) {
+	m.hist.merge(&o.hist)
+	m.calls += o.calls
+	m.errors += o.errors
+	m.wall += o.wall
+	if m.first == "" {
+		m.first = o.first
+	}
+}
+
 // tally is one worker's count for one named step.
 type tally struct {
 	hist   histogram

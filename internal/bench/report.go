@@ -12,7 +12,8 @@ type Report struct {
 	Store             string  `json:"store"` // sqlite or postgres
 	SQLiteSynchronous string  `json:"sqlite_synchronous,omitempty"`
 	Concurrency       int     `json:"concurrency"`
-	Duration          string  `json:"duration"` // per scenario
+	Duration          string  `json:"duration"` // per scenario, and again per ceiling
+	Rounds            int     `json:"rounds"`   // alternations of scenario and ceiling
 	Machine           Machine `json:"machine"`
 	Runs              []Size  `json:"runs"`
 	// Scale compares each scenario's rate on the largest dataset with the smallest (two sizes or more).
@@ -63,6 +64,9 @@ type Scenario struct {
 	CeilingP99MS      float64 `json:"ceiling_p99_ms"`
 	CeilingErrors     int     `json:"ceiling_errors"`
 	CeilingFirstError string  `json:"ceiling_first_error,omitempty"`
+	// CeilingRetries counts PostgreSQL serialization retries of the ceiling's transactions (the
+	// loop's, shared by the steps of one loop).
+	CeilingRetries int64 `json:"ceiling_retries,omitempty"`
 	// Ratio is RPS ÷ CeilingRPS.
 	Ratio float64 `json:"ratio"`
 }
@@ -149,6 +153,9 @@ func (r *Report) WriteTable(w io.Writer) error {
 			}
 			if s.CeilingFirstError != "" {
 				fmt.Fprintf(w, "  %s ceiling first error: %s\n", s.Name, s.CeilingFirstError)
+			}
+			if s.CeilingRetries > 0 {
+				fmt.Fprintf(w, "  %s ceiling: %d serialization retries\n", s.Name, s.CeilingRetries)
 			}
 		}
 	}

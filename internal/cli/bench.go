@@ -25,6 +25,7 @@ func runBench(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&cfg.DB, "db", "", "where to create the fresh databases: a SQLite file path that must not exist, or a postgres:// URL (a new schema, dropped afterwards); default a temporary SQLite file")
 	fs.StringVar(&records, "records", "100000", "dataset size, or several comma-separated (e.g. 10000,1000000) to compare the largest with the smallest")
 	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "measuring time of each scenario and of each ceiling")
+	fs.IntVar(&cfg.Rounds, "rounds", 5, "alternate each scenario with its ceiling this many times (the duration is split between rounds)")
 	fs.IntVar(&cfg.Concurrency, "concurrency", 16, "concurrent workers (each needs 100 records of its own)")
 	fs.BoolVar(&asJSON, "json", false, "print one JSON document instead of tables")
 	fs.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write a CPU profile of the scenarios (not of loading) to this file")
