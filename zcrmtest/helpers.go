@@ -17,17 +17,18 @@ func (s *Server) CreateOrg(name, edition string) (Org, User) {
 	if s.tb != nil {
 		s.tb.Helper()
 	}
-	ed, err := crm.ParseEdition(edition)
-	if err != nil {
-		s.fail(err)
-	}
 	var org crm.Org
 	var admin crm.User
 	if err := s.write(func(ctx context.Context, tx crm.Tx) error {
+		ed, err := crm.ParseEdition(edition)
+		if err != nil {
+			return err
+		}
 		org, admin, err = crm.CreateOrg(ctx, tx, crm.NewOrg{Name: name, Edition: ed})
 		return err
 	}); err != nil {
 		s.fail(err)
+		return Org{}, User{}
 	}
 	return orgOf(org), userOf(admin, crm.ProfileAdministrator)
 }
@@ -38,17 +39,18 @@ func (s *Server) CreateUser(org Org, email, profile string) User {
 	if s.tb != nil {
 		s.tb.Helper()
 	}
-	orgID, err := parseID("org", org.ID)
-	if err != nil {
-		s.fail(err)
-	}
 	var u crm.User
 	var p crm.Profile
 	if err := s.write(func(ctx context.Context, tx crm.Tx) error {
-		u, p, err = crm.CreateUser(ctx, tx, orgID, email, profile)
+		o, err := s.org(ctx, tx, org.ID)
+		if err != nil {
+			return err
+		}
+		u, p, err = crm.CreateUser(ctx, tx, o.ID, email, profile)
 		return err
 	}); err != nil {
 		s.fail(err)
+		return User{}
 	}
 	return userOf(u, p.Name)
 }
@@ -59,16 +61,17 @@ func (s *Server) CreateProfile(org Org, name string, deny ...string) string {
 	if s.tb != nil {
 		s.tb.Helper()
 	}
-	orgID, err := parseID("org", org.ID)
-	if err != nil {
-		s.fail(err)
-	}
 	var p crm.Profile
 	if err := s.write(func(ctx context.Context, tx crm.Tx) error {
-		p, err = crm.CreateProfile(ctx, tx, orgID, name, deny)
+		o, err := s.org(ctx, tx, org.ID)
+		if err != nil {
+			return err
+		}
+		p, err = crm.CreateProfile(ctx, tx, o.ID, name, deny)
 		return err
 	}); err != nil {
 		s.fail(err)
+		return ""
 	}
 	return crm.FormatID(p.ID)
 }
@@ -111,6 +114,7 @@ func (s *Server) CreateModule(org Org, apiName string) string {
 		return err
 	}); err != nil {
 		s.fail(err)
+		return ""
 	}
 	return crm.FormatID(m.ID)
 }
@@ -126,6 +130,7 @@ func (s *Server) CreateOAuthClient(name string) (clientID, clientSecret string) 
 		return err
 	}); err != nil {
 		s.fail(err)
+		return "", ""
 	}
 	return clientID, clientSecret
 }
@@ -163,6 +168,7 @@ func (s *Server) GrantCodeFor(clientID string, user User, ttl time.Duration, sco
 		return err
 	}); err != nil {
 		s.fail(err)
+		return ""
 	}
 	return code
 }
@@ -177,6 +183,7 @@ func (s *Server) Token(user User, scopes ...string) *client.Token {
 	tok, err := s.token(user, scopes)
 	if err != nil {
 		s.fail(err)
+		return nil
 	}
 	return tok
 }
@@ -220,6 +227,7 @@ func (s *Server) NewClient(user User, scopes []string, opts ...client.Option) *c
 	c, err := s.newClient(user, scopes, opts...)
 	if err != nil {
 		s.fail(err)
+		return nil
 	}
 	return c
 }
@@ -271,6 +279,7 @@ func (s *Server) CreateRecord(owner User, module string, data map[string]any) st
 			CreatedBy: u.ID, ModifiedBy: u.ID, CreatedTime: now, ModifiedTime: now, Data: fields}})
 	}); err != nil {
 		s.fail(err)
+		return ""
 	}
 	return crm.FormatID(id)
 }

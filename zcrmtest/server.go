@@ -262,6 +262,7 @@ func (s *Server) fail(err error) {
 	if s.tb != nil {
 		s.tb.Helper()
 		s.tb.Fatalf("zcrmtest: %v", err)
+		return
 	}
 	panic("zcrmtest: " + err.Error())
 }
