@@ -79,6 +79,8 @@ type Server struct {
 	cleanup  []func() error
 	once     sync.Once
 	closeErr error
+	connMu   sync.Mutex
+	conns    map[net.Conn]http.ConnState
 }
 
 // Option configures a server.
@@ -152,13 +154,10 @@ func Start(opts ...Option) (s *Server, err error) {
 		return nil, err
 	}
 	s.URL = "http://" + ln.Addr().String()
-	s.srv = &http.Server{Handler: httpapi.NewServer(httpapi.Deps{Store: s.db, PublicURL: s.URL, Logger: cfg.logger}), ReadHeaderTimeout: 10 * time.Second}
+	s.srv = &http.Server{Handler: httpapi.NewServer(httpapi.Deps{Store: s.db, PublicURL: s.URL, Logger: cfg.logger}),
+		ReadHeaderTimeout: 10 * time.Second, ConnState: s.track}
 	go s.srv.Serve(ln)
-	s.cleanup = append(s.cleanup, func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		return s.srv.Shutdown(ctx)
-	})
+	s.cleanup = append(s.cleanup, s.stop)
 	s.http = &http.Client{Transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 32}, Timeout: time.Minute}
 	s.cleanup = append(s.cleanup, func() error { s.http.CloseIdleConnections(); return nil })
 
@@ -235,6 +234,42 @@ func (s *Server) freshSchema(base string) (string, error) {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String(), nil
+}
+
+// track remembers each connection's state, so stop can close the ones that never sent a request.
+func (s *Server) track(c net.Conn, st http.ConnState) {
+	s.connMu.Lock()
+	defer s.connMu.Unlock()
+	if s.conns == nil {
+		s.conns = map[net.Conn]http.ConnState{}
+	}
+	if st == http.StateClosed || st == http.StateHijacked {
+		delete(s.conns, c)
+	} else {
+		s.conns[c] = st
+	}
+}
+
+// stop shuts the HTTP server down: requests in flight may finish (for a few seconds), connections
+// a client opened but never used are closed at once (http.Server.Shutdown would wait five seconds
+// for them), and whatever is left after the grace period is closed.
+func (s *Server) stop() error {
+	s.srv.SetKeepAlivesEnabled(false)
+	s.connMu.Lock()
+	for c, st := range s.conns {
+		if st == http.StateNew || st == http.StateIdle {
+			c.Close()
+		}
+	}
+	s.connMu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if err := s.srv.Shutdown(ctx); errors.Is(err, context.DeadlineExceeded) {
+		return s.srv.Close()
+	} else if err != nil {
+		return err
+	}
+	return nil
 }
 
 // Close stops the server and removes its temporary database. Calling it again does nothing.
