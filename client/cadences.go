@@ -247,7 +247,11 @@ func (c *Client) UpdateCadences(ctx context.Context, in ...CadenceInput) (Result
 	if in == nil {
 		in = []CadenceInput{}
 	}
-	return c.items(ctx, http.MethodPut, cadencesPath, nil, map[string]any{"cadences": in}, "cadences")
+	ids := make([]string, len(in))
+	for i, x := range in {
+		ids[i] = x.ID
+	}
+	return c.itemsFor(ctx, http.MethodPut, cadencesPath, nil, map[string]any{"cadences": in}, "cadences", ids)
 }
 
 // DeleteCadence deletes a cadence: DELETE /settings/automation/cadences/{id}.
@@ -292,7 +296,7 @@ type enrolment struct {
 // POST /{module}/actions/enrol_in_cadences (at most 5 cadences and 100 records). One item per
 // record id; Item.Refs("cadences") names the cadences it joined.
 func (c *Client) EnrolInCadences(ctx context.Context, module string, cadenceIDs, recordIDs []string) (Results, error) {
-	return c.items(ctx, http.MethodPost, pathOf(module)+"/actions/enrol_in_cadences", nil, enrolment{nonNilIDs(cadenceIDs), nonNilIDs(recordIDs)}, "data")
+	return c.itemsFor(ctx, http.MethodPost, pathOf(module)+"/actions/enrol_in_cadences", nil, enrolment{nonNilIDs(cadenceIDs), nonNilIDs(recordIDs)}, "data", recordIDs)
 }
 
 // UnenrolFromCadences un-enrols records of module from manual-enrolment cadences:
@@ -302,7 +306,7 @@ func (c *Client) EnrolInCadences(ctx context.Context, module string, cadenceIDs,
 // ({"api_name":"ids","json_path":"$.ids[i]"}) and makes the answer 207 (or 400 if none succeeded).
 // An unknown cadence id fails the whole request with an *APIError.
 func (c *Client) UnenrolFromCadences(ctx context.Context, module string, cadenceIDs, recordIDs []string) (Results, error) {
-	return c.items(ctx, http.MethodPost, pathOf(module)+"/actions/unenrol_from_cadences", nil, enrolment{nonNilIDs(cadenceIDs), nonNilIDs(recordIDs)}, "data")
+	return c.itemsFor(ctx, http.MethodPost, pathOf(module)+"/actions/unenrol_from_cadences", nil, enrolment{nonNilIDs(cadenceIDs), nonNilIDs(recordIDs)}, "data", recordIDs)
 }
 
 func nonNilIDs(ids []string) []string {

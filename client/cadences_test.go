@@ -147,9 +147,15 @@ func TestUnenrolMixedItems(t *testing.T) {
 			jsonOf(t, bad.Details) != `{"api_name":"ids","json_path":"$.ids[1]"}` {
 			t.Fatalf("second item = %+v", bad)
 		}
+		if res.Items[0].RequestID != contact || bad.RequestID != "111111111111111111" {
+			t.Fatalf("request ids = %q, %q", res.Items[0].RequestID, bad.RequestID)
+		}
 		var ie *client.ItemsError
-		if !errors.As(err, &ie) || len(ie.Failed()) != 1 || ie.Failed()[0].Index != 1 {
+		if !errors.As(err, &ie) || len(ie.Failed()) != 1 || ie.Failed()[0].Index != 1 || ie.Failed()[0].RequestID != "111111111111111111" {
 			t.Fatalf("err = %v, want an *ItemsError with item 1 failed", err)
+		}
+		if want := "zcrm: 1 of 2 items failed (HTTP 207); item 1: INVALID_DATA: the given id seems to be invalid (id 111111111111111111, $.ids[1])"; err.Error() != want {
+			t.Fatalf("message = %q\nwant      %q", err.Error(), want)
 		}
 		if !errors.Is(err, client.ErrInvalidData) {
 			t.Fatalf("errors.Is(%v, ErrInvalidData) = false", err)

@@ -544,6 +544,40 @@ func (c *Client) items(ctx context.Context, method, path string, q url.Values, b
 	return Results{}, res.errorOf()
 }
 
+// itemsFor is items for a call about the given ids (the ids parameter, or the ids of the input
+// objects): Zoho answers one item per distinct id, in request order, so each item's RequestID is
+// set when the counts agree.
+func (c *Client) itemsFor(ctx context.Context, method, path string, q url.Values, body any, key string, ids []string) (Results, error) {
+	res, err := c.items(ctx, method, path, q, body, key)
+	distinct := dedupe(ids)
+	if len(distinct) == len(res.Items) {
+		for i := range res.Items {
+			res.Items[i].RequestID = distinct[i]
+		}
+		if ie, ok := err.(*ItemsError); ok {
+			ie.Items = res.Items
+		}
+	}
+	return res, err
+}
+
+// dedupe returns ids without repeats, first occurrence first; nil when any id is empty (an input
+// object without an id), since the answer then cannot be lined up with the ids.
+func dedupe(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if id == "" {
+			return nil
+		}
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 // item sends a single-object write and returns its one item; a failed item is returned with its
 // error (an *APIError), as is a request-level failure.
 func (c *Client) item(ctx context.Context, method, path string, q url.Values, body any, key string) (Item, error) {

@@ -49,7 +49,11 @@ func (c *Client) CreateContactRoles(ctx context.Context, roles ...ContactRole) (
 
 // UpdateContactRoles changes contact roles named by their ID: PUT /Contacts/roles.
 func (c *Client) UpdateContactRoles(ctx context.Context, roles ...ContactRole) (Results, error) {
-	return c.items(ctx, http.MethodPut, rolesPath, nil, map[string]any{"contact_roles": nonNilRoles(roles)}, "contact_roles")
+	ids := make([]string, len(roles))
+	for i, r := range roles {
+		ids[i] = r.ID
+	}
+	return c.itemsFor(ctx, http.MethodPut, rolesPath, nil, map[string]any{"contact_roles": nonNilRoles(roles)}, "contact_roles", ids)
 }
 
 // UpdateContactRole changes one contact role: PUT /Contacts/roles/{role.ID}.
@@ -61,7 +65,7 @@ func (c *Client) UpdateContactRole(ctx context.Context, role ContactRole) (Item,
 
 // DeleteContactRoles deletes contact roles: DELETE /Contacts/roles?ids=… (at most 100).
 func (c *Client) DeleteContactRoles(ctx context.Context, ids ...string) (Results, error) {
-	return c.items(ctx, http.MethodDelete, rolesPath, idsQuery(ids), nil, "contact_roles")
+	return c.itemsFor(ctx, http.MethodDelete, rolesPath, idsQuery(ids), nil, "contact_roles", ids)
 }
 
 // DeleteContactRole deletes one contact role: DELETE /Contacts/roles/{id}.
@@ -113,10 +117,12 @@ func (c *Client) SetDealContactRole(ctx context.Context, dealID, contactID strin
 // (at most 100); "relation added" for new links, "relation updated" for changed ones.
 func (c *Client) SetDealContactRoles(ctx context.Context, dealID string, roles ...DealRole) (Results, error) {
 	data := make([]any, len(roles))
+	ids := make([]string, len(roles))
 	for i, r := range roles {
 		data[i] = map[string]any{"id": r.ContactID, "Contact_Role": r.Role}
+		ids[i] = r.ContactID
 	}
-	return c.items(ctx, http.MethodPut, dealRolesPath(dealID), nil, map[string]any{"data": data}, "data")
+	return c.itemsFor(ctx, http.MethodPut, dealRolesPath(dealID), nil, map[string]any{"data": data}, "data", ids)
 }
 
 // RemoveDealContactRoles removes the roles (and so the links) of contacts on a deal:
@@ -128,7 +134,7 @@ func (c *Client) SetDealContactRoles(ctx context.Context, dealID string, roles .
 // the error is an *ItemsError as well. A bad deal id fails the whole request with an *APIError
 // (INVALID_DATA "the related id given seems to be invalid").
 func (c *Client) RemoveDealContactRoles(ctx context.Context, dealID string, contactIDs ...string) (Results, error) {
-	return c.items(ctx, http.MethodDelete, dealRolesPath(dealID), idsQuery(contactIDs), nil, "data")
+	return c.itemsFor(ctx, http.MethodDelete, dealRolesPath(dealID), idsQuery(contactIDs), nil, "data", contactIDs)
 }
 
 // RemoveDealContactRole removes one contact's role on a deal:

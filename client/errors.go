@@ -189,6 +189,11 @@ type Item struct {
 	Status string `json:"status"`
 	// Index is the item's position in the answer.
 	Index int `json:"-"`
+	// RequestID is the id from the request this item answers, for calls about ids (delink,
+	// remove roles, delete, enrol, un-enrol: the Index-th distinct id; bulk updates and links: the
+	// id of the Index-th input object). "" for other calls, or when the answer does not line up
+	// with the request.
+	RequestID string `json:"-"`
 
 	httpStatus int
 }
@@ -276,9 +281,14 @@ func (e *ItemsError) Error() string {
 			break
 		}
 		fmt.Fprintf(&b, "; item %d: %s: %s", it.Index, it.Code, it.Message)
-		if id := it.ID(); id != "" {
+		switch id, p := it.ID(), detailString(it.Details, "json_path"); {
+		case id != "":
 			fmt.Fprintf(&b, " (id %s)", id)
-		} else if p := detailString(it.Details, "json_path"); p != "" {
+		case it.RequestID != "" && p != "":
+			fmt.Fprintf(&b, " (id %s, %s)", it.RequestID, p)
+		case it.RequestID != "":
+			fmt.Fprintf(&b, " (id %s)", it.RequestID)
+		case p != "":
 			fmt.Fprintf(&b, " (%s)", p)
 		}
 	}

@@ -64,14 +64,14 @@ func ExampleClient_UnenrolFromCadences() {
 		if it.OK() {
 			fmt.Println(it.Message, "from", it.Refs("cadences")[0].Name, "- record is ours:", it.ID() == contact)
 		} else {
-			fmt.Println(it.Code, it.Message, "at", it.Details["json_path"])
+			fmt.Println(it.Code, it.Message, "for", it.RequestID, "at", it.Details["json_path"])
 		}
 	}
 	fmt.Println("invalid data:", errors.Is(err, client.ErrInvalidData))
 	// Output:
 	// HTTP 207
 	// records manually unenrolled from CadenceTest1 - record is ours: true
-	// INVALID_DATA the given id seems to be invalid at $.ids[1]
+	// INVALID_DATA the given id seems to be invalid for 554023000001798647 at $.ids[1]
 	// invalid data: true
 }
 

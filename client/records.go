@@ -106,7 +106,7 @@ func (c *Client) InsertRecord(ctx context.Context, module string, record Record)
 
 // UpdateRecords updates records: PUT /{module}; every record needs its "id".
 func (c *Client) UpdateRecords(ctx context.Context, module string, records ...Record) (Results, error) {
-	return c.items(ctx, http.MethodPut, pathOf(module), nil, map[string]any{"data": nonNilRecords(records)}, "data")
+	return c.itemsFor(ctx, http.MethodPut, pathOf(module), nil, map[string]any{"data": nonNilRecords(records)}, "data", recordIDs(records))
 }
 
 // UpdateRecord updates the fields of one record: PUT /{module}/{id}.
@@ -116,12 +116,21 @@ func (c *Client) UpdateRecord(ctx context.Context, module, id string, fields Rec
 
 // DeleteRecords deletes records: DELETE /{module}?ids=… (at most 100).
 func (c *Client) DeleteRecords(ctx context.Context, module string, ids ...string) (Results, error) {
-	return c.items(ctx, http.MethodDelete, pathOf(module), idsQuery(ids), nil, "data")
+	return c.itemsFor(ctx, http.MethodDelete, pathOf(module), idsQuery(ids), nil, "data", ids)
 }
 
 // DeleteRecord deletes one record: DELETE /{module}/{id}.
 func (c *Client) DeleteRecord(ctx context.Context, module, id string) (Item, error) {
 	return c.item(ctx, http.MethodDelete, pathOf(module, id), nil, nil, "data")
+}
+
+// recordIDs returns the "id" of each record ("" where there is none).
+func recordIDs(rs []Record) []string {
+	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ID()
+	}
+	return ids
 }
 
 func idsQuery(ids []string) url.Values {

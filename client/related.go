@@ -24,7 +24,7 @@ func (c *Client) RelatedRecord(ctx context.Context, module, recordID, relatedLis
 // are e.g. Member_Status (Campaigns) or list_price (Price_Books ↔ Products). Items are
 // "relation added".
 func (c *Client) LinkRelatedRecords(ctx context.Context, module, recordID, relatedList string, links ...Record) (Results, error) {
-	return c.items(ctx, http.MethodPut, pathOf(module, recordID, relatedList), nil, map[string]any{"data": nonNilRecords(links)}, "data")
+	return c.itemsFor(ctx, http.MethodPut, pathOf(module, recordID, relatedList), nil, map[string]any{"data": nonNilRecords(links)}, "data", recordIDs(links))
 }
 
 // LinkRelatedRecord relates one record: PUT /{module}/{id}/{related_list}/{related_id}, with
@@ -43,7 +43,7 @@ func (c *Client) LinkRelatedRecord(ctx context.Context, module, recordID, relate
 // id failed, and then the error is an *ItemsError as well. A bad parent id, relation name or
 // module fails the whole request with an *APIError.
 func (c *Client) DelinkRelatedRecords(ctx context.Context, module, recordID, relatedList string, ids ...string) (Results, error) {
-	return c.items(ctx, http.MethodDelete, pathOf(module, recordID, relatedList), idsQuery(ids), nil, "data")
+	return c.itemsFor(ctx, http.MethodDelete, pathOf(module, recordID, relatedList), idsQuery(ids), nil, "data", ids)
 }
 
 // DelinkRelatedRecord removes one relation:

@@ -79,6 +79,10 @@ func TestDelinkMixedItems(t *testing.T) {
 			t.Fatalf("status = %d, want 207", res.StatusCode)
 		}
 		wantItems(t, res, [3]string{"SUCCESS", "relation removed", linked}, [3]string{"INVALID_DATA", "relation not found", loose})
+		if res.Items[1].RequestID != loose {
+			t.Fatalf("request id = %q, want %s", res.Items[1].RequestID, loose)
+		}
+
 		var ie *client.ItemsError
 		if !errors.As(err, &ie) || len(ie.Failed()) != 1 || ie.Failed()[0].ID() != loose || !errors.Is(err, client.ErrInvalidData) {
 			t.Fatalf("err = %v", err)
@@ -99,6 +103,15 @@ func TestDelinkMixedItems(t *testing.T) {
 		wantAPIError(t, err, 400, "UNABLE_TO_PARSE_DATA_TYPE", "either the request body or parameters is in wrong format")
 		if !errors.Is(err, client.ErrUnparsable) {
 			t.Fatal("errors.Is ErrUnparsable = false")
+		}
+
+		// Repeated ids are answered once; items still line up with the distinct ids.
+		if _, err := c.LinkRelatedRecord(ctx, "Campaigns", campaign, "Contacts", linked, nil); err != nil {
+			t.Fatal(err)
+		}
+		res, _ = c.DelinkRelatedRecords(ctx, "Campaigns", campaign, "Contacts", loose, loose, linked)
+		if len(res.Items) != 2 || res.Items[0].RequestID != loose || res.Items[0].OK() || res.Items[1].RequestID != linked || !res.Items[1].OK() {
+			t.Fatalf("duplicates = %+v", res.Items)
 		}
 	})
 }
