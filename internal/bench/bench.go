@@ -274,13 +274,17 @@ func (r *sizeRun) serveAndMeasure(ctx context.Context, client *http.Client) erro
 		retried = r.retries.Load() - retried
 		for i, m := range api {
 			s := Scenario{Name: m.name, Workers: workers, Requests: m.calls, RPS: m.rate(), P50MS: ms(m.hist.quantile(0.5)),
-				P99MS: ms(m.hist.quantile(0.99)), Errors: m.errors, FirstError: m.first, Ceiling: sc.ceiling}
+				P99MS: ms(m.hist.quantile(0.99)), CPUUS: us(m.cpuPerCall()), Errors: m.errors, FirstError: m.first, Ceiling: sc.ceiling}
 			if i < len(ceil) {
 				c := ceil[i]
 				s.CeilingRPS, s.CeilingP50MS, s.CeilingP99MS = c.rate(), ms(c.hist.quantile(0.5)), ms(c.hist.quantile(0.99))
 				s.CeilingErrors, s.CeilingFirstError, s.CeilingRetries = c.errors, c.first, retried
+				s.CeilingCPUUS = us(c.cpuPerCall())
 				if c.rate() > 0 {
 					s.Ratio = m.rate() / c.rate()
+				}
+				if s.CPUUS > 0 {
+					s.CPURatio = s.CeilingCPUUS / s.CPUUS
 				}
 			}
 			r.Scenarios = append(r.Scenarios, s)

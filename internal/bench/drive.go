@@ -21,6 +21,7 @@ type measured struct {
 	calls  int
 	errors int
 	wall   time.Duration // time the step had the system to itself (see drive)
+	cpu    time.Duration // CPU this process used meanwhile (server, client and all)
 	first  string        // the first error's text
 }
 
@@ -38,9 +39,18 @@ func (m *measured) add(o *measured) {
 	m.calls += o.calls
 	m.errors += o.errors
 	m.wall += o.wall
+	m.cpu += o.cpu
 	if m.first == "" {
 		m.first = o.first
 	}
+}
+
+// cpuPerCall returns the process CPU time per call of the step.
+func (m *measured) cpuPerCall() time.Duration {
+	if m.calls == 0 {
+		return 0
+	}
+	return m.cpu / time.Duration(m.calls)
 }
 
 // tally is one worker's count for one named step.
@@ -91,11 +101,11 @@ func drive(ctx context.Context, workers int, d time.Duration, loop func(w int) [
 			t.calls++
 		}
 	}
-	walls := make([]time.Duration, len(steps))
+	walls, cpus := make([]time.Duration, len(steps)), make([]time.Duration, len(steps))
 	if len(steps) == 1 {
-		walls[0] = free(ctx, workers, d, func(w int, timed bool) { do(w, 0, timed) })
+		walls[0], cpus[0] = free(ctx, workers, d, func(w int, timed bool) { do(w, 0, timed) })
 	} else {
-		phased(ctx, workers, len(steps), d, walls, do)
+		phased(ctx, workers, len(steps), d, walls, cpus, do)
 	}
 
 	var out []*measured
@@ -103,7 +113,7 @@ func drive(ctx context.Context, workers int, d time.Duration, loop func(w int) [
 		if s.name == "" {
 			continue
 		}
-		m := &measured{name: s.name, wall: walls[k]}
+		m := &measured{name: s.name, wall: walls[k], cpu: cpus[k]}
 		for w := range workers {
 			t := &tallies[w][k]
 			m.hist.merge(&t.hist)
@@ -119,8 +129,8 @@ func drive(ctx context.Context, workers int, d time.Duration, loop func(w int) [
 }
 
 // free runs one(w, timed) in a loop on every worker: once untimed, then timed until d has passed
-// since they all started. It returns the elapsed time of the timed part.
-func free(ctx context.Context, workers int, d time.Duration, one func(w int, timed bool)) time.Duration {
+// since they all started. It returns the elapsed time of the timed part and the CPU time used.
+func free(ctx context.Context, workers int, d time.Duration, one func(w int, timed bool)) (time.Duration, time.Duration) {
 	var ready, done sync.WaitGroup
 	start := make(chan struct{})
 	var deadline time.Time
@@ -138,16 +148,16 @@ func free(ctx context.Context, workers int, d time.Duration, one func(w int, tim
 		}()
 	}
 	ready.Wait()
-	t0 := time.Now()
+	t0, c0 := time.Now(), cpuTime()
 	deadline = t0.Add(d)
 	close(start)
 	done.Wait()
-	return time.Since(t0)
+	return time.Since(t0), cpuTime() - c0
 }
 
 // phased runs the steps in lock-step phases across workers — one untimed pass, then timed passes
-// until d has passed — adding each step's phase durations to walls.
-func phased(ctx context.Context, workers, nSteps int, d time.Duration, walls []time.Duration, do func(w, k int, timed bool)) {
+// until d has passed — adding each step's phase durations to walls and the CPU they used to cpus.
+func phased(ctx context.Context, workers, nSteps int, d time.Duration, walls, cpus []time.Duration, do func(w, k int, timed bool)) {
 	type order struct {
 		k     int
 		timed bool
@@ -165,7 +175,7 @@ func phased(ctx context.Context, workers, nSteps int, d time.Duration, walls []t
 	}
 	pass := func(timed bool) {
 		for k := range nSteps {
-			t0 := time.Now()
+			t0, c0 := time.Now(), cpuTime()
 			phase.Add(workers)
 			for _, ch := range orders {
 				ch <- order{k, timed}
@@ -173,6 +183,7 @@ func phased(ctx context.Context, workers, nSteps int, d time.Duration, walls []t
 			phase.Wait()
 			if timed {
 				walls[k] += time.Since(t0)
+				cpus[k] += cpuTime() - c0
 			}
 		}
 	}

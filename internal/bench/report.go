@@ -56,6 +56,9 @@ type Scenario struct {
 	P99MS      float64 `json:"p99_ms"`
 	Errors     int     `json:"errors"`
 	FirstError string  `json:"first_error,omitempty"`
+	// CPUUS is this process's CPU time (server and client) per request, in microseconds: unlike
+	// req/s it hardly moves when other processes load the machine.
+	CPUUS float64 `json:"cpu_us_per_request"`
 	// Ceiling is "http" (a bare net/http handler answering the same bytes) or "store" (the same
 	// SQL writes straight through database/sql).
 	Ceiling           string  `json:"ceiling"`
@@ -63,12 +66,15 @@ type Scenario struct {
 	CeilingP50MS      float64 `json:"ceiling_p50_ms"`
 	CeilingP99MS      float64 `json:"ceiling_p99_ms"`
 	CeilingErrors     int     `json:"ceiling_errors"`
+	CeilingCPUUS      float64 `json:"ceiling_cpu_us_per_request"`
 	CeilingFirstError string  `json:"ceiling_first_error,omitempty"`
 	// CeilingRetries counts PostgreSQL serialization retries of the ceiling's transactions (the
 	// loop's, shared by the steps of one loop).
 	CeilingRetries int64 `json:"ceiling_retries,omitempty"`
 	// Ratio is RPS ÷ CeilingRPS.
 	Ratio float64 `json:"ratio"`
+	// CPURatio is CeilingCPUUS ÷ CPUUS: what Ratio would be if both were bound by CPU alone.
+	CPURatio float64 `json:"cpu_ratio"`
 }
 
 // ScaleRatio is a scenario's rate on the largest dataset divided by its rate on the smallest.
@@ -141,10 +147,10 @@ func (r *Report) WriteTable(w io.Writer) error {
 	for _, run := range r.Runs {
 		fmt.Fprintf(w, "\nN=%d records (loaded in %.1fs), peak RSS %.0f MB\n", run.Records, run.LoadSeconds, run.PeakRSSMB)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "scenario\tworkers\treq/s\tp50 ms\tp99 ms\terrors\tceiling\treq/s\tp50 ms\tp99 ms\terrors\tratio\t")
+		fmt.Fprintln(tw, "scenario\tworkers\treq/s\tp50 ms\tp99 ms\tcpu µs\terrors\tceiling\treq/s\tp50 ms\tp99 ms\tcpu µs\terrors\tratio\tcpu ratio\t")
 		for _, s := range run.Scenarios {
-			fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.2f\t%.2f\t%d\t%s\t%.0f\t%.2f\t%.2f\t%d\t%.2f\t\n", s.Name, s.Workers, s.RPS, s.P50MS, s.P99MS,
-				s.Errors, s.Ceiling, s.CeilingRPS, s.CeilingP50MS, s.CeilingP99MS, s.CeilingErrors, s.Ratio)
+			fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.2f\t%.2f\t%.0f\t%d\t%s\t%.0f\t%.2f\t%.2f\t%.0f\t%d\t%.2f\t%.2f\t\n", s.Name, s.Workers, s.RPS, s.P50MS, s.P99MS,
+				s.CPUUS, s.Errors, s.Ceiling, s.CeilingRPS, s.CeilingP50MS, s.CeilingP99MS, s.CeilingCPUUS, s.CeilingErrors, s.Ratio, s.CPURatio)
 		}
 		tw.Flush()
 		for _, s := range run.Scenarios {

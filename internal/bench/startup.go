@@ -144,3 +144,6 @@ func withoutZCRMEnv(env []string) []string {
 
 // ms converts a duration to fractional milliseconds.
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// us converts a duration to fractional microseconds.
+func us(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
