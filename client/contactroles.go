@@ -7,9 +7,9 @@ import (
 
 // ContactRole is a contact role definition (Purchasing, Executive Sponsor, …).
 type ContactRole struct {
-	ID             string `json:"id,omitempty"`
-	Name           string `json:"name,omitempty"`
-	SequenceNumber int    `json:"sequence_number,omitempty"`
+	ID             string `json:"id,omitempty"`              // empty when creating
+	Name           string `json:"name,omitempty"`            // unique in the org, at most 50 characters
+	SequenceNumber int    `json:"sequence_number,omitempty"` // display order, from 1
 }
 
 const rolesPath = "Contacts/roles"
@@ -83,8 +83,8 @@ func nonNilRoles(r []ContactRole) []ContactRole {
 // DealRole assigns a contact role on a deal: the contact (ContactID) and the role, named by
 // Role.ID or Role.Name.
 type DealRole struct {
-	ContactID string
-	Role      Ref
+	ContactID string // the contact's record id
+	Role      Ref    // the role, by ID or by Name
 }
 
 func dealRolesPath(dealID string, contactID ...string) string {

@@ -3,7 +3,9 @@ package client_test
 import (
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -289,5 +291,50 @@ func TestClientCredentialsFlow(t *testing.T) {
 	}
 	if got := tr.count("POST /oauth/v2/token"); got != 2 {
 		t.Fatalf("token calls = %d, want 2", got)
+	}
+}
+
+// The token endpoint's legacy form (expires_in in milliseconds next to expires_in_sec), its
+// throttling answer and a non-JSON answer, from a stand-in accounts server.
+func TestTokenAnswerForms(t *testing.T) {
+	answers := []string{
+		`{"access_token":"1000.a.b","refresh_token":"1000.r.r","expires_in_sec":3600,"expires_in":3600000,"api_domain":"https://www.zohoapis.com","token_type":"Bearer"}`,
+		`{"error_description":"You have made too many requests continuously. Please try again after some time.","error":"Access Denied","status":"failure"}`,
+		`<html>down</html>`,
+	}
+	var i int
+	var form []string
+	accounts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		form = append(form, r.PostForm.Get("grant_type")+" "+r.PostForm.Get("redirect_uri")+" "+r.Header.Get("User-Agent"))
+		w.Write([]byte(answers[i]))
+		i++
+	}))
+	defer accounts.Close()
+	now := time.Date(2024, 7, 17, 0, 0, 0, 0, time.UTC)
+	c, _ := client.New(client.WithEndpoint(client.Endpoint{APIDomain: "https://www.zohoapis.com", AccountsURL: accounts.URL}),
+		client.WithOAuthClient("1000.X", "s"), client.WithRedirectURI("https://app.example/cb"), client.WithUserAgent("my-app/2"),
+		client.WithClock(func() time.Time { return now }))
+	tok, err := c.ExchangeCode(t.Context(), "1000.code")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tok.Expiry.Equal(now.Add(time.Hour)) {
+		t.Fatalf("legacy expiry = %v, want an hour", tok.Expiry)
+	}
+	if form[0] != "authorization_code https://app.example/cb my-app/2" {
+		t.Fatalf("sent %q", form[0])
+	}
+	_, err = c.Refresh(t.Context())
+	var oe *client.OAuthError
+	if !errors.As(err, &oe) || oe.Code != "Access Denied" || !strings.HasPrefix(oe.Description, "You have made too many") || !errors.Is(err, client.ErrTooManyRequests) {
+		t.Fatalf("throttled = %v", err)
+	}
+	_, err = c.Refresh(t.Context())
+	if !errors.As(err, &oe) || oe.Code != "invalid_response" {
+		t.Fatalf("non-JSON = %v", err)
+	}
+	if at, err := c.AccessToken(t.Context()); err != nil || at != "1000.a.b" {
+		t.Fatalf("token after failed refreshes = %q, %v (want the old one kept)", at, err)
 	}
 }

@@ -3,6 +3,7 @@ package client_test
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/zcrm/zcrm/client"
 	"github.com/zcrm/zcrm/zcrmtest"
@@ -112,5 +113,21 @@ func TestCreateRecordHelper(t *testing.T) {
 	owner, _ := rec.Lookup("Owner")
 	if rec.String("Company") != "Analytical" || owner.ID != srv.Admin.ID {
 		t.Fatalf("record = %v", rec)
+	}
+}
+
+// ModifiedSince sends If-Modified-Since; nothing changed since is a 304, reported as NotModified.
+func TestRecordsModifiedSince(t *testing.T) {
+	clock := zcrmtest.NewClock(start)
+	srv := zcrmtest.NewServer(t, zcrmtest.WithClock(clock.Now))
+	srv.CreateRecord(srv.Admin, "Leads", map[string]any{"Last_Name": "Old", "Company": "C"})
+	clock.Advance(time.Hour)
+	page, err := srv.Client.Records(t.Context(), "Leads", &client.ListOptions{Fields: []string{"Last_Name"}, ModifiedSince: clock.Now()})
+	if err != nil || !page.NotModified || len(page.Data) != 0 {
+		t.Fatalf("nothing modified = %+v, %v", page, err)
+	}
+	page, err = srv.Client.Records(t.Context(), "Leads", &client.ListOptions{Fields: []string{"Last_Name"}, ModifiedSince: start.Add(-time.Minute), Page: 1, PerPage: 10})
+	if err != nil || page.NotModified || len(page.Data) != 1 || page.Info.PerPage != 10 {
+		t.Fatalf("modified = %+v, %v", page, err)
 	}
 }

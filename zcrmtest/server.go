@@ -43,16 +43,16 @@ var FullScope = []string{"ZohoCRM.modules.ALL", "ZohoCRM.settings.ALL", "ZohoCRM
 
 // Org is an organisation of the server. Ids are decimal strings, as on the wire.
 type Org struct {
-	ID      string
-	Name    string
+	ID      string // the org id, e.g. "5725767000000100001"
+	Name    string // the company name
 	Edition string // free, standard, professional, enterprise or ultimate
 }
 
 // User is a user of an org.
 type User struct {
-	ID      string
-	OrgID   string
-	Email   string
+	ID      string // the user id
+	OrgID   string // the id of the user's org
+	Email   string // the login, e.g. admin@zcrm.local
 	Profile string // Administrator, Standard or a custom profile
 }
 
