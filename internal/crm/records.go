@@ -15,6 +15,19 @@ import (
 	"github.com/zcrm/zcrm/internal/catalog"
 )
 
+// The records API's rules where Zoho is silent, as zcrm settles them:
+//   - Keys that name no field of the module are stored and returned verbatim (Zoho keeps custom
+//     keys its clients send); "id", "$"-prefixed keys and system-managed fields are ignored on input.
+//     Field names match the catalogue case-insensitively and are stored in their canonical case.
+//   - "" and null clear a field (and are "missing" for a mandatory one); "-None-" clears a picklist.
+//     Picklists accept any string, as Zoho's unrestricted picklists do.
+//   - Datetimes must carry a numeric offset and no fraction ("Z" is refused, as Zoho refuses it) and
+//     are stored in the org's time zone (UTC); dates are YYYY-MM-DD; integers are 32-bit, bigints
+//     64-bit; lookups take {"id":"…"} or a bare id of an existing record of the target module.
+//   - The single-id forms (PUT/DELETE /{module}/{id}) answer an unknown or malformed path id and a
+//     data-sharing refusal with a top-level error; the bulk forms answer them per item.
+//   - A lookup whose target has been deleted reads as null.
+
 // Limits of the records API.
 const (
 	// MaxRecordsPerCall bounds the records of one insert or update and the ids of one delete or get.
