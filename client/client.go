@@ -236,7 +236,8 @@ type Request struct {
 	// Body is sent as is when it is []byte, string or io.Reader, and encoded as JSON otherwise;
 	// nil sends no body.
 	Body any
-	// NoAuth sends no Authorization header (and needs no token).
+	// NoAuth sends no Authorization header of the client's (and needs no token); an Authorization
+	// in Header is still sent, e.g. to test a malformed one.
 	NoAuth bool
 	// AccessToken, when set, is sent instead of the client's token, and never refreshed.
 	AccessToken string
@@ -346,8 +347,10 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 		if isJSON && hreq.Header.Get("Content-Type") == "" {
 			hreq.Header.Set("Content-Type", "application/json")
 		}
-		hreq.Header.Set("Accept", "application/json")
-		if c.userAgent != "" {
+		if hreq.Header.Get("Accept") == "" {
+			hreq.Header.Set("Accept", "application/json")
+		}
+		if c.userAgent != "" && hreq.Header.Get("User-Agent") == "" {
 			hreq.Header.Set("User-Agent", c.userAgent)
 		}
 		switch {
