@@ -36,6 +36,15 @@ func (e Enrollment) Live() bool { return e.EndedTime.IsZero() }
 type CadenceFilter struct {
 	Module string // module api name; "" for every module
 	Active *bool  // nil for both
+	// Name, when set, keeps cadences whose name matches it (case-insensitively).
+	Name *NameCriterion
+}
+
+// NameCriterion compares cadence names with Value: Comparator is equal, not_equal, contains,
+// not_contains, starts_with or ends_with.
+type NameCriterion struct {
+	Comparator string
+	Value      string
 }
 
 // CadenceTx is the store's view of cadences and enrolments. Lookups return ErrNotFound; writes that

@@ -90,10 +90,11 @@ type CadencePageInfo struct {
 	MoreRecords bool `json:"more_records"`
 }
 
-// CadencePage is Get Cadences' answer.
+// CadencePage is Get Cadences' answer. Its cadences are CadenceListItem values, or, when the
+// request names fields, maps of those keys and the id.
 type CadencePage struct {
-	Cadences []CadenceListItem `json:"cadences"`
-	Info     CadencePageInfo   `json:"info"`
+	Cadences []any           `json:"cadences"`
+	Info     CadencePageInfo `json:"info"`
 }
 
 // DetailCustomView is the custom view of a cadence in Get a Cadence (id as a string, as v8 does).

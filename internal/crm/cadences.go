@@ -2,8 +2,12 @@ package crm
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -117,10 +121,56 @@ func GetCadence(ctx context.Context, tx Tx, org Org, id int64) (detail CadenceDe
 
 // CadenceQuery holds Get Cadences' parameters.
 type CadenceQuery struct {
-	Module  string // "" for every module
-	Active  *bool
+	Module string // "" for every module
+	Active *bool
+	// Name is the name parameter: a criteria JSON such as
+	// {"field":{"api_name":"name"},"comparator":"starts_with","value":"On"}; "" for none.
+	Name string
+	// Fields, when not empty, limits each listed cadence to these keys (and its id).
+	Fields  []string
 	Page    int
 	PerPage int
+}
+
+var nameComparators = []string{"equal", "not_equal", "contains", "not_contains", "starts_with", "ends_with"}
+
+// parseNameCriteria reads the name parameter: UNABLE_TO_PARSE_DATA_TYPE when it is not a JSON
+// object, INVALID_DATA {"param_name":"name"} when it is not a criterion on name.
+func parseNameCriteria(raw string) (*NameCriterion, error) {
+	var c struct {
+		Field struct {
+			APIName string `json:"api_name"`
+		} `json:"field"`
+		Comparator string `json:"comparator"`
+		Value      any    `json:"value"`
+	}
+	if err := json.Unmarshal([]byte(raw), &c); err != nil {
+		return nil, ErrUnparsable()
+	}
+	v, ok := c.Value.(string)
+	if !strings.EqualFold(c.Field.APIName, "name") || !slices.Contains(nameComparators, c.Comparator) || !ok {
+		return nil, ErrInvalidData(MsgInvalidData, map[string]any{"param_name": "name"})
+	}
+	return &NameCriterion{Comparator: c.Comparator, Value: v}, nil
+}
+
+// onlyFields keeps the listed keys of a list item, and its id.
+func onlyFields(item CadenceListItem, fields []string) (map[string]any, error) {
+	b, err := json.Marshal(item)
+	if err != nil {
+		return nil, err
+	}
+	var all map[string]any
+	if err := json.Unmarshal(b, &all); err != nil {
+		return nil, err
+	}
+	out := map[string]any{"id": all["id"]}
+	for _, f := range fields {
+		if v, ok := all[f]; ok {
+			out[f] = v
+		}
+	}
+	return out, nil
 }
 
 // ListCadences returns one page of the org's cadences (draft copies aside), oldest first. An
@@ -137,6 +187,13 @@ func ListCadences(ctx context.Context, tx Tx, org Org, q CadenceQuery) (CadenceP
 		}
 		f.Module = m.APIName
 	}
+	if q.Name != "" {
+		crit, err := parseNameCriteria(q.Name)
+		if err != nil {
+			return CadencePage{}, err
+		}
+		f.Name = crit
+	}
 	rows, err := tx.Cadences(ctx, org.ID, f, q.PerPage+1, (q.Page-1)*q.PerPage)
 	if err != nil {
 		return CadencePage{}, err
@@ -146,14 +203,22 @@ func ListCadences(ctx context.Context, tx Tx, org Org, q CadenceQuery) (CadenceP
 		rows = rows[:q.PerPage]
 	}
 	env := newCadenceEnv(ctx, tx, org)
-	page := CadencePage{Cadences: make([]CadenceListItem, 0, len(rows)),
+	page := CadencePage{Cadences: make([]any, 0, len(rows)),
 		Info: CadencePageInfo{PerPage: q.PerPage, Count: len(rows), Page: q.Page, MoreRecords: more}}
 	for _, c := range rows {
 		item, err := env.listItem(c)
 		if err != nil {
 			return CadencePage{}, err
 		}
-		page.Cadences = append(page.Cadences, item)
+		if len(q.Fields) == 0 {
+			page.Cadences = append(page.Cadences, item)
+			continue
+		}
+		only, err := onlyFields(item, q.Fields)
+		if err != nil {
+			return CadencePage{}, err
+		}
+		page.Cadences = append(page.Cadences, only)
 	}
 	return page, nil
 }
@@ -161,11 +226,16 @@ func ListCadences(ctx context.Context, tx Tx, org Org, q CadenceQuery) (CadenceP
 // CreateCadence creates the one cadence of a create body as a draft. Body-level problems are
 // returned as the error; problems with the cadence itself as an error item (400 under "cadences").
 func CreateCadence(ctx context.Context, tx Tx, actor Actor, body map[string]any) (Item, error) {
-	item, err := singleCadence(body)
+	list, err := cadenceItems(body, 1)
 	if err != nil {
 		return Item{}, err
 	}
-	r := &cadenceReader{ctx: ctx, tx: tx, env: newCadenceEnv(ctx, tx, actor.Org), base: "$.cadences[0]"}
+	const base = "$.cadences[0]"
+	item, ok := list[0].(map[string]any)
+	if !ok {
+		return errType("cadences", base, "jsonobject").Item(), nil
+	}
+	r := &cadenceReader{ctx: ctx, tx: tx, env: newCadenceEnv(ctx, tx, actor.Org), base: base}
 	in, e, err := r.read(item, nil)
 	if e != nil || err != nil {
 		return itemOf(e), err
@@ -197,29 +267,57 @@ func CreateCadence(ctx context.Context, tx Tx, actor Actor, body map[string]any)
 	return Success(MsgCadenceCreated, map[string]any{"id": FormatID(id), "follow_ups": fus}), nil
 }
 
-// UpdateCadence applies the one cadence of an update body. pathID is the id in the path, 0 when the
-// body names the cadence. Editing a published cadence edits its draft copy (made on first edit).
-func UpdateCadence(ctx context.Context, tx Tx, actor Actor, body map[string]any, pathID int64) (Item, error) {
-	var c Cadence
-	var err error
-	if pathID != 0 {
-		if c, err = lookupCadence(ctx, tx, actor.Org.ID, pathID); err != nil {
-			return Item{}, err
-		}
-	}
-	item, err := singleCadence(body)
+// MaxCadenceUpdates is how many cadences one PUT /settings/automation/cadences may change.
+const MaxCadenceUpdates = 100
+
+// UpdateCadence applies the one cadence of a PUT /settings/automation/cadences/{id} body to the
+// cadence id (400 INVALID_DATA, resource_path_index 3, when the org has none). Editing a published
+// cadence edits its draft copy, made on the first edit; publish merges it back.
+func UpdateCadence(ctx context.Context, tx Tx, actor Actor, body map[string]any, id int64) (Item, error) {
+	c, err := lookupCadence(ctx, tx, actor.Org.ID, id)
 	if err != nil {
 		return Item{}, err
 	}
-	const base = "$.cadences[0]"
-	if pathID == 0 {
-		raw, ok := item["id"]
-		if !ok || raw == nil {
+	list, err := cadenceItems(body, 1)
+	if err != nil {
+		return Item{}, err
+	}
+	return updateOne(ctx, tx, actor, list[0], "$.cadences[0]", &c)
+}
+
+// UpdateCadences applies every element of a PUT /settings/automation/cadences body, each naming
+// its cadence by "id", and answers one item per element, in order.
+func UpdateCadences(ctx context.Context, tx Tx, actor Actor, body map[string]any) ([]Item, error) {
+	list, err := cadenceItems(body, MaxCadenceUpdates)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]Item, len(list))
+	for i, raw := range list {
+		if items[i], err = updateOne(ctx, tx, actor, raw, fmt.Sprintf("$.cadences[%d]", i), nil); err != nil {
+			return nil, err
+		}
+	}
+	return items, nil
+}
+
+// updateOne applies one update element at JSON path base to c, or, when c is nil, to the cadence
+// the element names by "id".
+func updateOne(ctx context.Context, tx Tx, actor Actor, raw any, base string, c *Cadence) (Item, error) {
+	item, ok := raw.(map[string]any)
+	if !ok {
+		return errType("cadences", base, "jsonobject").Item(), nil
+	}
+	if c == nil {
+		rawID, ok := item["id"]
+		if !ok || rawID == nil {
 			return errMandatoryField("id", base+".id").Item(), nil
 		}
-		id, ok := jsonID(raw)
+		id, ok := jsonID(rawID)
+		var found Cadence
 		if ok {
-			c, err = tx.Cadence(ctx, actor.Org.ID, id)
+			var err error
+			found, err = tx.Cadence(ctx, actor.Org.ID, id)
 			if err != nil && !errors.Is(err, ErrNotFound) {
 				return Item{}, err
 			}
@@ -228,9 +326,10 @@ func UpdateCadence(ctx context.Context, tx Tx, actor Actor, body map[string]any,
 		if !ok {
 			return ErrInvalidData(MsgGivenID, APIPath("id", base+".id")).Item(), nil
 		}
+		c = &found
 	}
 	parentID := c.ID
-	target := c
+	target := *c
 	isNewDraft := false
 	switch {
 	case c.DraftOf != 0:
@@ -241,7 +340,6 @@ func UpdateCadence(ctx context.Context, tx Tx, actor Actor, body map[string]any,
 		case err == nil:
 			target = d
 		case errors.Is(err, ErrNotFound):
-			target = c
 			target.ID, target.DraftOf, target.Active, target.Published = 0, c.ID, false, false
 			target.CreatedBy, target.CreatedTime = actor.User.ID, tx.Now()
 			isNewDraft = true
@@ -437,8 +535,8 @@ func activateCadence(ctx context.Context, tx Tx, actor Actor, c Cadence) (Item, 
 	return touchCadence(ctx, tx, actor, c, MsgCadenceActivated)
 }
 
-// singleCadence returns the one element of a body's "cadences" array.
-func singleCadence(body map[string]any) (map[string]any, error) {
+// cadenceItems returns the elements of a body's "cadences" array: 1 to max of them.
+func cadenceItems(body map[string]any, max int) ([]any, error) {
 	raw, ok := body["cadences"]
 	if !ok || raw == nil {
 		return nil, ErrMandatory(MsgRequiredField, APIPath("cadences", "$.cadences"))
@@ -450,15 +548,11 @@ func singleCadence(body map[string]any) (map[string]any, error) {
 	if len(list) == 0 {
 		return nil, ErrMandatory(MsgRequiredField, APIPath("cadences", "$.cadences"))
 	}
-	if len(list) > 1 {
-		return nil, NewError(http.StatusBadRequest, "LIMIT_EXCEEDED", "Limit Exceeded, You cannot give more than 1 cadences",
-			map[string]any{"limit": 1, "api_name": "cadences", "json_path": "$.cadences"})
+	if len(list) > max {
+		return nil, NewError(http.StatusBadRequest, "LIMIT_EXCEEDED", fmt.Sprintf("Limit Exceeded, You cannot give more than %d cadences", max),
+			map[string]any{"limit": max, "api_name": "cadences", "json_path": "$.cadences"})
 	}
-	item, ok := list[0].(map[string]any)
-	if !ok {
-		return nil, errType("cadences", "$.cadences[0]", "jsonobject")
-	}
-	return item, nil
+	return list, nil
 }
 
 func itemOf(e *Error) Item {

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strconv"
 
@@ -51,8 +52,8 @@ func (c *call) cadencePage(defPerPage int) (page, perPage int, err error) {
 	return page, perPage, err
 }
 
-// listCadences serves GET /settings/automation/cadences: filters module and active, page and
-// per_page (default 50, at most 200); 204 when nothing matches.
+// listCadences serves GET /settings/automation/cadences: filters module, active and name (a
+// criteria JSON), fields, page and per_page (default 50, at most 200); 204 when nothing matches.
 func (s *Server) listCadences(ctx context.Context, c *call) (int, any, error) {
 	var body any
 	status := http.StatusNoContent
@@ -60,7 +61,7 @@ func (s *Server) listCadences(ctx context.Context, c *call) (int, any, error) {
 		if err := c.cadenceAccess(oauth.OpRead, crm.PermViewCadences); err != nil {
 			return err
 		}
-		q := crm.CadenceQuery{Module: c.query("module")}
+		q := crm.CadenceQuery{Module: c.query("module"), Name: c.query("name"), Fields: crm.SplitIDs(c.query("fields"))}
 		if c.hasQuery("active") {
 			switch c.query("active") {
 			case "true":
@@ -111,11 +112,12 @@ func (s *Server) getCadence(ctx context.Context, c *call) (int, any, error) {
 // returns is answered under "cadences" with allOK when it succeeded and 400 when it did not.
 func (c *call) cadenceWrite(op string, allOK int, fn func(tx crm.Tx, body map[string]any) (crm.Item, error)) (int, any, error) {
 	var item crm.Item
+	decode := c.cadenceBody()
 	err := c.write(func(tx crm.Tx) error {
 		if err := c.cadenceAccess(op, crm.PermManageCadences); err != nil {
 			return err
 		}
-		body, err := c.body()
+		body, err := decode()
 		if err != nil {
 			return err
 		}
@@ -127,6 +129,23 @@ func (c *call) cadenceWrite(op string, allOK int, fn func(tx crm.Tx, body map[st
 	}
 	items := []crm.Item{item}
 	return crm.MultiStatus(items, allOK), map[string]any{"cadences": items}, nil
+}
+
+// cadenceBody reads the request body once, before the transaction, and returns a decoder that
+// gives each attempt of a (retried) write transaction its own fresh copy: the crm services write
+// ids into the maps they are given, and the request body cannot be read twice.
+func (c *call) cadenceBody() func() (map[string]any, error) {
+	var raw []byte
+	var readErr error
+	if c.r.Body != nil {
+		raw, readErr = io.ReadAll(c.r.Body)
+	}
+	return func() (map[string]any, error) {
+		if readErr != nil {
+			return nil, crm.ErrUnparsable()
+		}
+		return DecodeObject(raw)
+	}
 }
 
 // cadencePathID reads the {id} path parameter of a change: 400 INVALID_DATA (index 3) when it is
@@ -146,11 +165,26 @@ func (s *Server) createCadences(ctx context.Context, c *call) (int, any, error) 
 	})
 }
 
-// updateCadences serves PUT /settings/automation/cadences (the cadence's id in the body).
+// updateCadences serves PUT /settings/automation/cadences: up to 100 cadences, each naming itself
+// by "id"; one item each, 200 when all succeed, 207 when some do, 400 when none do.
 func (s *Server) updateCadences(ctx context.Context, c *call) (int, any, error) {
-	return c.cadenceWrite(oauth.OpUpdate, http.StatusOK, func(tx crm.Tx, body map[string]any) (crm.Item, error) {
-		return crm.UpdateCadence(ctx, tx, c.Actor, body, 0)
+	var items []crm.Item
+	decode := c.cadenceBody()
+	err := c.write(func(tx crm.Tx) error {
+		if err := c.cadenceAccess(oauth.OpUpdate, crm.PermManageCadences); err != nil {
+			return err
+		}
+		body, err := decode()
+		if err != nil {
+			return err
+		}
+		items, err = crm.UpdateCadences(ctx, tx, c.Actor, body)
+		return err
 	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return crm.MultiStatus(items, http.StatusOK), map[string]any{"cadences": items}, nil
 }
 
 // updateCadence serves PUT /settings/automation/cadences/{id}.
@@ -183,6 +217,7 @@ func (s *Server) cadenceAction(ctx context.Context, c *call) (int, any, error) {
 		return 0, nil, crm.ErrURLPattern()
 	}
 	var item crm.Item
+	decode := c.cadenceBody()
 	err := c.write(func(tx crm.Tx) error {
 		if err := c.cadenceAccess(oauth.OpAll, crm.PermManageCadences); err != nil {
 			return err
@@ -193,7 +228,7 @@ func (s *Server) cadenceAction(ctx context.Context, c *call) (int, any, error) {
 		}
 		body := map[string]any{}
 		if action == crm.ActionPublish {
-			if body, err = c.body(); err != nil {
+			if body, err = decode(); err != nil {
 				return err
 			}
 		}
@@ -227,6 +262,7 @@ func (s *Server) enrolment(ctx context.Context, c *call, enrol bool) (int, any, 
 		perm = crm.PermEnrollSeries
 	}
 	var items []crm.Item
+	decode := c.cadenceBody()
 	err := c.write(func(tx crm.Tx) error {
 		m, err := c.module(ctx, tx)
 		if err != nil {
@@ -244,7 +280,7 @@ func (s *Server) enrolment(ctx context.Context, c *call, enrol bool) (int, any, 
 		if err := c.needPermission(crm.MsgCadencePermission, perm); err != nil {
 			return err
 		}
-		body, err := c.body()
+		body, err := decode()
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -179,7 +180,7 @@ func TestCadenceListFiltersAndPaging(t *testing.T) {
 		a := e.cadLive(tok, "A", "Leads")
 		bID := e.cadCreate(tok, cadManual("B", "Contacts"))
 		c := e.cadCreate(tok, cadManual("C", "Leads"))
-		_ = bID
+		first := e.cadLive(tok, "A_x first", "Contacts")
 		ids := func(path string) []string {
 			r := e.do("GET", path, tok, "")
 			if r.status == 204 {
@@ -200,14 +201,22 @@ func TestCadenceListFiltersAndPaging(t *testing.T) {
 			query string
 			want  string
 		}{
-			{"", "[A B C map[count:3 more_records:false page:1 per_page:50]]"},
+			{"", "[A B C A_x first map[count:4 more_records:false page:1 per_page:50]]"},
 			{"?module=leads", "[A C map[count:2 more_records:false page:1 per_page:50]]"},
 			{"?module=Leads&active=true", "[A map[count:1 more_records:false page:1 per_page:50]]"},
 			{"?active=false", "[B C map[count:2 more_records:false page:1 per_page:50]]"},
-			{"?per_page=2", "[A B map[count:2 more_records:true page:1 per_page:2]]"},
-			{"?per_page=2&page=2", "[C map[count:1 more_records:false page:2 per_page:2]]"},
-			{"?per_page=2&page=3&", "[]"},
+			{"?per_page=3", "[A B C map[count:3 more_records:true page:1 per_page:3]]"},
+			{"?per_page=3&page=2", "[A_x first map[count:1 more_records:false page:2 per_page:3]]"},
+			{"?per_page=3&page=3&", "[]"},
 			{"?module=Vendors", "[]"},
+			{"?name=" + url.QueryEscape(`{"field":{"api_name":"name"},"comparator":"equal","value":"b"}`), "[B map[count:1 more_records:false page:1 per_page:50]]"},
+			{"?name=" + url.QueryEscape(`{"field":{"api_name":"name"},"comparator":"not_equal","value":"B"}`), "[A C A_x first map[count:3 more_records:false page:1 per_page:50]]"},
+			{"?name=" + url.QueryEscape(`{"field":{"api_name":"name"},"comparator":"starts_with","value":"a_"}`) + "&active=true", "[A_x first map[count:1 more_records:false page:1 per_page:50]]"},
+			{"?name=" + url.QueryEscape(`{"field":{"api_name":"name"},"comparator":"contains","value":"IRS"}`), "[A_x first map[count:1 more_records:false page:1 per_page:50]]"},
+			{"?name=" + url.QueryEscape(`{"field":{"api_name":"name"},"comparator":"not_contains","value":"%"}`), "[A B C A_x first map[count:4 more_records:false page:1 per_page:50]]"},
+			{"?name=" + url.QueryEscape(`{"field":{"api_name":"name"},"comparator":"ends_with","value":"T"}`), "[A_x first map[count:1 more_records:false page:1 per_page:50]]"},
+			{"?name=" + url.QueryEscape(`{"field":{"api_name":"name"},"comparator":"starts_with","value":"a%"}`), "[]"},
+			{"?name=" + url.QueryEscape(`{"field":{"api_name":"name"},"comparator":"starts_with","value":"_"}`), "[]"},
 		}
 		for _, cs := range cases {
 			if got := fmt.Sprint(ids(cadPath + cs.query)); got != cs.want {
@@ -215,6 +224,10 @@ func TestCadenceListFiltersAndPaging(t *testing.T) {
 			}
 		}
 		_, _ = a, c
+		// fields keeps the named keys and the id.
+		e.do("GET", cadPath+"?fields=name,status&module=Contacts", tok, "").expect(t, 200, cadFill(`{"cadences":[
+			{"id":"BID","name":"B","status":"draft"},{"id":"LID","name":"A_x first","status":"active"}],
+			"info":{"per_page":50,"count":2,"page":1,"more_records":false}}`, "BID", bID, "LID", first))
 		errCases := []struct{ query, want string }{
 			{"?module=Nope", cadErr("INVALID_DATA", "the given module doesn't exist", `{"param_name":"module"}`)},
 			{"?module=Accounts", cadErr("INVALID_DATA", "the given module doesn't exist", `{"param_name":"module"}`)},
@@ -222,6 +235,10 @@ func TestCadenceListFiltersAndPaging(t *testing.T) {
 			{"?page=x", cadErr("UNABLE_TO_PARSE_DATA_TYPE", "either the request body or parameters is in wrong format", `{}`)},
 			{"?page=0", cadErr("INVALID_DATA", "invalid data", `{"param_name":"page"}`)},
 			{"?per_page=201", cadErr("INVALID_DATA", "invalid data", `{"param_name":"per_page"}`)},
+			{"?name=starts", cadErr("UNABLE_TO_PARSE_DATA_TYPE", "either the request body or parameters is in wrong format", `{}`)},
+			{"?name=" + url.QueryEscape(`{"field":{"api_name":"module"},"comparator":"equal","value":"A"}`), cadErr("INVALID_DATA", "invalid data", `{"param_name":"name"}`)},
+			{"?name=" + url.QueryEscape(`{"field":{"api_name":"name"},"comparator":"like","value":"A"}`), cadErr("INVALID_DATA", "invalid data", `{"param_name":"name"}`)},
+			{"?name=" + url.QueryEscape(`{"field":{"api_name":"name"},"comparator":"equal","value":1}`), cadErr("INVALID_DATA", "invalid data", `{"param_name":"name"}`)},
 		}
 		for _, cs := range errCases {
 			// cadences.json's InvalidParamError demands role_status and param too, which Zoho's own
@@ -371,7 +388,7 @@ func TestCadenceCreateErrors(t *testing.T) {
 			{"empty cadences", `{"cadences":[]}`, true, cadErr("MANDATORY_NOT_FOUND", "required field not found", `{"api_name":"cadences","json_path":"$.cadences"}`)},
 			{"cadences not an array", `{"cadences":{}}`, true, cadErr("INVALID_DATA", "Invalid data type", `{"api_name":"cadences","expected_data_type":"jsonarray","json_path":"$.cadences"}`)},
 			{"two cadences", `{"cadences":[{},{}]}`, true, cadErr("LIMIT_EXCEEDED", "Limit Exceeded, You cannot give more than 1 cadences", `{"limit":1,"api_name":"cadences","json_path":"$.cadences"}`)},
-			{"item not an object", `{"cadences":[1]}`, true, cadErr("INVALID_DATA", "Invalid data type", `{"api_name":"cadences","expected_data_type":"jsonobject","json_path":"$.cadences[0]"}`)},
+			{"item not an object", `{"cadences":[1]}`, false, typ("cadences", "$.cadences[0]", "jsonobject")},
 			{"no name", `{"cadences":[{"module":{"api_name":"Leads"},"type":"manual_enrollment"}]}`, false, mand("name", "$.cadences[0].name")},
 			{"blank name", `{"cadences":[{"name":"  ","module":{"api_name":"Leads"},"type":"manual_enrollment"}]}`, false, mand("name", "$.cadences[0].name")},
 			{"name not text", `{"cadences":[{"name":5,"module":{"api_name":"Leads"},"type":"manual_enrollment"}]}`, false, typ("name", "$.cadences[0].name", "text")},
@@ -838,5 +855,43 @@ func TestCadenceSettingsAccess(t *testing.T) {
 		for _, c := range changes {
 			e.do(c.method, c.path, std, c.body).expect(t, 403, manage)
 		}
+	})
+}
+
+// PUT /settings/automation/cadences changes several cadences, one item each in request order:
+// 207 when some fail.
+func TestCadenceBulkUpdate(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		tok := e.adminToken(cadAll...)
+		a := e.cadCreate(tok, cadManual("A", "Leads"))
+		live := e.cadLive(tok, "Live", "Leads")
+		r := e.do("PUT", cadPath, tok, cadFill(`{"cadences":[{"id":"AID","description":"x"},{"id":"5725767000000999999","name":"y"},
+			{"id":LIVE,"name":"Live 2"},7,{"id":"AID","name":"live 2"}]}`, "AID", a, "LIVE", live))
+		var v struct {
+			Cadences []struct {
+				Details struct {
+					Draft struct{ ID string } `json:"draft_cadence"`
+				}
+			}
+		}
+		r.decode(t, &v)
+		r.expect(t, 207, cadItems(
+			cadOK("Cadences updated successfully", cadFill(`{"id":"AID"}`, "AID", a)),
+			cadErr("INVALID_DATA", "the given id seems to be invalid", `{"api_name":"id","json_path":"$.cadences[1].id"}`),
+			cadOK("Cadences updated successfully", cadFill(`{"draft_cadence":{"id":"D"},"id":"LIVE"}`, "D", v.Cadences[2].Details.Draft.ID, "LIVE", live)),
+			cadErr("INVALID_DATA", "Invalid data type", `{"api_name":"cadences","expected_data_type":"jsonobject","json_path":"$.cadences[3]"}`),
+			// A draft copy's name is not taken until it is published.
+			cadOK("Cadences updated successfully", cadFill(`{"id":"AID"}`, "AID", a)),
+		))
+		if got := e.cadGet(tok, a); got["description"] != "x" || got["name"] != "live 2" {
+			t.Fatalf("after bulk update: %v", got)
+		}
+		// Publishing the copy now clashes with the name taken meanwhile.
+		e.do("POST", fmt.Sprintf("%s/%d/actions/publish", cadPath, live), tok, "").expect(t, 400,
+			cadErr("DUPLICATE_DATA", "A Cadences with the same name already exists", `{"api_name":"name","json_path":"$.cadences[0].name"}`))
+		items := strings.TrimSuffix(strings.Repeat(cadFill(`{"id":"AID"},`, "AID", a), 101), ",")
+		e.do("PUT", cadPath, tok, `{"cadences":[`+items+`]}`).expect(t, 400,
+			cadErr("LIMIT_EXCEEDED", "Limit Exceeded, You cannot give more than 100 cadences", `{"limit":100,"api_name":"cadences","json_path":"$.cadences"}`))
 	})
 }

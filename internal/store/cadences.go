@@ -168,8 +168,37 @@ func (t *Tx) Cadences(ctx context.Context, orgID int64, f crm.CadenceFilter, lim
 		q += ` AND active = ?`
 		args = append(args, boolInt(*f.Active))
 	}
+	if f.Name != nil {
+		cond, arg, err := nameCondition(*f.Name)
+		if err != nil {
+			return nil, err
+		}
+		q += ` AND ` + cond
+		args = append(args, arg)
+	}
 	q += ` ORDER BY created_time, id LIMIT ? OFFSET ?`
 	return t.cadences(ctx, q, append(args, limit, offset)...)
+}
+
+// nameCondition turns a name criterion into a condition on name_key (the lower-case name).
+func nameCondition(c crm.NameCriterion) (string, string, error) {
+	v := strings.ToLower(c.Value)
+	like := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(v)
+	switch c.Comparator {
+	case "equal":
+		return `name_key = ?`, v, nil
+	case "not_equal":
+		return `name_key <> ?`, v, nil
+	case "contains":
+		return `name_key LIKE ? ESCAPE '\'`, "%" + like + "%", nil
+	case "not_contains":
+		return `name_key NOT LIKE ? ESCAPE '\'`, "%" + like + "%", nil
+	case "starts_with":
+		return `name_key LIKE ? ESCAPE '\'`, like + "%", nil
+	case "ends_with":
+		return `name_key LIKE ? ESCAPE '\'`, "%" + like, nil
+	}
+	return "", "", fmt.Errorf("unknown name comparator %q", c.Comparator)
 }
 
 // CountActiveCadences counts the org's active cadences of module ("" for all modules).
