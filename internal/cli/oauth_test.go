@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/zcrm/zcrm/internal/cli"
@@ -312,6 +313,42 @@ func TestTokenHasNoRefreshCap(t *testing.T) {
 		s := serve(t, dsn)
 		for _, tok := range tokens {
 			s.caller(t, tok)
+		}
+	})
+}
+
+// Concurrent first uses of `zcrm token` (several processes on one database) race to create the
+// CLI's internal client; every one of them still prints a working token.
+func TestTokenConcurrentFirstUse(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		dsn := storetest.DSN(t, b)
+		ok(t, dsn, "client", "create") // migrations and the default org exist before the race
+		const n = 8
+		tokens := make([]string, n)
+		errs := make([]string, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var stdout, stderr bytes.Buffer
+				getenv := func(string) string { return "" }
+				if code := cli.Run(context.Background(), []string{"token", "--db", dsn, "--scope", "ZohoCRM.org.ALL"}, getenv, &stdout, &stderr); code != 0 {
+					errs[i] = stderr.String()
+					return
+				}
+				var m map[string]string
+				json.Unmarshal(stdout.Bytes(), &m)
+				tokens[i] = m["access_token"]
+			}()
+		}
+		wg.Wait()
+		s := serve(t, dsn)
+		for i := range n {
+			if errs[i] != "" {
+				t.Fatalf("run %d: %s", i, errs[i])
+			}
+			s.caller(t, tokens[i])
 		}
 	})
 }

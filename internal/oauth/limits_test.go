@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -283,4 +284,64 @@ func secretParts(s string) []string {
 		}
 	}
 	return out
+}
+
+// Under concurrency the rules hold: of many simultaneous exchanges of one code exactly one wins, and
+// many simultaneous refreshes all succeed while leaving no more than 15 live access tokens.
+func TestConcurrentExchangeAndRefresh(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		const n = 24
+		code := e.grant(e.admin, "ZohoCRM.org.ALL")
+		bodies := make([]string, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				res := e.serve(request(t, http.MethodPost, oauth.TokenPath, inForm, e.codeParams(code)))
+				bodies[i] = fmt.Sprint(res.status, " ", res.body)
+			}()
+		}
+		wg.Wait()
+		wins := 0
+		for _, body := range bodies {
+			switch {
+			case strings.HasPrefix(body, `200 {"access_token"`):
+				wins++
+			case body != `200 {"error":"invalid_code"}`:
+				t.Fatalf("exchange answered %s", body)
+			}
+		}
+		if wins != 1 {
+			t.Fatalf("%d exchanges of one code succeeded, want 1", wins)
+		}
+
+		_, refresh := e.exchange(e.grant(e.admin, "ZohoCRM.org.ALL"))
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				res := e.serve(request(t, http.MethodPost, oauth.TokenPath, inForm, e.refreshParams(refresh)))
+				bodies[i] = fmt.Sprint(res.status, " ", res.body)
+			}()
+		}
+		wg.Wait()
+		for _, body := range bodies {
+			if !strings.HasPrefix(body, `200 {"access_token"`) {
+				t.Fatalf("refresh answered %s", body)
+			}
+		}
+		e.write(func(ctx context.Context, tx crm.Tx) error {
+			r, err := tx.RefreshTokenByHash(ctx, oauth.Hash(refresh))
+			if err != nil {
+				return err
+			}
+			live, err := tx.LiveAccessTokenIDs(ctx, r.ID, tx.Now())
+			if err == nil && len(live) != oauth.MaxAccessPerRefresh {
+				t.Errorf("%d live access tokens, want %d", len(live), oauth.MaxAccessPerRefresh)
+			}
+			return err
+		})
+	})
 }
