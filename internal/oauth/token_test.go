@@ -306,3 +306,53 @@ func TestAccountsWrongMethod(t *testing.T) {
 		}
 	})
 }
+
+// A CRM call's Authorization header: missing or another scheme is AUTHENTICATION_FAILURE; an
+// empty, unknown or malformed token is INVALID_TOKEN; the scheme is case-insensitive.
+func TestAuthenticateHeader(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		access, _ := e.exchange(e.grant(e.admin, "ZohoCRM.org.ALL"))
+		const authFailed = `{"code":"AUTHENTICATION_FAILURE","details":{},"message":"Authentication failed","status":"error"}`
+		rows := []struct {
+			header string
+			status int
+			want   string
+		}{
+			{"", http.StatusUnauthorized, authFailed},
+			{"Bearer " + access, http.StatusUnauthorized, authFailed},
+			{"Zoho-oauthtoken" + access, http.StatusUnauthorized, authFailed},
+			{"Zoho-oauthtoken ", http.StatusUnauthorized, invalidTokenJSON},
+			{"Zoho-oauthtoken 1000.abc.def", http.StatusUnauthorized, invalidTokenJSON},
+			{"Zoho-oauthtoken \x00\xff", http.StatusUnauthorized, invalidTokenJSON},
+			{"Zoho-oauthtoken " + access + "x", http.StatusUnauthorized, invalidTokenJSON},
+		}
+		for _, r := range rows {
+			req := request(t, http.MethodGet, "/crm/v8/org", inQuery, nil)
+			if r.header != "" {
+				req.Header["Authorization"] = []string{r.header}
+			}
+			e.serve(req).expect(t, r.status, r.want)
+		}
+		for _, h := range []string{"zoho-oauthtoken " + access, "ZOHO-OAUTHTOKEN  " + access + " "} {
+			if _, err := e.server.OAuth().Authenticate(context.Background(), h); err != nil {
+				t.Errorf("Authenticate(%.20q…): %v", h, err)
+			}
+		}
+	})
+}
+
+// A token's scopes that no longer parse grant nothing instead of failing the call.
+func TestAuthenticateIgnoresMalformedStoredScopes(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		var tok string
+		e.write(func(ctx context.Context, tx crm.Tx) error {
+			var err error
+			tok, err = oauth.MintAccessToken(ctx, tx, e.org.ID, e.admin.ID, 0, 0,
+				[]string{"ZohoCRM.modules", "ZohoCRM.org.ALL,ZohoCRM.users.READ", "AaaServer.profile.READ"})
+			return err
+		})
+		e.expectValid(tok, e.admin, "ZohoCRM.org.ALL", "ZohoCRM.users.READ")
+	})
+}
