@@ -1,5 +1,33 @@
 package crm
 
+// Cadences: definitions, their lifecycle and record enrolment. Where Zoho's documents are silent
+// zcrm chooses, and the tests pin, the following:
+//   - Create takes exactly one cadence; PUT /settings/automation/cadences up to 100 (one item each,
+//     207 when mixed). Body-level problems (no "cadences" array, too many) are single errors;
+//     problems with one cadence are error items under "cadences" (400 when all fail).
+//   - A wrong JSON type is INVALID_DATA "Invalid data type" with expected_data_type and the real
+//     JSON path ($.cadences[0].name, not Zoho's "$.cadences[*].cadences.name").
+//   - Module and type are fixed at create (update ignores them); a manual cadence refuses a
+//     custom_view (DEPENDENT_MISMATCH); a module without cadences is INVALID_DATA.
+//   - Follow-ups are stored as given plus ids: every follow-up and every action without one gets an
+//     id, and so does every unenrol rule. A parent_follow_up names another follow-up of the same
+//     list by reference_id or id; cycles are INVALID_DATA. reference_id is needed unless the
+//     follow-up gives the id of one the cadence already has.
+//   - Editing a published cadence makes (then reuses) one draft copy; its name is checked against
+//     the other cadences but only taken when publish merges it. Publish on the cadence or its copy
+//     merges; publish on a published cadence without a copy is NOT_ALLOWED. Deleting a copy
+//     discards the edit. Activating a cadence never published is NOT_ALLOWED "Only published
+//     Cadences can be activated"; deactivating one that is not active is ALREADY_DEACTIVATED.
+//   - The activation limits (30 per module, 150 per org) are checked on activate only: publish
+//     leaves a first-time draft inactive and a merge keeps the cadence's state.
+//   - Get Cadences: summary has exactly the seed's three counts (WhatsApp follow-ups count in
+//     none); custom_view.id is a JSON number as in the seed and cadences.json, while Get a Cadence
+//     writes ids as strings (v8 form); times are UTC in the seed's "-0700" layout; description is
+//     listed only when set; the list form of execution_details is derived from the stored rules.
+//   - Enrolment: see EnrolRecords. Enrolling needs an active cadence ("the given cadence is not
+//     active", NOT_ALLOWED); un-enrolling works in any manual cadence. Data-sharing rules do not
+//     apply: the Enroll/UnEnroll Series permissions govern enrolment.
+
 import (
 	"context"
 	"encoding/json"
@@ -255,7 +283,9 @@ func CreateCadence(ctx context.Context, tx Tx, actor Actor, body map[string]any)
 	}
 	if err := tx.InsertCadence(ctx, c); err != nil {
 		if errors.Is(err, ErrDuplicate) {
-			return errDuplicateName(r.base).Item(), nil
+			// Only a concurrent create gets here (the name was checked above). The failed statement
+			// has spoilt the transaction, so the whole request fails rather than one item.
+			return Item{}, errDuplicateName(r.base)
 		}
 		return Item{}, err
 	}
@@ -370,7 +400,8 @@ func updateOne(ctx context.Context, tx Tx, actor Actor, raw any, base string, c 
 		err = tx.UpdateCadence(ctx, target)
 	}
 	if errors.Is(err, ErrDuplicate) {
-		return errDuplicateName(base).Item(), nil
+		// As in CreateCadence: only a concurrent writer gets here, and the request fails whole.
+		return Item{}, errDuplicateName(base)
 	}
 	if err != nil {
 		return Item{}, err

@@ -895,3 +895,27 @@ func TestCadenceBulkUpdate(t *testing.T) {
 			cadErr("LIMIT_EXCEEDED", "Limit Exceeded, You cannot give more than 100 cadences", `{"limit":100,"api_name":"cadences","json_path":"$.cadences"}`))
 	})
 }
+
+// An unexpected failure is the cadence documents' 500 INTERNAL_SERVER_ERROR, with no internals.
+func TestCadenceInternalError(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		tok := e.adminToken(cadAll...)
+		cad := e.cadLive(tok, "Broken", "Leads")
+		lead := e.newRecord(e.admin, "Leads", map[string]any{"Last_Name": "L"})
+		if _, err := e.db.SQL().Exec(`DROP TABLE enrollments`); err != nil {
+			t.Fatal(err)
+		}
+		want := cadErr("INTERNAL_SERVER_ERROR", "Internal server error occurred.", `{}`)
+		e.do("POST", cadEnrolPath("Leads", true), tok, `{"cadences_ids":`+cadIDs(cad)+`,"ids":`+cadIDs(lead)+`}`).expect(t, 500, want)
+		e.do("DELETE", fmt.Sprintf("%s/%d", cadPath, cad), tok, "").expect(t, 500, want)
+		if _, err := e.db.SQL().Exec(`DROP TABLE cadences`); err != nil {
+			t.Fatal(err)
+		}
+		e.do("GET", cadPath, tok, "").expect(t, 500, want)
+		e.do("GET", fmt.Sprintf("%s/%d", cadPath, cad), tok, "").expect(t, 500, want)
+		e.do("POST", cadPath, tok, `{"cadences":[`+cadManual("New", "Leads")+`]}`).expect(t, 500, want)
+		e.do("PUT", cadPath, tok, fmt.Sprintf(`{"cadences":[{"id":"%d"}]}`, cad)).expect(t, 500, want)
+		e.do("POST", fmt.Sprintf("%s/%d/actions/deactivate", cadPath, cad), tok, "").expect(t, 500, want)
+	})
+}
