@@ -241,4 +241,18 @@ func TestTwoProcessesOnePostgres(t *testing.T) {
 	if len(minted) == 0 {
 		t.Fatal("no records were minted")
 	}
+	// The run must have exercised every kind of change, both ways, or the checks above prove little.
+	acked := map[string]int{}
+	for pair, ops := range h.ops {
+		kind := strings.SplitN(pair, ":", 2)[0]
+		for _, o := range ops {
+			acked[fmt.Sprintf("%s/%v", kind, o.on)]++
+		}
+	}
+	for _, k := range []string{"cadence/true", "cadence/false", "campaign/true", "campaign/false", "role/true", "role/false"} {
+		if acked[k] < 5 {
+			t.Errorf("only %d acknowledged %s changes: %v", acked[k], k, acked)
+		}
+	}
+	t.Logf("acknowledged changes: %v; records minted: %d", acked, len(minted))
 }
