@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -126,12 +125,11 @@ func (s *Server) getCadence(ctx context.Context, c *call) (int, any, error) {
 // returns is answered under "cadences" with allOK when it succeeded and 400 when it did not.
 func (c *call) cadenceWrite(op string, allOK int, fn func(tx crm.Tx, body map[string]any) (crm.Item, error)) (int, any, error) {
 	var item crm.Item
-	decode := c.cadenceBody()
 	err := c.write(func(tx crm.Tx) error {
 		if err := c.cadenceAccess(op, crm.PermManageCadences); err != nil {
 			return err
 		}
-		body, err := decode()
+		body, err := c.body()
 		if err != nil {
 			return err
 		}
@@ -143,23 +141,6 @@ func (c *call) cadenceWrite(op string, allOK int, fn func(tx crm.Tx, body map[st
 	}
 	items := []crm.Item{item}
 	return crm.MultiStatus(items, allOK), map[string]any{"cadences": items}, nil
-}
-
-// cadenceBody reads the request body once, before the transaction, and returns a decoder that
-// gives each attempt of a (retried) write transaction its own fresh copy: the crm services write
-// ids into the maps they are given, and the request body cannot be read twice.
-func (c *call) cadenceBody() func() (map[string]any, error) {
-	var raw []byte
-	var readErr error
-	if c.r.Body != nil {
-		raw, readErr = io.ReadAll(c.r.Body)
-	}
-	return func() (map[string]any, error) {
-		if readErr != nil {
-			return nil, crm.ErrUnparsable()
-		}
-		return DecodeObject(raw)
-	}
 }
 
 // cadencePathID reads the {id} path parameter of a change: 400 INVALID_DATA (index 3) when it is
@@ -183,12 +164,11 @@ func (s *Server) createCadences(ctx context.Context, c *call) (int, any, error) 
 // by "id"; one item each, 200 when all succeed, 207 when some do, 400 when none do.
 func (s *Server) updateCadences(ctx context.Context, c *call) (int, any, error) {
 	var items []crm.Item
-	decode := c.cadenceBody()
 	err := c.write(func(tx crm.Tx) error {
 		if err := c.cadenceAccess(oauth.OpUpdate, crm.PermManageCadences); err != nil {
 			return err
 		}
-		body, err := decode()
+		body, err := c.body()
 		if err != nil {
 			return err
 		}
@@ -231,7 +211,6 @@ func (s *Server) cadenceAction(ctx context.Context, c *call) (int, any, error) {
 		return 0, nil, crm.ErrURLPattern()
 	}
 	var item crm.Item
-	decode := c.cadenceBody()
 	err := c.write(func(tx crm.Tx) error {
 		if err := c.cadenceAccess(oauth.OpAll, crm.PermManageCadences); err != nil {
 			return err
@@ -242,7 +221,7 @@ func (s *Server) cadenceAction(ctx context.Context, c *call) (int, any, error) {
 		}
 		body := map[string]any{}
 		if action == crm.ActionPublish {
-			if body, err = decode(); err != nil {
+			if body, err = c.body(); err != nil {
 				return err
 			}
 		}
@@ -276,7 +255,6 @@ func (s *Server) enrolment(ctx context.Context, c *call, enrol bool) (int, any, 
 		perm = crm.PermEnrollSeries
 	}
 	var items []crm.Item
-	decode := c.cadenceBody()
 	err := c.write(func(tx crm.Tx) error {
 		m, err := c.module(ctx, tx)
 		if err != nil {
@@ -294,7 +272,7 @@ func (s *Server) enrolment(ctx context.Context, c *call, enrol bool) (int, any, 
 		if err := c.needPermission(crm.MsgCadencePermission, perm); err != nil {
 			return err
 		}
-		body, err := decode()
+		body, err := c.body()
 		if err != nil {
 			return err
 		}

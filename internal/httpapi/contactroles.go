@@ -100,7 +100,6 @@ func (s *Server) writeContactRoles(ctx context.Context, c *call, op string, sing
 	if err := roleDefinitionAccess(c, op); err != nil {
 		return 0, nil, err
 	}
-	obj, bodyErr := c.body()
 	var out []crm.Item
 	err := c.write(func(tx crm.Tx) error {
 		var pathID int64
@@ -110,8 +109,9 @@ func (s *Server) writeContactRoles(ctx context.Context, c *call, op string, sing
 				return err
 			}
 		}
-		if bodyErr != nil {
-			return bodyErr
+		obj, err := c.body()
+		if err != nil {
+			return err
 		}
 		items, err := relBodyItems(obj, "contact_roles", single)
 		if err != nil {
@@ -259,7 +259,6 @@ func (s *Server) putDealContactRole(ctx context.Context, c *call) (int, any, err
 }
 
 func (s *Server) writeDealContactRoles(ctx context.Context, c *call, single bool) (int, any, error) {
-	obj, bodyErr := c.body()
 	var out []crm.Item
 	err := c.write(func(tx crm.Tx) error {
 		deal, err := dealRolesAccess(ctx, c, tx, oauth.OpUpdate, "Edit")
@@ -277,8 +276,9 @@ func (s *Server) writeDealContactRoles(ctx context.Context, c *call, single bool
 		if err := dealSharing(ctx, c, tx, deal, crm.MsgDealRolesUpdate); err != nil {
 			return err
 		}
-		if bodyErr != nil {
-			return bodyErr
+		obj, err := c.body()
+		if err != nil {
+			return err
 		}
 		items, err := relBodyItems(obj, "data", single)
 		if err != nil {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"net/http"
 
 	"github.com/zcrm/zcrm/internal/crm"
 )
@@ -33,18 +32,22 @@ func DecodeObject(body []byte) (map[string]any, error) {
 	return obj, nil
 }
 
-// body reads and decodes the request body as a JSON object.
+// body returns the request body decoded as a JSON object. The body is read from the wire once and
+// decoded afresh on every call, so a handler may call it inside a write transaction that the store
+// retries: each attempt gets its own copy, whatever the previous attempt did to it.
 func (c *call) body() (map[string]any, error) {
-	return readObject(c.r)
-}
-
-func readObject(r *http.Request) (map[string]any, error) {
-	if r.Body == nil {
-		return map[string]any{}, nil
+	if !c.bodyRead {
+		c.bodyRead = true
+		if c.r.Body != nil {
+			b, err := io.ReadAll(c.r.Body)
+			if err != nil {
+				c.bodyErr = crm.ErrUnparsable()
+			}
+			c.rawBody = b
+		}
 	}
-	b, err := io.ReadAll(r.Body)
-	if err != nil {
-		return nil, crm.ErrUnparsable()
+	if c.bodyErr != nil {
+		return nil, c.bodyErr
 	}
-	return DecodeObject(b)
+	return DecodeObject(c.rawBody)
 }

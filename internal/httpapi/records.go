@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"time"
 
@@ -34,25 +33,9 @@ func (c *call) lookupQuery(name string) (string, bool) {
 	return q.Get(name), q.Has(name)
 }
 
-// readRawBody reads the request body once, before a transaction that may run more than once. A body
-// that cannot be read (or is over the size limit) is reported when the handler decodes it.
-func (c *call) readRawBody() ([]byte, error) {
-	if c.r.Body == nil {
-		return nil, nil
-	}
-	b, err := io.ReadAll(c.r.Body)
-	if err != nil {
-		return nil, crm.ErrUnparsable()
-	}
-	return b, nil
-}
-
-// recordsBody decodes a raw insert/update body and returns its data array.
-func recordsBody(raw []byte, readErr error) ([]any, error) {
-	if readErr != nil {
-		return nil, readErr
-	}
-	obj, err := DecodeObject(raw)
+// recordsBody decodes an insert/update body and returns its data array.
+func (c *call) recordsBody() ([]any, error) {
+	obj, err := c.body()
 	if err != nil {
 		return nil, err
 	}
@@ -123,14 +106,13 @@ func (s *Server) getRecord(ctx context.Context, c *call) (int, any, error) {
 }
 
 func (s *Server) insertRecords(ctx context.Context, c *call) (int, any, error) {
-	raw, readErr := c.readRawBody()
 	var items []crm.Item
 	err := c.write(func(tx crm.Tx) error {
 		m, err := c.recordAccess(ctx, tx, oauth.OpCreate, "Create")
 		if err != nil {
 			return err
 		}
-		data, err := recordsBody(raw, readErr)
+		data, err := c.recordsBody()
 		if err != nil {
 			return err
 		}
@@ -144,14 +126,13 @@ func (s *Server) insertRecords(ctx context.Context, c *call) (int, any, error) {
 }
 
 func (s *Server) updateRecords(ctx context.Context, c *call) (int, any, error) {
-	raw, readErr := c.readRawBody()
 	var items []crm.Item
 	err := c.write(func(tx crm.Tx) error {
 		m, err := c.recordAccess(ctx, tx, oauth.OpUpdate, "Edit")
 		if err != nil {
 			return err
 		}
-		data, err := recordsBody(raw, readErr)
+		data, err := c.recordsBody()
 		if err != nil {
 			return err
 		}
@@ -165,14 +146,13 @@ func (s *Server) updateRecords(ctx context.Context, c *call) (int, any, error) {
 }
 
 func (s *Server) updateRecord(ctx context.Context, c *call) (int, any, error) {
-	raw, readErr := c.readRawBody()
 	var items []crm.Item
 	err := c.write(func(tx crm.Tx) error {
 		m, err := c.recordAccess(ctx, tx, oauth.OpUpdate, "Edit")
 		if err != nil {
 			return err
 		}
-		data, err := recordsBody(raw, readErr)
+		data, err := c.recordsBody()
 		if err != nil {
 			return err
 		}

@@ -109,7 +109,6 @@ func (s *Server) linkRelatedOne(ctx context.Context, c *call) (int, any, error) 
 }
 
 func (s *Server) writeRelated(ctx context.Context, c *call, single bool) (int, any, error) {
-	obj, bodyErr := c.body()
 	var status int
 	var body any
 	err := c.write(func(tx crm.Tx) error {
@@ -147,8 +146,9 @@ func (s *Server) writeRelated(ctx context.Context, c *call, single bool) (int, a
 		} else if !ok {
 			return crm.ErrAuthorizationFailed(crm.MsgLinkAuth)
 		}
-		if bodyErr != nil {
-			return bodyErr
+		obj, err := c.body()
+		if err != nil {
+			return err
 		}
 		items, err := relBodyItems(obj, "data", single)
 		if err != nil {

@@ -144,6 +144,10 @@ type call struct {
 	params  map[string]string
 	version string
 	segs    []string // path segments after /crm/{version}/
+
+	bodyRead bool   // the request body has been read into rawBody
+	rawBody  []byte // the request body as received
+	bodyErr  error  // why the body could not be read
 }
 
 // param returns a path parameter.

@@ -1,0 +1,38 @@
+package httpapi
+
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// A handler may decode the body in each attempt of a retried transaction: every call returns a
+// fresh copy of what the client sent, unaffected by what an earlier attempt did to its copy.
+func TestBodyDecodesAFreshCopyPerCall(t *testing.T) {
+	c := &call{r: httptest.NewRequest("POST", "/crm/v8/Leads", strings.NewReader(`{"data":[{"Last_Name":"A"}]}`))}
+	first, err := c.body()
+	if err != nil {
+		t.Fatal(err)
+	}
+	first["data"] = "changed by attempt one"
+	second, err := c.body()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, ok := second["data"].([]any)
+	if !ok || len(rows) != 1 || rows[0].(map[string]any)["Last_Name"] != "A" {
+		t.Fatalf("second decode = %v, want the body as sent", second)
+	}
+}
+
+// Malformed bodies are Zoho's 400, on every call.
+func TestBodyMalformed(t *testing.T) {
+	for _, b := range []string{`{`, `[1,2]`, `"x"`, `{"a":1} {"b":2}`, `{"a":1}x`} {
+		c := &call{r: httptest.NewRequest("POST", "/crm/v8/Leads", strings.NewReader(b))}
+		for i := 0; i < 2; i++ {
+			if _, err := c.body(); err == nil || !strings.Contains(err.Error(), "UNABLE_TO_PARSE_DATA_TYPE") {
+				t.Fatalf("body %q call %d: err = %v, want UNABLE_TO_PARSE_DATA_TYPE", b, i, err)
+			}
+		}
+	}
+}
