@@ -1,71 +1,97 @@
 package e2e
 
 import (
-	"fmt"
+	"context"
 	"testing"
+
+	"github.com/zcrm/zcrm/client"
 )
 
-// A cadence's whole life through the built binary over HTTP: create (a draft), list, publish,
-// activate, enrol a contact, un-enrol it, and see the enrolment history on the record.
+// A cadence's whole life through the built binary over HTTP, with the Go client: create (a draft),
+// list, publish, activate, enrol a contact, un-enrol it, and see the enrolment history on the record.
 func TestCadenceLifecycleOverHTTP(t *testing.T) {
+	ctx := context.Background()
 	s := startServer(t, "")
-	tok := str(t, s.cli("token", "--scope", "ZohoCRM.modules.ALL,ZohoCRM.settings.cadences.ALL"), "access_token")
+	api := s.api(str(t, s.cli("token", "--scope", "ZohoCRM.modules.ALL,ZohoCRM.settings.cadences.ALL"), "access_token"))
 
-	if st, body := s.do("GET", "/crm/v8/settings/automation/cadences", tok, ""); st != 204 || body != "" {
+	if st, body := s.do("GET", "/crm/v8/settings/automation/cadences", mustToken(t, api), ""); st != 204 || body != "" {
 		t.Fatalf("empty list = %d %q, want 204 and no body", st, body)
 	}
-	contact := s.mustJSON("POST", "/crm/v8/Contacts", tok, `{"data":[{"Last_Name":"Lovelace"}]}`, 201)
-	cid := contact["data"].([]any)[0].(map[string]any)["details"].(map[string]any)["id"].(string)
+	cid, err := api.InsertRecord(ctx, "Contacts", client.Record{"Last_Name": "Lovelace"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	created, err := api.CreateCadence(ctx, client.CadenceInput{
+		Name: "Onboarding", Module: &client.ModuleRef{APIName: "Contacts"}, Type: client.CadenceManualEnrollment,
+		FollowUps: []client.FollowUp{
+			{ReferenceID: "1", ExecuteAfter: &client.Interval{Unit: 1, Period: "days"}, Action: &client.FollowUpAction{Type: "tasks", Details: map[string]any{"subject": "Call"}}},
+			{ReferenceID: "2", ParentFollowUp: &client.FollowUpRef{ReferenceID: "1"}, ExecuteAfter: &client.Interval{Unit: 2, Period: "days"}, Action: &client.FollowUpAction{Type: "email_notifications", ID: "1"}},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := created.ID()
 
-	created := s.mustJSON("POST", "/crm/v8/settings/automation/cadences", tok, `{"cadences":[{"name":"Onboarding",
-		"module":{"api_name":"Contacts"},"type":"manual_enrollment","follow_ups":[
-		{"reference_id":"1","execute_after":{"unit":1,"period":"days"},"action":{"type":"tasks","details":{"subject":"Call"}}},
-		{"reference_id":"2","parent_follow_up":{"reference_id":"1"},"execute_after":{"unit":2,"period":"days"},"action":{"type":"email_notifications","id":"1"}}]}]}`, 201)
-	item := created["cadences"].([]any)[0].(map[string]any)
-	if item["code"] != "SUCCESS" {
-		t.Fatalf("create = %v", created)
+	state := func(want string, active, published bool) {
+		t.Helper()
+		page, err := api.Cadences(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := page.Cadences[0]
+		if c.ID != id || c.Status != want || c.Active != active || c.Published != published {
+			t.Fatalf("cadence = %+v, want status %s active=%v published=%v", c, want, active, published)
+		}
 	}
-	id := item["details"].(map[string]any)["id"].(string)
-
-	status := func() (bool, bool, string) {
-		list := s.mustJSON("GET", "/crm/v2.1/settings/automation/cadences", tok, "", 200)
-		c := list["cadences"].([]any)[0].(map[string]any)
-		return c["active"].(bool), c["published"].(bool), c["status"].(string)
-	}
-	if a, p, st := status(); a || p || st != "draft" {
-		t.Fatalf("new cadence active=%v published=%v status=%s, want a draft", a, p, st)
-	}
-	enrol := fmt.Sprintf(`{"cadences_ids":[%q],"ids":[%q]}`, id, cid)
+	state("draft", false, false)
 	// A draft cadence cannot take enrolments.
-	if st, body := s.do("POST", "/crm/v8/Contacts/actions/enrol_in_cadences", tok, enrol); st != 400 {
-		t.Fatalf("enrol in a draft = %d %s, want 400", st, body)
+	if _, err := api.EnrolInCadences(ctx, "Contacts", []string{id}, []string{cid}); err == nil {
+		t.Fatal("enrolling in a draft succeeded")
 	}
-	s.mustJSON("POST", "/crm/v8/settings/automation/cadences/"+id+"/actions/publish", tok, `{"cadences":[]}`, 200)
-	if a, p, st := status(); a || !p || st != "inactive" {
-		t.Fatalf("published cadence active=%v published=%v status=%s, want published and inactive", a, p, st)
+	if _, err := api.PublishCadence(ctx, id, false); err != nil {
+		t.Fatal(err)
 	}
-	s.mustJSON("POST", "/crm/v8/settings/automation/cadences/"+id+"/actions/activate", tok, `{}`, 200)
-	if a, p, st := status(); !a || !p || st != "active" {
-		t.Fatalf("activated cadence active=%v published=%v status=%s, want active", a, p, st)
+	state("inactive", false, true)
+	if _, err := api.ActivateCadence(ctx, id); err != nil {
+		t.Fatal(err)
 	}
+	state("active", true, true)
 
-	got := s.mustJSON("POST", "/crm/v8/Contacts/actions/enrol_in_cadences", tok, enrol, 200)
-	want := fmt.Sprintf(`map[data:[map[code:SUCCESS details:map[cadences:[map[id:%s name:Onboarding]] id:%s] message:records manually enrolled status:success]]]`, id, cid)
-	if fmt.Sprint(got) != want {
-		t.Fatalf("enrol = %v\nwant %s", got, want)
+	for _, step := range []struct {
+		call func(context.Context, string, []string, []string) (client.Results, error)
+		msg  string
+	}{{api.EnrolInCadences, "records manually enrolled"}, {api.UnenrolFromCadences, "records manually unenrolled"}} {
+		res, err := step.call(ctx, "Contacts", []string{id}, []string{cid})
+		if err != nil {
+			t.Fatal(err)
+		}
+		it := res.Items[0]
+		cads, _ := it.Details["cadences"].([]any)
+		if res.StatusCode != 200 || len(res.Items) != 1 || it.Message != step.msg || it.ID() != cid || len(cads) != 1 ||
+			cads[0].(map[string]any)["id"] != id || cads[0].(map[string]any)["name"] != "Onboarding" {
+			t.Fatalf("%s: %+v", step.msg, res)
+		}
 	}
-	got = s.mustJSON("POST", "/crm/v7/Contacts/actions/unenrol_from_cadences", tok, enrol, 200)
-	want = fmt.Sprintf(`map[data:[map[code:SUCCESS details:map[cadences:[map[id:%s name:Onboarding]] id:%s] message:records manually unenrolled status:success]]]`, id, cid)
-	if fmt.Sprint(got) != want {
-		t.Fatalf("unenrol = %v\nwant %s", got, want)
+	hist, err := api.RelatedRecords(ctx, "Contacts", cid, "Entity_Cadences_contacts", &client.ListOptions{Fields: []string{"name"}})
+	if err != nil {
+		t.Fatal(err)
 	}
-	hist := s.mustJSON("GET", "/crm/v8/Contacts/"+cid+"/Entity_Cadences_contacts?fields=name", tok, "", 200)
-	rows := hist["data"].([]any)
-	if len(rows) != 1 {
-		t.Fatalf("enrolment history = %v, want one row", hist)
+	if len(hist.Data) != 1 {
+		t.Fatalf("enrolment history = %+v, want one row", hist)
 	}
-	row := rows[0].(map[string]any)
-	if row["id"] != id || row["name"] != "Onboarding" || row["enrolled_time"] == nil || row["unenrolled_time"] == nil {
+	row := hist.Data[0]
+	if row.ID() != id || row["name"] != "Onboarding" || row["enrolled_time"] == nil || row["unenrolled_time"] == nil {
 		t.Fatalf("history row = %v, want the cadence, enrolled and un-enrolled", row)
 	}
+}
+
+// mustToken returns the client's current access token.
+func mustToken(t *testing.T, api *client.Client) string {
+	t.Helper()
+	tok, err := api.AccessToken(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
 }

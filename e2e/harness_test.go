@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -15,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/zcrm/zcrm/client"
 )
 
 var (
@@ -156,27 +157,29 @@ func (s *server) cliRaw(args ...string) []byte {
 	return out
 }
 
-// do sends an HTTP request and returns the status and body.
+// api returns a typed zcrm client for the server that sends the given access token.
+func (s *server) api(token string) *client.Client {
+	s.t.Helper()
+	c, err := client.New(client.WithBaseURL(s.url), client.WithAccessToken(token), client.WithRetries(0, 0))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return c
+}
+
+// do sends a raw request through the client (with token, or with no Authorization when token is
+// empty) and returns the status and body.
 func (s *server) do(method, path, token, body string) (int, string) {
 	s.t.Helper()
-	var rd io.Reader
+	req := &client.Request{Method: method, Path: path, NoAuth: token == "", AccessToken: token}
 	if body != "" {
-		rd = strings.NewReader(body)
+		req.Body = body
 	}
-	req, err := http.NewRequest(method, s.url+path, rd)
+	res, err := s.api(token).Do(context.Background(), req)
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	if token != "" {
-		req.Header.Set("Authorization", "Zoho-oauthtoken "+token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
+	return res.StatusCode, res.String()
 }
 
 // mustJSON calls do, checks the status and decodes the body.

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zcrm/zcrm/client"
 	"github.com/zcrm/zcrm/internal/store/storetest"
 )
 
@@ -68,29 +70,33 @@ func TestTwoProcessesOnePostgres(t *testing.T) {
 	servers := []*server{a, b}
 	tokA := str(t, a.cli("token", "--scope", "ZohoCRM.modules.ALL,ZohoCRM.settings.ALL"), "access_token")
 
-	// Shared fixtures, created through process A; then used through both.
-	idsOf := func(v map[string]any) []string {
-		var out []string
-		for _, it := range v["data"].([]any) {
-			out = append(out, it.(map[string]any)["details"].(map[string]any)["id"].(string))
-		}
-		return out
-	}
-	var contactRows []string
+	// Shared fixtures, created through one process or the other; then used through both.
+	ctx := context.Background()
+	apiA, apiB := a.api(tokA), b.api(tokA)
+	var rows []client.Record
 	for i := 0; i < 12; i++ {
-		contactRows = append(contactRows, fmt.Sprintf(`{"Last_Name":"C%d"}`, i))
+		rows = append(rows, client.Record{"Last_Name": fmt.Sprintf("C%d", i)})
 	}
-	contacts := idsOf(a.mustJSON("POST", "/crm/v8/Contacts", tokA, `{"data":[`+strings.Join(contactRows, ",")+`]}`, 201))
-	campaign := idsOf(b.mustJSON("POST", "/crm/v8/Campaigns", tokA, `{"data":[{"Campaign_Name":"Spring"}]}`, 201))[0]
-	deal := idsOf(a.mustJSON("POST", "/crm/v8/Deals", tokA, `{"data":[{"Deal_Name":"D","Stage":"Qualification"}]}`, 201))[0]
+	res, err := apiA.InsertRecords(ctx, "Contacts", rows...)
+	must(t, err)
+	contacts := res.IDs()
+	campaign, err := apiB.InsertRecord(ctx, "Campaigns", client.Record{"Campaign_Name": "Spring"})
+	must(t, err)
+	deal, err := apiA.InsertRecord(ctx, "Deals", client.Record{"Deal_Name": "D", "Stage": "Qualification"})
+	must(t, err)
 	var cadences []string
-	for i := 0; i < 2; i++ {
-		created := servers[i].mustJSON("POST", "/crm/v8/settings/automation/cadences", tokA, fmt.Sprintf(`{"cadences":[{"name":"MP %d",
-			"module":{"api_name":"Contacts"},"type":"manual_enrollment","follow_ups":[{"reference_id":"1",
-			"execute_after":{"unit":1,"period":"days"},"action":{"type":"tasks","details":{"subject":"x"}}}]}]}`, i), 201)
-		id := created["cadences"].([]any)[0].(map[string]any)["details"].(map[string]any)["id"].(string)
-		servers[1-i].mustJSON("POST", "/crm/v8/settings/automation/cadences/"+id+"/actions/publish", tokA, `{"cadences":[]}`, 200)
-		servers[i].mustJSON("POST", "/crm/v8/settings/automation/cadences/"+id+"/actions/activate", tokA, `{}`, 200)
+	for i, api := range []*client.Client{apiA, apiB} {
+		created, err := api.CreateCadence(ctx, client.CadenceInput{Name: fmt.Sprintf("MP %d", i),
+			Module: &client.ModuleRef{APIName: "Contacts"}, Type: client.CadenceManualEnrollment,
+			FollowUps: []client.FollowUp{{ReferenceID: "1", ExecuteAfter: &client.Interval{Unit: 1, Period: "days"},
+				Action: &client.FollowUpAction{Type: "tasks", Details: map[string]any{"subject": "x"}}}}})
+		must(t, err)
+		id := created.ID()
+		other := []*client.Client{apiB, apiA}[i]
+		_, err = other.PublishCadence(ctx, id, false)
+		must(t, err)
+		_, err = api.ActivateCadence(ctx, id)
+		must(t, err)
 		cadences = append(cadences, id)
 	}
 
@@ -142,15 +148,13 @@ func TestTwoProcessesOnePostgres(t *testing.T) {
 						method, path = "DELETE", "/crm/v8/Deals/"+deal+"/Contact_Roles?ids="+pick[0]+","+pick[1]
 					}
 				case 3: // new records: ids minted by both processes must never collide
-					status, text := target.do("POST", "/crm/v8/Leads", tok, `{"data":[{"Last_Name":"L"},{"Last_Name":"M"}]}`)
-					if status != 201 {
-						errc <- fmt.Sprintf("insert leads: %d %s", status, text)
+					res, err := target.api(tok).InsertRecords(ctx, "Leads", client.Record{"Last_Name": "L"}, client.Record{"Last_Name": "M"})
+					if err != nil || res.StatusCode != 201 {
+						errc <- fmt.Sprintf("insert leads: %+v %v", res, err)
 						continue
 					}
-					var v map[string]any
-					json.Unmarshal([]byte(text), &v)
 					idsMu.Lock()
-					for _, id := range idsOf(v) {
+					for _, id := range res.IDs() {
 						if prev, dup := minted[id]; dup {
 							errc <- fmt.Sprintf("id %s minted twice (%s and %s)", id, prev, target.url)
 						}

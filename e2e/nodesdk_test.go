@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -49,37 +48,9 @@ func TestOfficialNodeSDK(t *testing.T) {
 	npmCI(t)
 	s := startServer(t, "")
 	admin := str(t, s.cli("token", "--scope", "ZohoCRM.modules.ALL,ZohoCRM.settings.ALL"), "access_token")
-
-	ids := func(v map[string]any) []string {
-		var out []string
-		for _, it := range v["data"].([]any) {
-			out = append(out, it.(map[string]any)["details"].(map[string]any)["id"].(string))
-		}
-		return out
-	}
-	contacts := ids(s.mustJSON("POST", "/crm/v8/Contacts", admin,
-		`{"data":[{"Last_Name":"Ada"},{"Last_Name":"Grace"},{"Last_Name":"Edsger"}]}`, 201))
-	campaign := ids(s.mustJSON("POST", "/crm/v8/Campaigns", admin, `{"data":[{"Campaign_Name":"Launch"}]}`, 201))[0]
-	deal := ids(s.mustJSON("POST", "/crm/v8/Deals", admin, `{"data":[{"Deal_Name":"Big","Stage":"Qualification"}]}`, 201))[0]
-	var links, roles []string
-	for _, c := range contacts {
-		links = append(links, fmt.Sprintf(`{"id":%q}`, c))
-		roles = append(roles, fmt.Sprintf(`{"id":%q,"Contact_Role":{"name":"Purchasing"}}`, c))
-	}
-	s.mustJSON("PUT", "/crm/v8/Campaigns/"+campaign+"/Contacts", admin, `{"data":[`+strings.Join(links, ",")+`]}`, 200)
-	s.mustJSON("PUT", "/crm/v8/Deals/"+deal+"/Contact_Roles", admin, `{"data":[`+strings.Join(roles, ",")+`]}`, 200)
-
-	created := s.mustJSON("POST", "/crm/v8/settings/automation/cadences", admin, `{"cadences":[{"name":"SDK Cadence","module":{"api_name":"Contacts"},
-		"type":"manual_enrollment","follow_ups":[{"reference_id":"1","execute_after":{"unit":1,"period":"days"},
-		"action":{"type":"tasks","details":{"subject":"Call back"}}}]}]}`, 201)
-	cadence := created["cadences"].([]any)[0].(map[string]any)["details"].(map[string]any)["id"].(string)
-	s.mustJSON("POST", "/crm/v8/settings/automation/cadences/"+cadence+"/actions/publish", admin, `{"cadences":[]}`, 200)
-	s.mustJSON("POST", "/crm/v8/settings/automation/cadences/"+cadence+"/actions/activate", admin, `{}`, 200)
-	s.mustJSON("POST", "/crm/v8/Contacts/actions/enrol_in_cadences", admin,
-		fmt.Sprintf(`{"cadences_ids":[%q],"ids":[%q,%q,%q]}`, cadence, contacts[0], contacts[1], contacts[2]), 200)
-
-	client := s.cli("client", "create", "--name", "node-sdk")
-	code := str(t, s.cli("grant", "--client-id", str(t, client, "client_id"),
+	contacts, campaign, deal, cadence := seedFixtures(t, s.api(admin), 3)
+	oc := s.cli("client", "create", "--name", "node-sdk")
+	code := str(t, s.cli("grant", "--client-id", str(t, oc, "client_id"),
 		"--scope", "ZohoCRM.modules.ALL,ZohoCRM.settings.ALL,ZohoCRM.users.ALL,ZohoCRM.org.ALL"), "code")
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -88,8 +59,8 @@ func TestOfficialNodeSDK(t *testing.T) {
 	cmd.Dir = "nodesdk"
 	cmd.Env = append(os.Environ(),
 		"ZCRM_URL="+s.url,
-		"ZCRM_CLIENT_ID="+str(t, client, "client_id"),
-		"ZCRM_CLIENT_SECRET="+str(t, client, "client_secret"),
+		"ZCRM_CLIENT_ID="+str(t, oc, "client_id"),
+		"ZCRM_CLIENT_SECRET="+str(t, oc, "client_secret"),
 		"ZCRM_GRANT_CODE="+code,
 		"ZCRM_WORKDIR="+t.TempDir(),
 		"ZCRM_CADENCE_ID="+cadence,
