@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -115,12 +114,9 @@ func startServer(t *testing.T, db string, extraEnv ...string) *server {
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		res, err := http.Get(s.url + "/healthz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				break
-			}
+		res, err := s.api("").Do(context.Background(), &client.Request{Path: "/healthz", NoAuth: true})
+		if err == nil && res.StatusCode == 200 {
+			break
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("server not healthy: %v", err)
