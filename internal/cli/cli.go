@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/zcrm/zcrm/internal/crm"
@@ -89,7 +90,11 @@ func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", ";
 // flags returns a flag set whose errors go to stderr, with the --db flag every subcommand takes.
 func flags(e env, name string, db *string) *flag.FlagSet {
 	fs := flag.NewFlagSet("zcrm "+name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	// The flag package would print its error and the whole usage on a bad flag; zcrm prints a
+	// one-line reason instead (Run), and the usage only when asked with -h.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	helpOut.Store(fs, e.stderr)
 	def := e.getenv("ZCRM_DB")
 	if def == "" {
 		def = "zcrm.db"
@@ -98,8 +103,18 @@ func flags(e env, name string, db *string) *flag.FlagSet {
 	return fs
 }
 
+// helpOut maps a flag set to where its -h usage goes.
+var helpOut sync.Map
+
 func parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			if w, ok := helpOut.Load(fs); ok {
+				fmt.Fprintf(w.(io.Writer), "usage: %s [flags]\n", fs.Name())
+				fs.SetOutput(w.(io.Writer))
+				fs.PrintDefaults()
+			}
+		}
 		return err
 	}
 	if fs.NArg() > 0 {

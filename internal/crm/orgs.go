@@ -36,6 +36,7 @@ func CreateOrg(ctx context.Context, tx Tx, n NewOrg) (Org, User, error) {
 	if n.AdminEmail == "" {
 		n.AdminEmail = "admin@" + Slug(n.Name) + ".zcrm.local"
 	}
+	n.AdminEmail = strings.ToLower(strings.TrimSpace(n.AdminEmail))
 	if !validEmail(n.AdminEmail) {
 		return Org{}, User{}, fmt.Errorf("invalid email %q", n.AdminEmail)
 	}
@@ -111,6 +112,7 @@ func validEmail(s string) bool { return emailRE.MatchString(s) }
 
 // CreateUser adds a user with the named profile to the org.
 func CreateUser(ctx context.Context, tx Tx, orgID int64, email, profileName string) (User, Profile, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
 	if !validEmail(email) {
 		return User{}, Profile{}, fmt.Errorf("invalid email %q", email)
 	}
