@@ -1,0 +1,151 @@
+package crm
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func errLimit(message string, details map[string]any) *Error {
+	return NewError(http.StatusBadRequest, "LIMIT_EXCEEDED", message, details)
+}
+
+// RecordsFromBody returns the "data" array of an insert or update body. A missing or empty array is
+// MANDATORY_NOT_FOUND, a non-array INVALID_DATA, more than MaxRecordsPerCall elements LIMIT_EXCEEDED.
+func RecordsFromBody(body map[string]any) ([]any, error) {
+	raw, ok := body["data"]
+	if !ok || raw == nil {
+		return nil, ErrMandatory(MsgRequiredField, APIPath("data", "$.data"))
+	}
+	arr, ok := raw.([]any)
+	if !ok {
+		d := APIPath("data", "$.data")
+		d["expected_data_type"] = "jsonarray"
+		return nil, ErrInvalidData(MsgInvalidData, d)
+	}
+	if len(arr) == 0 {
+		return nil, ErrMandatory(MsgRequiredField, APIPath("data", "$.data"))
+	}
+	if len(arr) > MaxRecordsPerCall {
+		d := APIPath("data", "$.data")
+		d["limit"] = MaxRecordsPerCall
+		return nil, errLimit(MsgRecordLimit, d)
+	}
+	return arr, nil
+}
+
+// ParseIDsParam parses an ids query parameter: comma-separated ids (a trailing comma or blanks are
+// ignored). Absent or blank is REQUIRED_PARAM_MISSING when required, nil otherwise; more than
+// MaxRecordsPerCall elements is LIMIT_EXCEEDED; a non-id element is UNABLE_TO_PARSE_DATA_TYPE. The
+// ids come back de-duplicated, first occurrence first.
+func ParseIDsParam(raw string, required bool) ([]int64, error) {
+	parts := SplitIDs(raw)
+	if len(parts) == 0 {
+		if required {
+			return nil, ErrParamMissing("ids")
+		}
+		return nil, nil
+	}
+	if len(parts) > MaxRecordsPerCall {
+		return nil, errLimit(MsgRecordIDsLimit, map[string]any{"limit": MaxRecordsPerCall, "param_name": "ids"})
+	}
+	ids, ok := ParseIDList(parts)
+	if !ok {
+		return nil, ErrUnparsable()
+	}
+	return Dedupe(ids), nil
+}
+
+// ListQuery is a parsed record listing request.
+type ListQuery struct {
+	Fields        []string // requested names, as given; id is always returned
+	IDs           []int64  // nil for all records
+	Page, PerPage int
+	SortBy        string // SortByID, SortByCreatedTime or SortByModifiedTime
+	Desc          bool
+	ModifiedSince time.Time // zero for no If-Modified-Since
+}
+
+var sortKeys = []string{SortByID, SortByCreatedTime, SortByModifiedTime}
+
+// ParseListQuery reads a listing's parameters through get (value, present). requireFields is true
+// for the listing, false for a single-record read.
+func ParseListQuery(get func(name string) (string, bool), requireFields bool) (ListQuery, error) {
+	q := ListQuery{Page: 1, PerPage: MaxPerPage, SortBy: SortByID, Desc: true}
+	if raw, _ := get("fields"); strings.TrimSpace(raw) != "" {
+		for _, f := range strings.Split(raw, ",") {
+			if f = strings.TrimSpace(f); f != "" {
+				q.Fields = append(q.Fields, f)
+			}
+		}
+	}
+	if len(q.Fields) == 0 && requireFields {
+		return q, ErrParamMissing("fields")
+	}
+	if len(q.Fields) > MaxFieldsParam {
+		return q, errLimit(MsgFieldsLimit, map[string]any{"limit": MaxFieldsParam, "param_name": "fields"})
+	}
+	var err error
+	if raw, ok := get("ids"); ok {
+		if q.IDs, err = ParseIDsParam(raw, false); err != nil {
+			return q, err
+		}
+	}
+	for _, p := range []struct {
+		name string
+		dst  *int
+	}{{"page", &q.Page}, {"per_page", &q.PerPage}} {
+		raw, ok := get(p.name)
+		if !ok || raw == "" {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(raw))
+		if err != nil || n < 1 {
+			return q, ErrInvalidData(MsgInvalidData, map[string]any{"param_name": p.name, "expected_data_type": "integer"})
+		}
+		*p.dst = n
+	}
+	q.PerPage = min(q.PerPage, MaxPerPage)
+	if raw, ok := get("sort_by"); ok && raw != "" {
+		q.SortBy = ""
+		for _, k := range sortKeys {
+			if strings.EqualFold(raw, k) {
+				q.SortBy = k
+			}
+		}
+		if q.SortBy == "" {
+			return q, ErrInvalidData(MsgInvalidData, map[string]any{"param_name": "sort_by", "supported_values": sortKeys})
+		}
+	}
+	if raw, ok := get("sort_order"); ok && raw != "" {
+		switch strings.ToLower(raw) {
+		case "asc":
+			q.Desc = false
+		case "desc":
+			q.Desc = true
+		default:
+			return q, ErrInvalidData(MsgInvalidData, map[string]any{"param_name": "sort_order", "supported_values": []string{"asc", "desc"}})
+		}
+	}
+	if q.Page > MaxDiscreteRecords/q.PerPage { // page*per_page > 2000, without overflow
+
+		return q, NewError(http.StatusBadRequest, "DISCRETE_PAGINATION_LIMIT_EXCEEDED", MsgDiscretePagination, map[string]any{"limit": MaxDiscreteRecords})
+	}
+	return q, nil
+}
+
+// ListInfo is the "info" object of a record listing.
+type ListInfo struct {
+	PerPage           int     `json:"per_page"`
+	Count             int     `json:"count"`
+	Page              int     `json:"page"`
+	SortBy            string  `json:"sort_by"`
+	SortOrder         string  `json:"sort_order"`
+	MoreRecords       bool    `json:"more_records"`
+	NextPageToken     *string `json:"next_page_token"`
+	PreviousPageToken *string `json:"previous_page_token"`
+	PageTokenExpiry   *string `json:"page_token_expiry"`
+	Call              bool    `json:"call"`
+	Email             bool    `json:"email"`
+}
