@@ -1,0 +1,60 @@
+package bench
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/zcrm/zcrm/internal/store/storetest"
+)
+
+// TestSmoke runs the whole benchmark tiny — 200 records, 2 workers, 200ms per scenario — and checks
+// that the report holds every scenario, each with a ceiling and no failed request. It checks no
+// timing: speed is what `zcrm bench` reports, never what a test asserts.
+func TestSmoke(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		db := filepath.Join(t.TempDir(), "bench.db")
+		if b == storetest.Postgres {
+			db = os.Getenv(storetest.EnvPostgres)
+		}
+		rep, err := Run(context.Background(), Config{DB: db, Records: []int{200}, Duration: 200 * time.Millisecond, Rounds: 1, Concurrency: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := len(rep.Runs), 1; got != want {
+			t.Fatalf("report has %d runs, want %d", got, want)
+		}
+		var names []string
+		for _, s := range rep.Runs[0].Scenarios {
+			names = append(names, s.Name)
+			if s.Errors != 0 || s.CeilingErrors != 0 {
+				t.Errorf("%s: %d errors (first: %s), ceiling %d errors (first: %s)", s.Name, s.Errors, s.FirstError, s.CeilingErrors, s.CeilingFirstError)
+			}
+			if s.Requests == 0 || s.CeilingRPS == 0 {
+				t.Errorf("%s: %d requests, ceiling %.0f/s: nothing measured", s.Name, s.Requests, s.CeilingRPS)
+			}
+		}
+		if !slices.Equal(names, Scenarios) {
+			t.Errorf("scenarios %v, want %v", names, Scenarios)
+		}
+		if len(rep.Targets) == 0 {
+			t.Error("report judged no targets")
+		}
+		if _, err := os.Stat(db); err == nil {
+			t.Errorf("benchmark left its database %s behind", db)
+		}
+	})
+}
+
+func TestListenURLReadsServeBanner(t *testing.T) {
+	line := "zcrm 0.1.0-dev listening on http://127.0.0.1:41235 (store: sqlite /tmp/x.db, default org 5725767000000100001)"
+	if got, ok := listenURL(line); !ok || got != "http://127.0.0.1:41235" {
+		t.Fatalf("listenURL=%q, %v; want http://127.0.0.1:41235", got, ok)
+	}
+	if _, ok := listenURL("Get a token for admin@zcrm.local and call the API:"); ok {
+		t.Fatal("listenURL accepted a line without a URL")
+	}
+}
