@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -255,7 +256,8 @@ func (r *sizeRun) serveAndMeasure(ctx context.Context, client *http.Client) erro
 		return err
 	}
 	defer stopProfile()
-	runtime.GC()
+	// Hand the loader's garbage back to the kernel before the peak restarts from the current RSS.
+	debug.FreeOSMemory()
 	r.rssReset = resetPeakRSS()
 	for _, sc := range r.scenarios() {
 		if len(r.cfg.Scenarios) > 0 && !slices.Contains(r.cfg.Scenarios, sc.name) {
@@ -398,7 +400,11 @@ func scale(runs []Size) []ScaleRatio {
 	for _, ls := range large.Scenarios {
 		for _, ss := range small.Scenarios {
 			if ss.Name == ls.Name && ss.RPS > 0 {
-				out = append(out, ScaleRatio{Scenario: ls.Name, Small: small.Records, Large: large.Records, Ratio: ls.RPS / ss.RPS})
+				sr := ScaleRatio{Scenario: ls.Name, Small: small.Records, Large: large.Records, Ratio: ls.RPS / ss.RPS}
+				if ss.Ratio > 0 {
+					sr.CeilingRatio = ls.Ratio / ss.Ratio
+				}
+				out = append(out, sr)
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -156,10 +157,11 @@ func (l *loader) records(n, workers int) error {
 		return err
 	}
 	l.contacts, l.deals, l.ds.campaign = ids[:n], ids[n:n+nDeals], ids[n+nDeals]
+	// Copies, so the dataset does not keep the loader's big id arrays alive.
 	for w := range workers {
-		l.ds.blocks = append(l.ds.blocks, l.contacts[w*blockSize:(w+1)*blockSize])
+		l.ds.blocks = append(l.ds.blocks, slices.Clone(l.contacts[w*blockSize:(w+1)*blockSize]))
 	}
-	l.ds.deals = l.deals[:workers]
+	l.ds.deals = slices.Clone(l.deals[:workers])
 	org, admin := l.ds.org.ID, l.ds.admin.ID
 	t := l.b.table("records", recordCols...)
 	for i, id := range l.contacts {
@@ -226,7 +228,7 @@ func (l *loader) cadences(cvID int64, workers int) error {
 	if err := t.close(); err != nil {
 		return err
 	}
-	l.ds.cadences, l.ds.names = cadIDs[:cadencesPerCall], names[:cadencesPerCall]
+	l.ds.cadences, l.ds.names = slices.Clone(cadIDs[:cadencesPerCall]), slices.Clone(names[:cadencesPerCall])
 
 	e := l.b.table("enrollments", enrollmentCols...)
 	next := 0
