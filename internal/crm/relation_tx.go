@@ -65,8 +65,9 @@ type RelationTx interface {
 	// UpsertLinks stores links; a link that exists gets the new Data and keeps its CreatedTime.
 	// At most one link per (Kind, AID, BID) may be given.
 	UpsertLinks(ctx context.Context, links []Link) error
-	// DeleteLinks removes the links of end whose far side is among others.
-	DeleteLinks(ctx context.Context, end RelationEnd, others []int64) error
+	// DeleteLinks removes the links of end whose far side is among others and returns the far-side
+	// ids it removed.
+	DeleteLinks(ctx context.Context, end RelationEnd, others []int64) (map[int64]bool, error)
 	// LinkedRecords returns one page of the records of module linked to end.
 	LinkedRecords(ctx context.Context, end RelationEnd, module string, s RelatedSlice) ([]LinkedRecord, error)
 }

@@ -324,26 +324,20 @@ func linkFields(rel catalog.Relation, obj map[string]any, i int) (map[string]any
 }
 
 // DelinkRelated removes the links between parentID and each of ids (distinct): "relation removed"
-// for a linked id, INVALID_DATA "relation not found" {"id"} for any other. One lookup and one delete.
+// for a linked id, INVALID_DATA "relation not found" {"id"} for any other. One DELETE … RETURNING.
 func DelinkRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentID int64, ids []int64) ([]Item, error) {
-	end := t.End(org.ID, parentID)
-	links, err := tx.Links(ctx, end, ids)
+	gone, err := tx.DeleteLinks(ctx, t.End(org.ID, parentID), ids)
 	if err != nil {
 		return nil, err
 	}
 	items := make([]Item, len(ids))
-	var gone []int64
 	for i, id := range ids {
 		details := map[string]any{"id": FormatID(id)}
-		if _, ok := links[id]; !ok {
+		if gone[id] {
+			items[i] = Success(MsgRelationRemoved, details)
+		} else {
 			items[i] = ErrInvalidData(MsgRelationNotFound, details).Item()
-			continue
 		}
-		items[i] = Success(MsgRelationRemoved, details)
-		gone = append(gone, id)
-	}
-	if err := tx.DeleteLinks(ctx, end, gone); err != nil {
-		return nil, err
 	}
 	return items, nil
 }
@@ -351,16 +345,12 @@ func DelinkRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentI
 // DelinkRelatedOne removes the link between parentID and relatedID; when they are not linked it
 // fails with the top-level MANDATORY_NOT_FOUND "relation not found".
 func DelinkRelatedOne(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentID, relatedID int64) (Item, error) {
-	end := t.End(org.ID, parentID)
-	links, err := tx.Links(ctx, end, []int64{relatedID})
+	gone, err := tx.DeleteLinks(ctx, t.End(org.ID, parentID), []int64{relatedID})
 	if err != nil {
 		return Item{}, err
 	}
-	if _, ok := links[relatedID]; !ok {
+	if !gone[relatedID] {
 		return Item{}, ErrRelationNotFound()
-	}
-	if err := tx.DeleteLinks(ctx, end, []int64{relatedID}); err != nil {
-		return Item{}, err
 	}
 	return Success(MsgRelationRemoved, map[string]any{"id": FormatID(relatedID)}), nil
 }

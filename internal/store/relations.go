@@ -96,16 +96,29 @@ func (t *Tx) UpsertLinks(ctx context.Context, links []crm.Link) error {
 	return nil
 }
 
-// DeleteLinks removes the links of end whose far side is among others.
-func (t *Tx) DeleteLinks(ctx context.Context, end crm.RelationEnd, others []int64) error {
+// DeleteLinks removes the links of end whose far side is among others, in one statement, and
+// returns the far-side ids it removed.
+func (t *Tx) DeleteLinks(ctx context.Context, end crm.RelationEnd, others []int64) (map[int64]bool, error) {
+	gone := make(map[int64]bool, len(others))
 	if len(others) == 0 {
-		return nil
+		return gone, nil
 	}
 	self, other := endColumns(end)
 	args := append([]any{end.OrgID, end.Kind, end.ID}, int64Args(others)...)
-	_, err := t.exec(ctx, `DELETE FROM relations WHERE org_id = ? AND kind = ? AND `+self+` = ? AND `+
-		other+` IN (`+placeholders(len(others))+`)`, args...)
-	return err
+	rows, err := t.query(ctx, `DELETE FROM relations WHERE org_id = ? AND kind = ? AND `+self+` = ? AND `+
+		other+` IN (`+placeholders(len(others))+`) RETURNING `+other, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		gone[id] = true
+	}
+	return gone, rows.Err()
 }
 
 // sliceOrder is the ORDER BY of a related page over records aliased r: the sort column, then id.
