@@ -40,8 +40,9 @@ type ContactRoleTx interface {
 	// UpsertDealContactRoles assigns roles: a new row, or a new role for an existing (possibly
 	// removed) row, which becomes live again. At most one row per contact may be given.
 	UpsertDealContactRoles(ctx context.Context, rows []DealContactRole) error
-	// RemoveDealContactRoles marks the deal's live rows of contactIDs as removed.
-	RemoveDealContactRoles(ctx context.Context, orgID, dealID int64, contactIDs []int64) error
+	// RemoveDealContactRoles marks the deal's live rows of contactIDs as removed and returns the
+	// contact ids it marked.
+	RemoveDealContactRoles(ctx context.Context, orgID, dealID int64, contactIDs []int64) (map[int64]bool, error)
 	// DealContacts returns one page of the deal's contacts with a live role.
 	DealContacts(ctx context.Context, orgID, dealID int64, s RelatedSlice) ([]DealContact, error)
 	// DeleteDealContactRolesOf removes every deal contact role whose deal or contact is in recordIDs.

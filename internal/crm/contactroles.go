@@ -458,27 +458,35 @@ func PutDealContactRoles(ctx context.Context, tx Tx, org Org, dealID int64, item
 // for a live role, INVALID_DATA "contact role not deleted" {"id"} for one already removed, INVALID_DATA
 // "relation not found" {"id"} for a contact that never had a role there. One lookup and one update.
 func RemoveDealContactRoles(ctx context.Context, tx Tx, orgID, dealID int64, contactIDs []int64) ([]Item, error) {
-	rows, err := tx.DealContactRoles(ctx, orgID, dealID, contactIDs)
+	gone, err := tx.RemoveDealContactRoles(ctx, orgID, dealID, contactIDs)
 	if err != nil {
 		return nil, err
 	}
-	items := make([]Item, len(contactIDs))
-	var gone []int64
-	for i, id := range contactIDs {
-		details := map[string]any{"id": FormatID(id)}
-		r, ok := rows[id]
-		switch {
-		case !ok:
-			items[i] = ErrInvalidData(MsgRelationNotFound, details).Item()
-		case r.Removed:
-			items[i] = ErrInvalidData(MsgRoleNotDeleted, details).Item()
-		default:
-			items[i] = Success(MsgRelationRemoved, details)
-			gone = append(gone, id)
+	// Only the ids that were not removed need a look, to tell "never there" from "already removed".
+	var missed []int64
+	for _, id := range contactIDs {
+		if !gone[id] {
+			missed = append(missed, id)
 		}
 	}
-	if err := tx.RemoveDealContactRoles(ctx, orgID, dealID, gone); err != nil {
-		return nil, err
+	rows := map[int64]DealContactRole{}
+	if len(missed) > 0 {
+		if rows, err = tx.DealContactRoles(ctx, orgID, dealID, missed); err != nil {
+			return nil, err
+		}
+	}
+	items := make([]Item, len(contactIDs))
+	for i, id := range contactIDs {
+		details := map[string]any{"id": FormatID(id)}
+		r, known := rows[id]
+		switch {
+		case gone[id]:
+			items[i] = Success(MsgRelationRemoved, details)
+		case known && r.Removed:
+			items[i] = ErrInvalidData(MsgRoleNotDeleted, details).Item()
+		default:
+			items[i] = ErrInvalidData(MsgRelationNotFound, details).Item()
+		}
 	}
 	return items, nil
 }
@@ -487,19 +495,16 @@ func RemoveDealContactRoles(ctx context.Context, tx Tx, orgID, dealID int64, con
 // there is the top-level MANDATORY_NOT_FOUND "relation not found"; one whose role was already
 // removed is INVALID_DATA "contact role not deleted".
 func RemoveDealContactRole(ctx context.Context, tx Tx, orgID, dealID, contactID int64) (Item, error) {
-	rows, err := tx.DealContactRoles(ctx, orgID, dealID, []int64{contactID})
+	items, err := RemoveDealContactRoles(ctx, tx, orgID, dealID, []int64{contactID})
 	if err != nil {
 		return Item{}, err
 	}
-	r, ok := rows[contactID]
-	switch {
-	case !ok:
+	switch it := items[0]; {
+	case it.OK():
+		return it, nil
+	case it.Message == MsgRelationNotFound:
 		return Item{}, ErrRelationNotFound()
-	case r.Removed:
+	default:
 		return Item{}, ErrInvalidData(MsgRoleNotDeleted, nil)
 	}
-	if err := tx.RemoveDealContactRoles(ctx, orgID, dealID, []int64{contactID}); err != nil {
-		return Item{}, err
-	}
-	return Success(MsgRelationRemoved, map[string]any{"id": FormatID(contactID)}), nil
 }

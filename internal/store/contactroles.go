@@ -112,14 +112,27 @@ func (t *Tx) UpsertDealContactRoles(ctx context.Context, rows []crm.DealContactR
 }
 
 // RemoveDealContactRoles marks the deal's live rows of contactIDs as removed.
-func (t *Tx) RemoveDealContactRoles(ctx context.Context, orgID, dealID int64, contactIDs []int64) error {
+func (t *Tx) RemoveDealContactRoles(ctx context.Context, orgID, dealID int64, contactIDs []int64) (map[int64]bool, error) {
+	gone := make(map[int64]bool, len(contactIDs))
 	if len(contactIDs) == 0 {
-		return nil
+		return gone, nil
 	}
 	args := append([]any{ms(t.Now()), orgID, dealID}, int64Args(contactIDs)...)
-	_, err := t.exec(ctx, `UPDATE deal_contact_roles SET removed_time = ?
-		WHERE org_id = ? AND deal_id = ? AND removed_time IS NULL AND contact_id IN (`+placeholders(len(contactIDs))+`)`, args...)
-	return err
+	rows, err := t.query(ctx, `UPDATE deal_contact_roles SET removed_time = ?
+		WHERE org_id = ? AND deal_id = ? AND removed_time IS NULL AND contact_id IN (`+placeholders(len(contactIDs))+`)
+		RETURNING contact_id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		gone[id] = true
+	}
+	return gone, rows.Err()
 }
 
 // DealContacts returns one page of the deal's contacts with a live role.
