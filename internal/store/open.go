@@ -60,10 +60,20 @@ func openSQLite(path string, opts Options) (*DB, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	db := &DB{dialect: SQLite, write: w, read: r, now: opts.Now}
-	// Touch the writer first so the WAL switch happens on one connection before readers start.
-	if err := w.Ping(); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	// Touch the writer first so the WAL switch happens on one connection before readers start. Two
+	// processes creating the same fresh file race on that switch, and SQLite answers the loser
+	// "database is locked" at once instead of waiting out the busy timeout: retry within it.
+	deadline := time.Now().Add(busy)
+	for attempt := 1; ; attempt++ {
+		err := w.Ping()
+		if err == nil {
+			break
+		}
+		if !strings.Contains(err.Error(), "database is locked") || time.Now().After(deadline) {
+			db.Close()
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
+		time.Sleep(time.Duration(min(attempt, 20)) * 5 * time.Millisecond)
 	}
 	return db, nil
 }
