@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/zcrm/zcrm/internal/crm"
@@ -161,19 +159,13 @@ func (t *Tx) DealContacts(ctx context.Context, orgID, dealID int64, sl crm.Relat
 	var out []crm.DealContact
 	for rows.Next() {
 		var dc crm.DealContact
-		r := &dc.Contact
-		var created, modified int64
-		var data string
-		if err := rows.Scan(&r.ID, &r.OrgID, &r.Module, &r.OwnerID, &r.CreatedBy, &r.ModifiedBy, &created, &modified, &data,
-			&dc.Role.ID, &dc.Role.OrgID, &dc.Role.Name, &dc.Role.SequenceNumber); err != nil {
+		var f recordFields
+		if err := rows.Scan(append(f.dest(), &dc.Role.ID, &dc.Role.OrgID, &dc.Role.Name, &dc.Role.SequenceNumber)...); err != nil {
 			return nil, err
 		}
-		r.CreatedTime, r.ModifiedTime = fromMS(created), fromMS(modified)
-		if err := json.Unmarshal([]byte(data), &r.Data); err != nil {
-			return nil, fmt.Errorf("decode record %d: %w", r.ID, err)
-		}
-		if r.Data == nil {
-			r.Data = map[string]any{}
+		var err error
+		if dc.Contact, err = f.record(); err != nil {
+			return nil, err
 		}
 		out = append(out, dc)
 	}

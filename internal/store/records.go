@@ -34,15 +34,32 @@ func (t *Tx) InsertRecords(ctx context.Context, recs []crm.Record) error {
 const recordCols = `id, org_id, module, owner_id, created_by, modified_by, created_time, modified_time, data`
 
 func scanRecord(row interface{ Scan(...any) error }) (crm.Record, error) {
-	var r crm.Record
-	var created, modified int64
-	var data string
-	if err := row.Scan(&r.ID, &r.OrgID, &r.Module, &r.OwnerID, &r.CreatedBy, &r.ModifiedBy, &created, &modified, &data); err != nil {
+	var f recordFields
+	if err := row.Scan(f.dest()...); err != nil {
 		return crm.Record{}, notFound(err)
 	}
-	r.CreatedTime, r.ModifiedTime = fromMS(created), fromMS(modified)
+	return f.record()
+}
+
+// recordFields receives the recordCols columns of a row, alone or as part of a wider join.
+type recordFields struct {
+	rec               crm.Record
+	created, modified int64
+	data              string
+}
+
+// dest returns the scan destinations of recordCols, in order.
+func (f *recordFields) dest() []any {
+	r := &f.rec
+	return []any{&r.ID, &r.OrgID, &r.Module, &r.OwnerID, &r.CreatedBy, &r.ModifiedBy, &f.created, &f.modified, &f.data}
+}
+
+// record finishes the scanned record: times and field values.
+func (f *recordFields) record() (crm.Record, error) {
+	r := f.rec
+	r.CreatedTime, r.ModifiedTime = fromMS(f.created), fromMS(f.modified)
 	// Numbers stay json.Number so that big integers come back exactly as they were stored.
-	dec := json.NewDecoder(bytes.NewReader([]byte(data)))
+	dec := json.NewDecoder(bytes.NewReader([]byte(f.data)))
 	dec.UseNumber()
 	if err := dec.Decode(&r.Data); err != nil {
 		return crm.Record{}, fmt.Errorf("decode record %d: %w", r.ID, err)

@@ -162,19 +162,14 @@ func (t *Tx) LinkedRecords(ctx context.Context, end crm.RelationEnd, module stri
 	defer rows.Close()
 	var out []crm.LinkedRecord
 	for rows.Next() {
-		var r crm.Record
-		var created, modified int64
-		var data string
-		l, err := scanLink(rows, &r.ID, &r.OrgID, &r.Module, &r.OwnerID, &r.CreatedBy, &r.ModifiedBy, &created, &modified, &data)
+		var f recordFields
+		l, err := scanLink(rows, f.dest()...)
 		if err != nil {
 			return nil, err
 		}
-		r.CreatedTime, r.ModifiedTime = fromMS(created), fromMS(modified)
-		if err := json.Unmarshal([]byte(data), &r.Data); err != nil {
-			return nil, fmt.Errorf("decode record %d: %w", r.ID, err)
-		}
-		if r.Data == nil {
-			r.Data = map[string]any{}
+		r, err := f.record()
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, crm.LinkedRecord{Record: r, Link: l})
 	}
