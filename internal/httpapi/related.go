@@ -108,43 +108,58 @@ func (s *Server) linkRelatedOne(ctx context.Context, c *call) (int, any, error) 
 	return s.writeRelated(ctx, c, true)
 }
 
+// relatedChange is the checked target of a link or delink: the parent record, the writable
+// related list, and (single-id forms) the related record named in the path.
+type relatedChange struct {
+	parent  crm.Record
+	target  crm.RelatedTarget
+	related crm.Record
+}
+
+// relatedAccess runs the checks every related-records write shares, in Zoho's order: module →
+// scope (op) → profile permission (action) → parent id (index 1) → relation name (index 2) →
+// related id in the path (index 3, single forms) → data sharing (AUTHORIZATION_FAILED denied).
+func relatedAccess(ctx context.Context, c *call, tx crm.Tx, op, action, denied string, single bool) (relatedChange, error) {
+	var rc relatedChange
+	m, err := c.module(ctx, tx)
+	if err != nil {
+		return rc, err
+	}
+	if err := c.needModuleScope(op, m.APIName); err != nil {
+		return rc, err
+	}
+	if err := c.needPermission(crm.MsgPermission, crm.ModulePermission(action, m.Legacy)); err != nil {
+		return rc, err
+	}
+	if rc.parent, err = crm.PathRecord(ctx, tx, c.Org.ID, m.APIName, c.param("id"), crm.MsgRelatedID, 1); err != nil {
+		return rc, err
+	}
+	if rc.target, err = crm.ResolveRelatedList(ctx, tx, c.Org, m, c.param("related_list")); err != nil {
+		return rc, err
+	}
+	if !rc.target.Writable() {
+		return rc, crm.ErrRelationNotWritable()
+	}
+	if single {
+		if rc.related, err = crm.PathRecord(ctx, tx, c.Org.ID, rc.target.Related.APIName, c.param("related_id"), crm.MsgID, 3); err != nil {
+			return rc, err
+		}
+	}
+	if ok, err := crm.CanChange(ctx, tx, c.Actor, rc.parent); err != nil {
+		return rc, err
+	} else if !ok {
+		return rc, crm.ErrAuthorizationFailed(denied)
+	}
+	return rc, nil
+}
+
 func (s *Server) writeRelated(ctx context.Context, c *call, single bool) (int, any, error) {
 	var status int
 	var body any
 	err := c.write(func(tx crm.Tx) error {
-		m, err := c.module(ctx, tx)
+		rc, err := relatedAccess(ctx, c, tx, oauth.OpUpdate, "Edit", crm.MsgLinkAuth, single)
 		if err != nil {
 			return err
-		}
-		if err := c.needModuleScope(oauth.OpUpdate, m.APIName); err != nil {
-			return err
-		}
-		if err := c.needPermission(crm.MsgPermission, crm.ModulePermission("Edit", m.Legacy)); err != nil {
-			return err
-		}
-		parent, err := crm.PathRecord(ctx, tx, c.Org.ID, m.APIName, c.param("id"), crm.MsgRelatedID, 1)
-		if err != nil {
-			return err
-		}
-		t, err := crm.ResolveRelatedList(ctx, tx, c.Org, m, c.param("related_list"))
-		if err != nil {
-			return err
-		}
-		if !t.Writable() {
-			return crm.ErrRelationNotWritable()
-		}
-		var pathID int64
-		if single {
-			rec, err := crm.PathRecord(ctx, tx, c.Org.ID, t.Related.APIName, c.param("related_id"), crm.MsgID, 3)
-			if err != nil {
-				return err
-			}
-			pathID = rec.ID
-		}
-		if ok, err := crm.CanChange(ctx, tx, c.Actor, parent); err != nil {
-			return err
-		} else if !ok {
-			return crm.ErrAuthorizationFailed(crm.MsgLinkAuth)
 		}
 		obj, err := c.body()
 		if err != nil {
@@ -154,7 +169,7 @@ func (s *Server) writeRelated(ctx context.Context, c *call, single bool) (int, a
 		if err != nil {
 			return err
 		}
-		out, err := crm.LinkRelated(ctx, tx, c.Org, t, parent.ID, items, pathID)
+		out, err := crm.LinkRelated(ctx, tx, c.Org, rc.target, rc.parent.ID, items, rc.related.ID)
 		if err != nil {
 			return err
 		}
@@ -176,40 +191,12 @@ func (s *Server) deleteRelated(ctx context.Context, c *call, single bool) (int, 
 	var status int
 	var body any
 	err := c.write(func(tx crm.Tx) error {
-		m, err := c.module(ctx, tx)
+		rc, err := relatedAccess(ctx, c, tx, oauth.OpDelete, "Delete", crm.MsgDelinkAuth, single)
 		if err != nil {
 			return err
-		}
-		if err := c.needModuleScope(oauth.OpDelete, m.APIName); err != nil {
-			return err
-		}
-		if err := c.needPermission(crm.MsgPermission, crm.ModulePermission("Delete", m.Legacy)); err != nil {
-			return err
-		}
-		parent, err := crm.PathRecord(ctx, tx, c.Org.ID, m.APIName, c.param("id"), crm.MsgRelatedID, 1)
-		if err != nil {
-			return err
-		}
-		t, err := crm.ResolveRelatedList(ctx, tx, c.Org, m, c.param("related_list"))
-		if err != nil {
-			return err
-		}
-		if !t.Writable() {
-			return crm.ErrRelationNotWritable()
-		}
-		var related crm.Record
-		if single {
-			if related, err = crm.PathRecord(ctx, tx, c.Org.ID, t.Related.APIName, c.param("related_id"), crm.MsgID, 3); err != nil {
-				return err
-			}
-		}
-		if ok, err := crm.CanChange(ctx, tx, c.Actor, parent); err != nil {
-			return err
-		} else if !ok {
-			return crm.ErrAuthorizationFailed(crm.MsgDelinkAuth)
 		}
 		if single {
-			item, err := crm.DelinkRelatedOne(ctx, tx, c.Org, t, parent.ID, related.ID)
+			item, err := crm.DelinkRelatedOne(ctx, tx, c.Org, rc.target, rc.parent.ID, rc.related.ID)
 			if err != nil {
 				return err
 			}
@@ -220,7 +207,7 @@ func (s *Server) deleteRelated(ctx context.Context, c *call, single bool) (int, 
 		if err != nil {
 			return err
 		}
-		items, err := crm.DelinkRelated(ctx, tx, c.Org, t, parent.ID, ids)
+		items, err := crm.DelinkRelated(ctx, tx, c.Org, rc.target, rc.parent.ID, ids)
 		if err != nil {
 			return err
 		}
