@@ -57,7 +57,7 @@ func EnrolRecords(ctx context.Context, tx Tx, actor Actor, module catalog.Module
 			parsed = append(parsed, id)
 		}
 	}
-	found, err := tx.RecordsByID(ctx, actor.Org.ID, module.APIName, parsed)
+	found, err := tx.ExistingRecordIDs(ctx, actor.Org.ID, module.APIName, parsed)
 	if err != nil {
 		return nil, err
 	}

@@ -413,7 +413,7 @@ func PutDealContactRoles(ctx context.Context, tx Tx, org Org, dealID int64, item
 		ids = append(ids, id)
 	}
 	ids = Dedupe(ids)
-	recs, err := tx.RecordsByID(ctx, org.ID, "Contacts", ids)
+	recs, err := tx.ExistingRecordIDs(ctx, org.ID, "Contacts", ids)
 	if err != nil {
 		return nil, err
 	}

@@ -47,6 +47,8 @@ type RecordTx interface {
 	Record(ctx context.Context, orgID int64, module string, id int64) (Record, error)
 	// RecordsByID returns the records of module among ids, keyed by id; missing ids are absent.
 	RecordsByID(ctx context.Context, orgID int64, module string, ids []int64) (map[int64]Record, error)
+	// ExistingRecordIDs returns which of ids are records of module, without reading their values.
+	ExistingRecordIDs(ctx context.Context, orgID int64, module string, ids []int64) (map[int64]bool, error)
 	// ListRecords returns one page of records in the query's order.
 	ListRecords(ctx context.Context, q RecordQuery) ([]Record, error)
 	// UpdateRecords stores the owner, modifier, modified time and data of existing records.

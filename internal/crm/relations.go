@@ -236,7 +236,7 @@ func LinkRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentID 
 		ids = append(ids, id)
 	}
 	ids = Dedupe(ids)
-	recs, err := tx.RecordsByID(ctx, org.ID, t.Related.APIName, ids)
+	recs, err := tx.ExistingRecordIDs(ctx, org.ID, t.Related.APIName, ids)
 	if err != nil {
 		return nil, err
 	}
