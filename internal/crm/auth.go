@@ -85,6 +85,9 @@ type AuthTx interface {
 	InsertAccessToken(ctx context.Context, t AccessToken) error
 	// AccessTokenByHash returns the access token with that hash, expired or not.
 	AccessTokenByHash(ctx context.Context, hash string) (AccessToken, error)
+	// TokenActor returns the access token with that hash together with who it acts as (org, user,
+	// profile), in one lookup. It returns ErrNotFound when there is no such token.
+	TokenActor(ctx context.Context, hash string) (AccessToken, Actor, error)
 	// LiveAccessTokenIDs returns the ids of the access tokens minted from the refresh token that are
 	// still valid at now, oldest first.
 	LiveAccessTokenIDs(ctx context.Context, refreshID int64, now time.Time) ([]int64, error)

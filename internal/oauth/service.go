@@ -48,26 +48,14 @@ func (s *Service) Authenticate(ctx context.Context, header string) (Caller, erro
 	}
 	var c Caller
 	err := s.Store.Read(ctx, func(tx crm.Tx) error {
-		at, err := tx.AccessTokenByHash(ctx, Hash(token))
+		at, actor, err := tx.TokenActor(ctx, Hash(token))
 		if err != nil {
 			return err
 		}
-		if !tx.Now().Before(at.ExpiresAt) {
+		if !tx.Now().Before(at.ExpiresAt) || actor.User.Status != "active" {
 			return crm.ErrNotFound
 		}
-		if c.Org, err = tx.Org(ctx, at.OrgID); err != nil {
-			return err
-		}
-		if c.User, err = tx.User(ctx, at.OrgID, at.UserID); err != nil {
-			return err
-		}
-		if c.User.Status != "active" {
-			return crm.ErrNotFound
-		}
-		if c.Profile, err = tx.Profile(ctx, at.OrgID, c.User.ProfileID); err != nil {
-			return err
-		}
-		c.Scopes = grantedScopes(at.Scopes)
+		c.Actor, c.Scopes = actor, grantedScopes(at.Scopes)
 		return nil
 	})
 	if errors.Is(err, crm.ErrNotFound) {

@@ -182,3 +182,36 @@ func nullID(id int64) any {
 	}
 	return id
 }
+
+// TokenActor returns the access token with that hash and its org, user and profile, in one join.
+func (t *Tx) TokenActor(ctx context.Context, hash string) (crm.AccessToken, crm.Actor, error) {
+	var a crm.AccessToken
+	var act crm.Actor
+	o, u, p := &act.Org, &act.User, &act.Profile
+	var scopes, edition, denied string
+	var expires, orgCreated, userCreated int64
+	var def, admin int
+	err := t.queryRow(ctx, `SELECT a.id, a.org_id, a.user_id, a.scopes, a.expires_at,
+			o.name, o.edition, o.zgid, o.is_default, o.created_time,
+			u.email, u.first_name, u.last_name, u.profile_id, u.status, u.created_time,
+			p.name, p.is_admin, p.denied
+		FROM oauth_access_tokens a
+		JOIN orgs o ON o.id = a.org_id
+		JOIN users u ON u.org_id = a.org_id AND u.id = a.user_id
+		JOIN profiles p ON p.org_id = a.org_id AND p.id = u.profile_id
+		WHERE a.token_hash = ?`, hash).Scan(&a.ID, &a.OrgID, &a.UserID, &scopes, &expires,
+		&o.Name, &edition, &o.ZGID, &def, &orgCreated,
+		&u.Email, &u.FirstName, &u.LastName, &u.ProfileID, &u.Status, &userCreated,
+		&p.Name, &admin, &denied)
+	if err != nil {
+		return crm.AccessToken{}, crm.Actor{}, notFound(err)
+	}
+	a.Hash, a.Scopes, a.ExpiresAt = hash, strings.Fields(scopes), fromMS(expires)
+	o.ID, o.Edition, o.Default, o.CreatedTime = a.OrgID, crm.Edition(edition), def == 1, fromMS(orgCreated)
+	u.ID, u.OrgID, u.CreatedTime = a.UserID, a.OrgID, fromMS(userCreated)
+	p.ID, p.OrgID, p.Admin = u.ProfileID, a.OrgID, admin == 1
+	if denied != "" {
+		p.Denied = strings.Split(denied, ",")
+	}
+	return a, act, nil
+}
