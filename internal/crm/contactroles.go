@@ -306,22 +306,11 @@ func ListDealContactRoles(ctx context.Context, tx Tx, org Org, dealID int64, q L
 	if err != nil {
 		return RelatedPage{}, err
 	}
-	more := len(dcs) > q.PerPage
-	if more {
-		dcs = dcs[:q.PerPage]
-	}
-	recs := make([]Record, len(dcs))
-	for i, dc := range dcs {
-		recs[i] = dc.Contact
-	}
-	rows, err := newRenderer(ctx, tx, org).rows(contacts, recs, q.Fields)
-	if err != nil {
-		return RelatedPage{}, err
-	}
-	for i, dc := range dcs {
-		rows[i][dealContactRoleKey] = map[string]any{"name": dc.Role.Name, "id": FormatID(dc.Role.ID)}
-	}
-	return newRelatedPage(rows, q, more), nil
+	return renderRelatedPage(ctx, tx, org, contacts, q, dcs,
+		func(dc DealContact) Record { return dc.Contact },
+		func(dc DealContact, row map[string]any) {
+			row[dealContactRoleKey] = map[string]any{"name": dc.Role.Name, "id": FormatID(dc.Role.ID)}
+		})
 }
 
 // roleRef resolves an item's Contact_Role: {"id"} or {"name"}, or a bare id or name.

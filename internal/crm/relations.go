@@ -153,22 +153,34 @@ func ListRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentID 
 	if err != nil {
 		return RelatedPage{}, err
 	}
-	more := len(linked) > q.PerPage
+	return renderRelatedPage(ctx, tx, org, t.Related, q, linked,
+		func(lr LinkedRecord) Record { return lr.Record },
+		func(lr LinkedRecord, row map[string]any) {
+			for _, f := range t.Relation.Fields {
+				row[f.APIName] = lr.Link.Data[f.APIName]
+			}
+		})
+}
+
+// renderRelatedPage turns items fetched with relatedSlice (one more than the page, to tell whether
+// more follow) into a page: each item's record rendered with q's fields of module m, then given the
+// item's own keys (relation fields, Contact_Role) by decorate.
+func renderRelatedPage[T any](ctx context.Context, tx Tx, org Org, m catalog.Module, q ListQuery, items []T,
+	record func(T) Record, decorate func(T, map[string]any)) (RelatedPage, error) {
+	more := len(items) > q.PerPage
 	if more {
-		linked = linked[:q.PerPage]
+		items = items[:q.PerPage]
 	}
-	recs := make([]Record, len(linked))
-	for i, lr := range linked {
-		recs[i] = lr.Record
+	recs := make([]Record, len(items))
+	for i, it := range items {
+		recs[i] = record(it)
 	}
-	rows, err := newRenderer(ctx, tx, org).rows(t.Related, recs, q.Fields)
+	rows, err := newRenderer(ctx, tx, org).rows(m, recs, q.Fields)
 	if err != nil {
 		return RelatedPage{}, err
 	}
-	for i, lr := range linked {
-		for _, f := range t.Relation.Fields {
-			rows[i][f.APIName] = lr.Link.Data[f.APIName]
-		}
+	for i, it := range items {
+		decorate(it, rows[i])
 	}
 	return newRelatedPage(rows, q, more), nil
 }
