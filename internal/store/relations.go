@@ -138,6 +138,18 @@ func sliceOrder(sl crm.RelatedSlice) string {
 	return order
 }
 
+// sliceTail returns the rest of a related-page query over records aliased r: the optional id filter
+// on idCol, the order and the page bounds, with their arguments.
+func sliceTail(sl crm.RelatedSlice, idCol string) (string, []any) {
+	var q string
+	var args []any
+	if sl.Only != nil {
+		q = ` AND ` + idCol + ` IN (` + placeholders(len(sl.Only)) + `)`
+		args = int64Args(sl.Only)
+	}
+	return q + ` ORDER BY ` + sliceOrder(sl) + ` LIMIT ? OFFSET ?`, append(args, sl.Limit, sl.Offset)
+}
+
 // LinkedRecords returns one page of the records of module linked to end.
 func (t *Tx) LinkedRecords(ctx context.Context, end crm.RelationEnd, module string, sl crm.RelatedSlice) ([]crm.LinkedRecord, error) {
 	if sl.Only != nil && len(sl.Only) == 0 {
@@ -148,13 +160,9 @@ func (t *Tx) LinkedRecords(ctx context.Context, end crm.RelationEnd, module stri
 		r.id, r.org_id, r.module, r.owner_id, r.created_by, r.modified_by, r.created_time, r.modified_time, r.data
 		FROM relations l JOIN records r ON r.org_id = l.org_id AND r.id = l.` + other + ` AND r.module = ?
 		WHERE l.org_id = ? AND l.kind = ? AND l.` + self + ` = ?`
-	args := []any{module, end.OrgID, end.Kind, end.ID}
-	if sl.Only != nil {
-		q += ` AND r.id IN (` + placeholders(len(sl.Only)) + `)`
-		args = append(args, int64Args(sl.Only)...)
-	}
-	q += ` ORDER BY ` + sliceOrder(sl) + ` LIMIT ? OFFSET ?`
-	args = append(args, sl.Limit, sl.Offset)
+	tail, targs := sliceTail(sl, "r.id")
+	q += tail
+	args := append([]any{module, end.OrgID, end.Kind, end.ID}, targs...)
 	rows, err := t.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
