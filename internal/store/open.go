@@ -15,7 +15,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
-	_ "github.com/ncruces/go-sqlite3/driver"
 )
 
 //go:embed migrations/*.sql
@@ -41,14 +40,14 @@ func openSQLite(path string, opts Options) (*DB, error) {
 		"&_pragma=" + url.QueryEscape("journal_mode(wal)") +
 		"&_pragma=" + url.QueryEscape("synchronous("+sync+")") +
 		"&_pragma=" + url.QueryEscape("foreign_keys(on)")
-	w, err := sql.Open("sqlite3", base+"&_txlock=immediate")
+	w, err := openSQLiteDB(base + "&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxIdleTime(0)
-	r, err := sql.Open("sqlite3", base+"&_txlock=deferred")
+	r, err := openSQLiteDB(base + "&_txlock=deferred")
 	if err != nil {
 		w.Close()
 		return nil, err
