@@ -8,12 +8,18 @@ import (
 	"time"
 )
 
-// Store runs transactions. Every request runs in exactly one: Read for lookups, Write for changes.
+// Store runs transactions. Every request runs in exactly one: Read for lookups, Write for changes;
+// a request answered from an in-memory cache instead checks the cache with OrgVersion.
 // Write may run fn more than once (a retried serialization failure), so fn must not have effects
 // outside the transaction.
 type Store interface {
 	Read(ctx context.Context, fn func(Tx) error) error
 	Write(ctx context.Context, fn func(Tx) error) error
+	// OrgVersion returns the org's latest committed cache version, outside any transaction; see
+	// OrgTx.OrgVersion.
+	OrgVersion(ctx context.Context, orgID int64) (int64, error)
+	// Now is the store's clock.
+	Now() time.Time
 }
 
 // Tx is one transaction's view of the data. Its methods are grouped by kind of data, each group

@@ -156,4 +156,9 @@ type OrgTx interface {
 	// MetadataIDs returns the org's ids of catalogue entities, keyed as in catalog.Key*.
 	MetadataIDs(ctx context.Context, orgID int64) (map[string]int64, error)
 	InsertMetadataIDs(ctx context.Context, orgID int64, ids map[string]int64) error
+
+	// OrgVersion returns the org's cache version: a counter the store advances in every
+	// transaction that changes what processes cache in memory (cadences, custom modules, the
+	// deletion of tokens). An answer cached with version v is current while the version reads v.
+	OrgVersion(ctx context.Context, orgID int64) (int64, error)
 }

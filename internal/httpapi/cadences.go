@@ -67,13 +67,22 @@ func (c *call) cadencePage(defPerPage int) (page, perPage int, err error) {
 
 // listCadences serves GET /settings/automation/cadences: filters module, active and name (a
 // criteria JSON), fields, page and per_page (default 50, at most 200); 204 when nothing matches.
+// Answers come from the list cache while the org's cache version stands (cadence_cache.go).
 func (s *Server) listCadences(ctx context.Context, c *call) (int, any, error) {
-	var body any
-	status := http.StatusNoContent
+	if err := c.cadenceAccess(oauth.OpRead, crm.PermViewCadences); err != nil {
+		return 0, nil, err
+	}
+	key := listKey{org: c.Org.ID, version: c.version, query: c.r.URL.RawQuery}
+	if a, ok := s.cadenceLists.get(key, c.Version); ok {
+		return a.status, a.body, nil
+	}
+	var a listAnswer
 	err := c.read(func(tx crm.Tx) error {
-		if err := c.cadenceAccess(oauth.OpRead, crm.PermViewCadences); err != nil {
+		var err error
+		if a.orgVersion, err = tx.OrgVersion(ctx, c.Org.ID); err != nil {
 			return err
 		}
+		a.status, a.body = http.StatusNoContent, nil
 		q := crm.CadenceQuery{Module: c.query("module"), Name: c.query("name"), Fields: crm.SplitIDs(c.query("fields"))}
 		if c.hasQuery("active") {
 			switch c.query("active") {
@@ -85,7 +94,6 @@ func (s *Server) listCadences(ctx context.Context, c *call) (int, any, error) {
 				return crm.ErrUnparsable()
 			}
 		}
-		var err error
 		if q.Page, q.PerPage, err = c.cadencePage(50); err != nil {
 			return err
 		}
@@ -93,10 +101,15 @@ func (s *Server) listCadences(ctx context.Context, c *call) (int, any, error) {
 		if err != nil || len(page.Cadences) == 0 {
 			return err
 		}
-		status, body = http.StatusOK, page
-		return nil
+		a.status = http.StatusOK
+		a.body, err = encodeJSON(page)
+		return err
 	})
-	return status, body, c.cadenceError(err)
+	if err != nil {
+		return 0, nil, c.cadenceError(err)
+	}
+	s.cadenceLists.put(key, a)
+	return a.status, a.body, nil
 }
 
 // getCadence serves GET /settings/automation/cadences/{id}; 204 for an unknown id.

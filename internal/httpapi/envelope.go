@@ -12,26 +12,41 @@ import (
 
 const contentType = "application/json;charset=utf-8"
 
+// rawJSON is a body encoded already (by encodeJSON); writeJSON writes it as it is.
+type rawJSON []byte
+
+// encodeJSON encodes v as writeJSON writes it: HTML characters unescaped, no trailing newline.
+func encodeJSON(v any) (rawJSON, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
 // writeJSON writes v with Zoho's content type. A 204 or 304 gets the content type and no body, as
 // live Zoho responses do.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	h := w.Header()
 	h.Set("Content-Type", contentType)
 	h.Set("Server", "ZGS")
-	if status == http.StatusNoContent || status == http.StatusNotModified || v == nil {
+	if raw, ok := v.(rawJSON); (ok && raw == nil) || status == http.StatusNoContent || status == http.StatusNotModified || v == nil {
 		w.WriteHeader(status)
 		return
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		slog.Error("encode response", "err", err)
-		writeError(w, nil, err)
-		return
+	body, ok := v.(rawJSON)
+	if !ok {
+		var err error
+		if body, err = encodeJSON(v); err != nil {
+			slog.Error("encode response", "err", err)
+			writeError(w, nil, err)
+			return
+		}
 	}
 	w.WriteHeader(status)
-	w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	w.Write(body)
 }
 
 // errorBody is Zoho's single error object, keys in wire order.

@@ -26,6 +26,18 @@ type testEnv struct {
 	org   crm.Org
 	admin crm.User
 	clock *testClock
+	dsn   string // the database, for twin
+}
+
+// twin returns a second zcrm server with its own store handle on the same database and clock: what
+// another process sharing the database sees and does.
+func (e *testEnv) twin() *testEnv {
+	e.t.Helper()
+	tw := *e
+	tw.db = storetest.OpenDSN(e.t, e.dsn, store.Options{Now: e.clock.Now})
+	tw.srv = httptest.NewServer(NewServer(Deps{Store: tw.db, PublicURL: "http://zcrm.test"}))
+	e.t.Cleanup(tw.srv.Close)
+	return &tw
 }
 
 // testClock is an adjustable clock for tests that need time to pass.
@@ -37,8 +49,9 @@ func (c *testClock) Now() time.Time { return c.now }
 func newEnv(t *testing.T, b storetest.Backend) *testEnv {
 	t.Helper()
 	clock := &testClock{now: time.Date(2024, 7, 17, 20, 38, 22, 0, time.UTC)}
-	db := storetest.Open(t, b, store.Options{Now: clock.Now})
-	e := &testEnv{t: t, db: db, clock: clock}
+	e := &testEnv{t: t, clock: clock, dsn: storetest.DSN(t, b)}
+	db := storetest.OpenDSN(t, e.dsn, store.Options{Now: clock.Now})
+	e.db = db
 	ctx := context.Background()
 	if err := db.Write(ctx, func(tx crm.Tx) error {
 		var err error

@@ -30,9 +30,10 @@ type Deps struct {
 
 // Server is the zcrm HTTP handler.
 type Server struct {
-	store   Store
-	oauth   *oauth.Service
-	handler http.Handler
+	store        Store
+	oauth        *oauth.Service
+	handler      http.Handler
+	cadenceLists listCache
 }
 
 // NewServer returns the zcrm HTTP handler.

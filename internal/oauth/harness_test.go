@@ -48,12 +48,22 @@ type env struct {
 	client crm.Client
 	id     string // client id
 	secret string // client secret
+	dsn    string // the database, for twin
+}
+
+// twin returns a second zcrm server with its own store handle on the same database and clock: what
+// another process sharing the database sees and does.
+func (e *env) twin() *env {
+	tw := *e
+	tw.db = storetest.OpenDSN(e.t, e.dsn, store.Options{Now: e.clock.Now})
+	tw.server = httpapi.NewServer(httpapi.Deps{Store: tw.db, PublicURL: publicURL})
+	return &tw
 }
 
 func newEnv(t *testing.T, b storetest.Backend) *env {
 	t.Helper()
-	e := &env{t: t, clock: newClock(time.Date(2024, 7, 17, 20, 38, 22, 0, time.UTC))}
-	e.db = storetest.Open(t, b, store.Options{Now: e.clock.Now})
+	e := &env{t: t, clock: newClock(time.Date(2024, 7, 17, 20, 38, 22, 0, time.UTC)), dsn: storetest.DSN(t, b)}
+	e.db = storetest.OpenDSN(t, e.dsn, store.Options{Now: e.clock.Now})
 	e.write(func(ctx context.Context, tx crm.Tx) error {
 		var err error
 		if e.org, err = crm.EnsureDefaultOrg(ctx, tx); err != nil {

@@ -26,12 +26,18 @@ type Service struct {
 	Store crm.Store
 	// PublicURL is returned as api_domain by the token endpoint.
 	PublicURL string
+
+	tokens tokenCache
 }
 
-// Caller is an authenticated request's identity: who it acts as and what its token may do.
+// Caller is an authenticated request's identity: who it acts as and what its token may do. It is
+// shared between the requests that present the same token: treat it as read-only.
 type Caller struct {
 	crm.Actor
 	Scopes Scopes
+	// Version is the org's cache version (crm.OrgTx.OrgVersion) read while authenticating: answers
+	// cached with this version are current for this request.
+	Version int64
 }
 
 const headerPrefix = "zoho-oauthtoken "
@@ -46,22 +52,41 @@ func (s *Service) Authenticate(ctx context.Context, header string) (Caller, erro
 	if token == "" {
 		return Caller{}, crm.ErrInvalidToken()
 	}
-	var c Caller
+	hash := Hash(token)
+	if e, ok := s.tokens.get(hash); ok {
+		v, err := s.Store.OrgVersion(ctx, e.caller.Org.ID)
+		if err != nil && !errors.Is(err, crm.ErrNotFound) {
+			return Caller{}, err
+		}
+		if err == nil && v == e.version && s.Store.Now().Before(e.expires) {
+			return e.caller, nil
+		}
+		s.tokens.drop(hash)
+	}
+	var e cachedCaller
 	err := s.Store.Read(ctx, func(tx crm.Tx) error {
-		at, actor, err := tx.TokenActor(ctx, Hash(token))
+		at, actor, err := tx.TokenActor(ctx, hash)
 		if err != nil {
 			return err
 		}
 		if !tx.Now().Before(at.ExpiresAt) || actor.User.Status != "active" {
 			return crm.ErrNotFound
 		}
-		c.Actor, c.Scopes = actor, grantedScopes(at.Scopes)
+		v, err := tx.OrgVersion(ctx, actor.Org.ID)
+		if err != nil {
+			return err
+		}
+		e = cachedCaller{caller: Caller{Actor: actor, Scopes: grantedScopes(at.Scopes), Version: v}, expires: at.ExpiresAt, version: v}
 		return nil
 	})
 	if errors.Is(err, crm.ErrNotFound) {
 		return Caller{}, crm.ErrInvalidToken()
 	}
-	return c, err
+	if err != nil {
+		return Caller{}, err
+	}
+	s.tokens.put(hash, e)
+	return e.caller, nil
 }
 
 // grantedScopes parses a token's stored scopes. Scopes were checked when the grant was made; one

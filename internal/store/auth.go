@@ -103,7 +103,7 @@ func (t *Tx) RefreshTokenIDs(ctx context.Context, clientPK, userID int64) ([]int
 
 // DeleteRefreshToken deletes a refresh token and every access token minted from it.
 func (t *Tx) DeleteRefreshToken(ctx context.Context, id int64) error {
-	if _, err := t.exec(ctx, `DELETE FROM oauth_access_tokens WHERE refresh_id = ?`, id); err != nil {
+	if err := t.execBumping(ctx, `DELETE FROM oauth_access_tokens WHERE refresh_id = ?`, id); err != nil {
 		return err
 	}
 	_, err := t.exec(ctx, `DELETE FROM oauth_refresh_tokens WHERE id = ?`, id)
@@ -142,20 +142,17 @@ func (t *Tx) LiveAccessTokenIDs(ctx context.Context, refreshID int64, now time.T
 
 // DeleteAccessToken deletes one access token.
 func (t *Tx) DeleteAccessToken(ctx context.Context, id int64) error {
-	_, err := t.exec(ctx, `DELETE FROM oauth_access_tokens WHERE id = ?`, id)
-	return err
+	return t.execBumping(ctx, `DELETE FROM oauth_access_tokens WHERE id = ?`, id)
 }
 
 // DeleteExpiredAccessTokens deletes expired access tokens of a refresh token or, when refreshID is 0,
 // the expired refresh-less tokens of the client and user.
 func (t *Tx) DeleteExpiredAccessTokens(ctx context.Context, refreshID, clientPK, userID int64, now time.Time) error {
 	if refreshID != 0 {
-		_, err := t.exec(ctx, `DELETE FROM oauth_access_tokens WHERE refresh_id = ? AND expires_at <= ?`, refreshID, ms(now))
-		return err
+		return t.execBumping(ctx, `DELETE FROM oauth_access_tokens WHERE refresh_id = ? AND expires_at <= ?`, refreshID, ms(now))
 	}
-	_, err := t.exec(ctx, `DELETE FROM oauth_access_tokens WHERE refresh_id IS NULL AND client_pk = ? AND user_id = ? AND expires_at <= ?`,
+	return t.execBumping(ctx, `DELETE FROM oauth_access_tokens WHERE refresh_id IS NULL AND client_pk = ? AND user_id = ? AND expires_at <= ?`,
 		clientPK, userID, ms(now))
-	return err
 }
 
 // authIDs runs a query selecting one id column.

@@ -81,8 +81,10 @@ func (t *Tx) InsertCadence(ctx context.Context, c crm.Cadence) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `INSERT INTO cadences (`+cadenceCols+`, name_key) VALUES (`+placeholders(17)+`)`, args...)
-	return dupErr(err)
+	if _, err = t.exec(ctx, `INSERT INTO cadences (`+cadenceCols+`, name_key) VALUES (`+placeholders(17)+`)`, args...); err != nil {
+		return dupErr(err)
+	}
+	return t.bumpOrgVersion(ctx, c.OrgID)
 }
 
 // UpdateCadence rewrites the cadence with c's id.
@@ -100,13 +102,15 @@ func (t *Tx) UpdateCadence(ctx context.Context, c crm.Cadence) error {
 	if n, err := res.RowsAffected(); err == nil && n == 0 {
 		return crm.ErrNotFound
 	}
-	return nil
+	return t.bumpOrgVersion(ctx, c.OrgID)
 }
 
 // DeleteCadence removes the cadence and its draft copy.
 func (t *Tx) DeleteCadence(ctx context.Context, orgID, id int64) error {
-	_, err := t.exec(ctx, `DELETE FROM cadences WHERE org_id = ? AND (id = ? OR draft_of = ?)`, orgID, id, id)
-	return err
+	if _, err := t.exec(ctx, `DELETE FROM cadences WHERE org_id = ? AND (id = ? OR draft_of = ?)`, orgID, id, id); err != nil {
+		return err
+	}
+	return t.bumpOrgVersion(ctx, orgID)
 }
 
 // Cadence returns one cadence or draft copy of the org.

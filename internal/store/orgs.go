@@ -13,7 +13,11 @@ import (
 func (t *Tx) InsertOrg(ctx context.Context, o crm.Org) error {
 	_, err := t.exec(ctx, `INSERT INTO orgs (id, name, edition, zgid, is_default, created_time) VALUES (?, ?, ?, ?, ?, ?)`,
 		o.ID, o.Name, string(o.Edition), o.ZGID, boolInt(o.Default), ms(o.CreatedTime))
-	return dupErr(err)
+	if err != nil {
+		return dupErr(err)
+	}
+	_, err = t.exec(ctx, `INSERT INTO org_versions (org_id, version) VALUES (?, 1)`, o.ID)
+	return err
 }
 
 const orgCols = `id, name, edition, zgid, is_default, created_time`
@@ -168,7 +172,10 @@ func (t *Tx) SetSharing(ctx context.Context, orgID int64, module, access string)
 func (t *Tx) InsertCustomModule(ctx context.Context, m crm.CustomModule) error {
 	_, err := t.exec(ctx, `INSERT INTO custom_modules (id, org_id, api_name, api_name_key, singular, plural, created_by, created_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.ID, m.OrgID, m.APIName, strings.ToLower(m.APIName), m.Singular, m.Plural, m.CreatedBy, ms(m.CreatedTime))
-	return dupErr(err)
+	if err != nil {
+		return dupErr(err)
+	}
+	return t.bumpOrgVersion(ctx, m.OrgID)
 }
 
 // CustomModules returns the org's custom modules, oldest first.

@@ -89,9 +89,16 @@ func DSN(tb testing.TB, b Backend) string {
 // Open opens a fresh, migrated store on the backend and closes it when the test ends.
 func Open(tb testing.TB, b Backend, opts store.Options) *store.DB {
 	tb.Helper()
-	db, err := store.Open(context.Background(), DSN(tb, b), opts)
+	return OpenDSN(tb, DSN(tb, b), opts)
+}
+
+// OpenDSN opens a store handle on a database from DSN (a second handle on one database is what
+// another process sharing it sees) and closes it when the test ends.
+func OpenDSN(tb testing.TB, dsn string, opts store.Options) *store.DB {
+	tb.Helper()
+	db, err := store.Open(context.Background(), dsn, opts)
 	if err != nil {
-		tb.Fatalf("open %s store: %v", b, err)
+		tb.Fatalf("open store: %v", err)
 	}
 	tb.Cleanup(func() { db.Close() })
 	return db
