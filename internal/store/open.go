@@ -74,6 +74,7 @@ func openSQLite(path string, opts Options) (*DB, error) {
 		}
 		time.Sleep(time.Duration(min(attempt, 20)) * 5 * time.Millisecond)
 	}
+	db.startCommitter()
 	return db, nil
 }
 

@@ -53,6 +53,11 @@ type DB struct {
 	read    *sql.DB // SQLite: the reader pool; PostgreSQL: the same pool as write
 	now     func() time.Time
 	rebinds sync.Map // query text → dialect-specific text
+
+	// SQLite group commit (groupcommit.go).
+	jobs    chan *writeJob
+	quit    chan struct{}
+	stopped chan struct{}
 }
 
 // Open opens (creating if needed) the database named by dsn, migrates it and returns it.
@@ -92,8 +97,9 @@ func (db *DB) Now() time.Time { return db.now() }
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) }
 
-// Close closes every connection.
+// Close closes every connection, after the write batch in progress, if any.
 func (db *DB) Close() error {
+	db.stopCommitter()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -153,8 +159,12 @@ func (db *DB) Read(ctx context.Context, fn func(crm.Tx) error) error {
 
 // Write runs fn in a read-write transaction and commits it when fn returns nil. On PostgreSQL the
 // transaction is SERIALIZABLE and retried when it loses a serialization race, so fn must be safe to
-// run more than once. On SQLite writes go through the single writer connection (BEGIN IMMEDIATE).
+// run more than once. On SQLite writes go through the single writer connection (BEGIN IMMEDIATE),
+// and concurrent ones share a COMMIT, each in its own savepoint (groupcommit.go).
 func (db *DB) Write(ctx context.Context, fn func(crm.Tx) error) error {
+	if db.dialect == SQLite {
+		return db.groupWrite(ctx, fn)
+	}
 	for attempt := 0; ; attempt++ {
 		err := db.writeOnce(ctx, fn)
 		if err == nil || !db.retryable(err) || attempt >= 20 {
@@ -189,21 +199,32 @@ func (db *DB) writeOnce(ctx context.Context, fn func(crm.Tx) error) error {
 type Tx struct {
 	tx *sql.Tx
 	db *DB
+	// detached runs statements without the caller's cancellation (a group-committed write: an
+	// interrupted SQLite write would roll back the other callers' work too).
+	detached bool
+}
+
+// stmtCtx is the context statements run under.
+func (t *Tx) stmtCtx(ctx context.Context) context.Context {
+	if t.detached {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 // Now returns the store's clock reading; every row written in one transaction may share it.
 func (t *Tx) Now() time.Time { return t.db.now() }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(ctx, t.db.rebind(q), args...)
+	return t.tx.ExecContext(t.stmtCtx(ctx), t.db.rebind(q), args...)
 }
 
 func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(ctx, t.db.rebind(q), args...)
+	return t.tx.QueryContext(t.stmtCtx(ctx), t.db.rebind(q), args...)
 }
 
 func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, t.db.rebind(q), args...)
+	return t.tx.QueryRowContext(t.stmtCtx(ctx), t.db.rebind(q), args...)
 }
 
 // NewIDs allocates n fresh ids from the database. They are unique across every process sharing the
