@@ -111,26 +111,13 @@ func (t *Tx) UpsertDealContactRoles(ctx context.Context, rows []crm.DealContactR
 
 // RemoveDealContactRoles marks the deal's live rows of contactIDs as removed.
 func (t *Tx) RemoveDealContactRoles(ctx context.Context, orgID, dealID int64, contactIDs []int64) (map[int64]bool, error) {
-	gone := make(map[int64]bool, len(contactIDs))
 	if len(contactIDs) == 0 {
-		return gone, nil
+		return map[int64]bool{}, nil
 	}
 	args := append([]any{ms(t.Now()), orgID, dealID}, int64Args(contactIDs)...)
-	rows, err := t.query(ctx, `UPDATE deal_contact_roles SET removed_time = ?
-		WHERE org_id = ? AND deal_id = ? AND removed_time IS NULL AND contact_id IN (`+placeholders(len(contactIDs))+`)
-		RETURNING contact_id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		gone[id] = true
-	}
-	return gone, rows.Err()
+	return t.setOp(ctx, `UPDATE deal_contact_roles SET removed_time = ?
+		WHERE org_id = ? AND deal_id = ? AND removed_time IS NULL AND contact_id IN (`+placeholders(len(contactIDs))+`)`,
+		"contact_id", contactIDs, args...)
 }
 
 // DealContacts returns one page of the deal's contacts with a live role.

@@ -99,26 +99,13 @@ func (t *Tx) UpsertLinks(ctx context.Context, links []crm.Link) error {
 // DeleteLinks removes the links of end whose far side is among others, in one statement, and
 // returns the far-side ids it removed.
 func (t *Tx) DeleteLinks(ctx context.Context, end crm.RelationEnd, others []int64) (map[int64]bool, error) {
-	gone := make(map[int64]bool, len(others))
 	if len(others) == 0 {
-		return gone, nil
+		return map[int64]bool{}, nil
 	}
 	self, other := endColumns(end)
 	args := append([]any{end.OrgID, end.Kind, end.ID}, int64Args(others)...)
-	rows, err := t.query(ctx, `DELETE FROM relations WHERE org_id = ? AND kind = ? AND `+self+` = ? AND `+
-		other+` IN (`+placeholders(len(others))+`) RETURNING `+other, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		gone[id] = true
-	}
-	return gone, rows.Err()
+	return t.setOp(ctx, `DELETE FROM relations WHERE org_id = ? AND kind = ? AND `+self+` = ? AND `+
+		other+` IN (`+placeholders(len(others))+`)`, other, others, args...)
 }
 
 // sliceOrder is the ORDER BY of a related page over records aliased r: the sort column, then id.
