@@ -98,7 +98,7 @@ func (t *Tx) RefreshTokenByHash(ctx context.Context, hash string) (crm.RefreshTo
 
 // RefreshTokenIDs returns the ids of the user's refresh tokens for the client, oldest first.
 func (t *Tx) RefreshTokenIDs(ctx context.Context, clientPK, userID int64) ([]int64, error) {
-	return t.authIDs(ctx, `SELECT id FROM oauth_refresh_tokens WHERE client_pk = ? AND user_id = ? ORDER BY created_time, id`, clientPK, userID)
+	return t.queryIDs(ctx, `SELECT id FROM oauth_refresh_tokens WHERE client_pk = ? AND user_id = ? ORDER BY created_time, id`, clientPK, userID)
 }
 
 // DeleteRefreshToken deletes a refresh token and every access token minted from it.
@@ -137,7 +137,7 @@ func (t *Tx) AccessTokenByHash(ctx context.Context, hash string) (crm.AccessToke
 
 // LiveAccessTokenIDs returns the ids of the refresh token's access tokens still valid at now, oldest first.
 func (t *Tx) LiveAccessTokenIDs(ctx context.Context, refreshID int64, now time.Time) ([]int64, error) {
-	return t.authIDs(ctx, `SELECT id FROM oauth_access_tokens WHERE refresh_id = ? AND expires_at > ? ORDER BY created_time, id`, refreshID, ms(now))
+	return t.queryIDs(ctx, `SELECT id FROM oauth_access_tokens WHERE refresh_id = ? AND expires_at > ? ORDER BY created_time, id`, refreshID, ms(now))
 }
 
 // DeleteAccessToken deletes one access token.
@@ -153,24 +153,6 @@ func (t *Tx) DeleteExpiredAccessTokens(ctx context.Context, refreshID, clientPK,
 	}
 	return t.execBumping(ctx, `DELETE FROM oauth_access_tokens WHERE refresh_id IS NULL AND client_pk = ? AND user_id = ? AND expires_at <= ?`,
 		clientPK, userID, ms(now))
-}
-
-// authIDs runs a query selecting one id column.
-func (t *Tx) authIDs(ctx context.Context, q string, args ...any) ([]int64, error) {
-	rows, err := t.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 func nullID(id int64) any {

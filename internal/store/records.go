@@ -181,24 +181,11 @@ func (t *Tx) DeleteRecords(ctx context.Context, orgID int64, module string, ids 
 // ExistingRecordIDs returns which of ids are records of module, in one indexed lookup that reads
 // no field values.
 func (t *Tx) ExistingRecordIDs(ctx context.Context, orgID int64, module string, ids []int64) (map[int64]bool, error) {
-	out := make(map[int64]bool, len(ids))
 	if len(ids) == 0 {
-		return out, nil
+		return map[int64]bool{}, nil
 	}
 	args := append([]any{orgID, module}, int64Args(ids)...)
-	rows, err := t.query(ctx, `SELECT id FROM records WHERE org_id = ? AND module = ? AND id IN (`+placeholders(len(ids))+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
+	return t.idSet(ctx, `SELECT id FROM records WHERE org_id = ? AND module = ? AND id IN (`+placeholders(len(ids))+`)`, args...)
 }
 
 // repeatTuple returns n comma-separated tuples of width placeholders: "(?, ?), (?, ?)".

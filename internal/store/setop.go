@@ -12,7 +12,6 @@ import (
 // and only when it changed fewer rows than there are distinct ids is it rolled back and run again
 // with RETURNING.
 func (t *Tx) setOp(ctx context.Context, q, col string, ids []int64, args ...any) (map[int64]bool, error) {
-	changed := make(map[int64]bool, len(ids))
 	if t.db.dialect == SQLite {
 		distinct := make(map[int64]struct{}, len(ids))
 		for _, id := range ids {
@@ -33,6 +32,7 @@ func (t *Tx) setOp(ctx context.Context, q, col string, ids []int64, args ...any)
 			if _, err := t.exec(ctx, `RELEASE zcrm_setop`); err != nil {
 				return nil, fmt.Errorf("release savepoint: %w", err)
 			}
+			changed := make(map[int64]bool, len(distinct))
 			for id := range distinct {
 				changed[id] = true
 			}
@@ -45,17 +45,5 @@ func (t *Tx) setOp(ctx context.Context, q, col string, ids []int64, args ...any)
 			return nil, fmt.Errorf("release savepoint: %w", err)
 		}
 	}
-	rows, err := t.query(ctx, q+` RETURNING `+col, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		changed[id] = true
-	}
-	return changed, rows.Err()
+	return t.idSet(ctx, q+` RETURNING `+col, args...)
 }

@@ -277,6 +277,37 @@ func ms(t time.Time) int64 { return t.UnixMilli() }
 // fromMS converts a stored unix-millisecond value back to a time.
 func fromMS(v int64) time.Time { return time.UnixMilli(v) }
 
+// queryIDs runs a query selecting one id column and returns the ids in order.
+func (t *Tx) queryIDs(ctx context.Context, q string, args ...any) ([]int64, error) {
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// idSet runs a query selecting one id column and returns the ids as a set.
+func (t *Tx) idSet(ctx context.Context, q string, args ...any) (map[int64]bool, error) {
+	ids, err := t.queryIDs(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	set := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		set[id] = true
+	}
+	return set, nil
+}
+
 // placeholders returns "?, ?, ?" for n values.
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")

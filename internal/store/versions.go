@@ -19,7 +19,7 @@ func (t *Tx) bumpOrgVersion(ctx context.Context, orgID int64) error {
 
 // execBumping runs a DELETE … RETURNING org_id and bumps the version of every org it touched.
 func (t *Tx) execBumping(ctx context.Context, q string, args ...any) error {
-	orgs, err := t.authIDs(ctx, q+` RETURNING org_id`, args...)
+	orgs, err := t.queryIDs(ctx, q+` RETURNING org_id`, args...)
 	if err != nil {
 		return err
 	}
