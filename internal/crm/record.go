@@ -45,6 +45,9 @@ type RecordQuery struct {
 type RecordTx interface {
 	InsertRecords(ctx context.Context, recs []Record) error
 	Record(ctx context.Context, orgID int64, module string, id int64) (Record, error)
+	// RecordHead is Record without the field values (Data is nil): for existence, ownership and
+	// sharing checks.
+	RecordHead(ctx context.Context, orgID int64, module string, id int64) (Record, error)
 	// RecordsByID returns the records of module among ids, keyed by id; missing ids are absent.
 	RecordsByID(ctx context.Context, orgID int64, module string, ids []int64) (map[int64]Record, error)
 	// ExistingRecordIDs returns which of ids are records of module, without reading their values.

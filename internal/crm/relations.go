@@ -102,14 +102,15 @@ func ResolveRelatedList(ctx context.Context, tx Tx, org Org, parent catalog.Modu
 	return t, nil
 }
 
-// PathRecord loads the record of module whose id is the path segment raw; a malformed id or a
-// missing record is 400 INVALID_DATA with message and the segment's resource_path_index.
+// PathRecord loads the head (no field values) of the record of module whose id is the path segment
+// raw; a malformed id or a missing record is 400 INVALID_DATA with message and the segment's
+// resource_path_index.
 func PathRecord(ctx context.Context, tx Tx, orgID int64, module, raw, message string, index int) (Record, error) {
 	id, ok := ParseID(raw)
 	if !ok {
 		return Record{}, ErrPathID(message, index)
 	}
-	rec, err := tx.Record(ctx, orgID, module, id)
+	rec, err := tx.RecordHead(ctx, orgID, module, id)
 	if errors.Is(err, ErrNotFound) {
 		return Record{}, ErrPathID(message, index)
 	}

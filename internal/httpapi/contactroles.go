@@ -303,6 +303,7 @@ func (s *Server) deleteDealContactRole(ctx context.Context, c *call) (int, any, 
 
 func (s *Server) removeDealContactRoles(ctx context.Context, c *call, single bool) (int, any, error) {
 	var out []crm.Item
+	ids, idsErr := relIDsBeforeWrite(c, single)
 	err := c.write(func(tx crm.Tx) error {
 		deal, err := dealRolesAccess(ctx, c, tx, oauth.OpDelete, "Delete")
 		if err != nil {
@@ -322,9 +323,8 @@ func (s *Server) removeDealContactRoles(ctx context.Context, c *call, single boo
 			out = []crm.Item{item}
 			return err
 		}
-		ids, err := relIDsParam(c)
-		if err != nil {
-			return err
+		if idsErr != nil {
+			return idsErr
 		}
 		out, err = crm.RemoveDealContactRoles(ctx, tx, c.Org.ID, deal.ID, ids)
 		return err

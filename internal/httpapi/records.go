@@ -29,7 +29,7 @@ func (c *call) recordAccess(ctx context.Context, tx crm.Tx, op, action string) (
 
 // lookupQuery reads a query parameter and whether it was given.
 func (c *call) lookupQuery(name string) (string, bool) {
-	q := c.r.URL.Query()
+	q := c.queryValues()
 	return q.Get(name), q.Has(name)
 }
 

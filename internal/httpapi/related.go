@@ -190,6 +190,7 @@ func (s *Server) delinkRelatedOne(ctx context.Context, c *call) (int, any, error
 func (s *Server) deleteRelated(ctx context.Context, c *call, single bool) (int, any, error) {
 	var status int
 	var body any
+	ids, idsErr := relIDsBeforeWrite(c, single)
 	err := c.write(func(tx crm.Tx) error {
 		rc, err := relatedAccess(ctx, c, tx, oauth.OpDelete, "Delete", crm.MsgDelinkAuth, single)
 		if err != nil {
@@ -203,9 +204,8 @@ func (s *Server) deleteRelated(ctx context.Context, c *call, single bool) (int, 
 			status, body = http.StatusOK, map[string]any{"data": []crm.Item{item}}
 			return nil
 		}
-		ids, err := relIDsParam(c)
-		if err != nil {
-			return err
+		if idsErr != nil {
+			return idsErr
 		}
 		items, err := crm.DelinkRelated(ctx, tx, c.Org, rc.target, rc.parent.ID, ids)
 		if err != nil {
@@ -215,6 +215,16 @@ func (s *Server) deleteRelated(ctx context.Context, c *call, single bool) (int, 
 		return nil
 	})
 	return status, body, err
+}
+
+// relIDsBeforeWrite parses the ids of a multi-id delete before its write transaction, so the
+// parsing does not hold SQLite's one writer; the caller reports its error where the house order of
+// checks puts it (after access). The single forms have no ids.
+func relIDsBeforeWrite(c *call, single bool) ([]int64, error) {
+	if single {
+		return nil, nil
+	}
+	return relIDsParam(c)
 }
 
 // relIDsParam reads the mandatory ids query parameter of a multi-id delete: REQUIRED_PARAM_MISSING

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -148,13 +149,24 @@ type call struct {
 	bodyRead bool   // the request body has been read into rawBody
 	rawBody  []byte // the request body as received
 	bodyErr  error  // why the body could not be read
+
+	values url.Values // the parsed query string, once asked for
 }
 
 // param returns a path parameter.
 func (c *call) param(name string) string { return c.params[name] }
 
 // query returns a query parameter ("" when absent).
-func (c *call) query(name string) string { return c.r.URL.Query().Get(name) }
+func (c *call) query(name string) string { return c.queryValues().Get(name) }
+
+// queryValues parses the query string once per call (it can carry 100 ids, and handlers ask for
+// several parameters, some inside the write transaction).
+func (c *call) queryValues() url.Values {
+	if c.values == nil {
+		c.values = c.r.URL.Query()
+	}
+	return c.values
+}
 
 // hasQuery reports whether the query string carries the parameter, even empty.
-func (c *call) hasQuery(name string) bool { return c.r.URL.Query().Has(name) }
+func (c *call) hasQuery(name string) bool { return c.queryValues().Has(name) }

@@ -31,7 +31,13 @@ func (t *Tx) InsertRecords(ctx context.Context, recs []crm.Record) error {
 	return nil
 }
 
-const recordCols = `id, org_id, module, owner_id, created_by, modified_by, created_time, modified_time, data`
+const recordCols = recordHeadCols + `, data`
+
+// recordHeadCols are recordCols without the field values: the first recordHeadLen destinations.
+const (
+	recordHeadCols = `id, org_id, module, owner_id, created_by, modified_by, created_time, modified_time`
+	recordHeadLen  = 8
+)
 
 func scanRecord(row interface{ Scan(...any) error }) (crm.Record, error) {
 	var f recordFields
@@ -73,6 +79,19 @@ func (f *recordFields) record() (crm.Record, error) {
 // Record returns one record of the module.
 func (t *Tx) Record(ctx context.Context, orgID int64, module string, id int64) (crm.Record, error) {
 	return scanRecord(t.queryRow(ctx, `SELECT `+recordCols+` FROM records WHERE org_id = ? AND module = ? AND id = ?`, orgID, module, id))
+}
+
+// RecordHead returns one record of the module without its field values.
+func (t *Tx) RecordHead(ctx context.Context, orgID int64, module string, id int64) (crm.Record, error) {
+	var f recordFields
+	err := t.queryRow(ctx, `SELECT `+recordHeadCols+` FROM records WHERE org_id = ? AND module = ? AND id = ?`, orgID, module, id).
+		Scan(f.dest()[:recordHeadLen]...)
+	if err != nil {
+		return crm.Record{}, notFound(err)
+	}
+	r := f.rec
+	r.CreatedTime, r.ModifiedTime = fromMS(f.created), fromMS(f.modified)
+	return r, nil
 }
 
 // RecordsByID returns the module's records among ids, keyed by id.
