@@ -15,8 +15,16 @@ const contentType = "application/json;charset=utf-8"
 // rawJSON is a body encoded already (by encodeJSON); writeJSON writes it as it is.
 type rawJSON []byte
 
-// encodeJSON encodes v as writeJSON writes it: HTML characters unescaped, no trailing newline.
+// encodeJSON encodes v as writeJSON writes it: HTML characters unescaped, no trailing newline. A
+// multi-item answer ({"key":[]crm.Item}) is written by crm.AppendItemsJSON, byte for byte the same.
 func encodeJSON(v any) (rawJSON, error) {
+	if m, ok := v.(map[string]any); ok && len(m) == 1 {
+		for k, val := range m {
+			if items, ok := val.([]crm.Item); ok {
+				return crm.AppendItemsJSON(make([]byte, 0, 128*len(items)+32), k, items)
+			}
+		}
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
