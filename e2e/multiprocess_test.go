@@ -12,49 +12,9 @@ import (
 	"time"
 
 	"github.com/zcrm/zcrm/client"
+	"github.com/zcrm/zcrm/internal/linearize"
 	"github.com/zcrm/zcrm/internal/store/storetest"
 )
-
-// op is one acknowledged state change on a (target, record) pair, with when it was in flight.
-type op struct {
-	on         bool // true: enrolled/linked/role assigned; false: removed
-	start, end time.Time
-}
-
-// history collects acknowledged operations per pair from many goroutines.
-type history struct {
-	mu  sync.Mutex
-	ops map[string][]op
-}
-
-func (h *history) add(pair string, on bool, start, end time.Time) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.ops[pair] = append(h.ops[pair], op{on, start, end})
-}
-
-// allowed returns the states the pair may be in after its history: those set by a "last" acknowledged
-// operation — one that no other operation on the pair started after it had finished.
-func (h *history) allowed(pair string, initial bool) map[bool]bool {
-	ops := h.ops[pair]
-	if len(ops) == 0 {
-		return map[bool]bool{initial: true}
-	}
-	out := map[bool]bool{}
-	for i, a := range ops {
-		last := true
-		for j, b := range ops {
-			if i != j && b.start.After(a.end) {
-				last = false
-				break
-			}
-		}
-		if last {
-			out[a.on] = true
-		}
-	}
-	return out
-}
 
 // Two zcrm processes on one PostgreSQL: 16 clients spread across both enrol, un-enrol, link, delink
 // and change deal contact roles on overlapping ids. No answer is a 5xx, ids minted by both processes
@@ -100,7 +60,7 @@ func TestTwoProcessesOnePostgres(t *testing.T) {
 		cadences = append(cadences, id)
 	}
 
-	h := &history{ops: map[string][]op{}}
+	h := &linearize.History[string]{}
 	var idsMu sync.Mutex
 	minted := map[string]string{}
 	const clients, rounds = 16, 25
@@ -182,7 +142,7 @@ func TestTwoProcessesOnePostgres(t *testing.T) {
 				}
 				for i, it := range v.Data {
 					if it.Status == "success" && i < len(pick) {
-						h.add(kind+":"+pick[i], on, start, end)
+						h.Add(kind+":"+pick[i], on, start, end)
 					}
 				}
 			}
@@ -232,7 +192,7 @@ func TestTwoProcessesOnePostgres(t *testing.T) {
 			}
 		}
 		check := func(pair string, got bool) {
-			if ok := h.allowed(pair, false); !ok[got] {
+			if ok := h.Allowed(pair, false); !ok[got] {
 				t.Errorf("%s: final state %v, but the acknowledged answers allow only %v", pair, got, ok)
 			}
 		}
@@ -247,10 +207,10 @@ func TestTwoProcessesOnePostgres(t *testing.T) {
 	}
 	// The run must have exercised every kind of change, both ways, or the checks above prove little.
 	acked := map[string]int{}
-	for pair, ops := range h.ops {
+	for pair, ops := range h.Ops() {
 		kind := strings.SplitN(pair, ":", 2)[0]
 		for _, o := range ops {
-			acked[fmt.Sprintf("%s/%v", kind, o.on)]++
+			acked[fmt.Sprintf("%s/%v", kind, o.On)]++
 		}
 	}
 	for _, k := range []string{"cadence/true", "cadence/false", "campaign/true", "campaign/false", "role/true", "role/false"} {

@@ -12,17 +12,12 @@ import (
 	"time"
 
 	"github.com/zcrm/zcrm/internal/crm"
+	"github.com/zcrm/zcrm/internal/linearize"
 	"github.com/zcrm/zcrm/internal/store/storetest"
 )
 
 // cadPair names one (cadence, record) pair.
 type cadPair struct{ cadence, record int64 }
-
-// cadOp is one acknowledged enrol (on) or un-enrol of a pair, with when it was in flight.
-type cadOp struct {
-	on         bool
-	start, end time.Time
-}
 
 // 16 clients enrol and un-enrol overlapping records in overlapping cadences at once: no answer is
 // a 5xx, no pair ever has two live enrolments, nothing is enrolled twice by racing idempotent
@@ -122,8 +117,7 @@ func TestEnrolConcurrency(t *testing.T) {
 		}
 
 		// Mixed traffic, with a log of what each acknowledged answer did.
-		var mu sync.Mutex
-		history := map[cadPair][]cadOp{}
+		var history linearize.History[cadPair]
 		each(func(i int) error {
 			rng := rand.New(rand.NewSource(int64(i)))
 			for range 12 {
@@ -135,13 +129,11 @@ func TestEnrolConcurrency(t *testing.T) {
 					return err
 				}
 				end := time.Now()
-				mu.Lock()
 				for _, c := range cs {
 					for _, r := range rs {
-						history[cadPair{c, r}] = append(history[cadPair{c, r}], cadOp{enrol, start, end})
+						history.Add(cadPair{c, r}, enrol, start, end)
 					}
 				}
-				mu.Unlock()
 			}
 			return nil
 		})
@@ -161,32 +153,10 @@ func TestEnrolConcurrency(t *testing.T) {
 				if live > 1 {
 					t.Errorf("pair %v has %d live enrolments", p, live)
 				}
-				if ok := cadAllowed(history[p], false); !ok[live == 1] {
+				if ok := history.Allowed(p, false); !ok[live == 1] {
 					t.Errorf("pair %v: final state enrolled=%v, but the acknowledged answers allow only %v", p, live == 1, ok)
 				}
 			}
 		}
 	})
-}
-
-// cadAllowed returns the states a pair may end in after its history: those set by a "last"
-// acknowledged operation, one that no other operation on the pair started after it had finished.
-func cadAllowed(ops []cadOp, initial bool) map[bool]bool {
-	if len(ops) == 0 {
-		return map[bool]bool{initial: true}
-	}
-	out := map[bool]bool{}
-	for i, a := range ops {
-		last := true
-		for j, b := range ops {
-			if i != j && b.start.After(a.end) {
-				last = false
-				break
-			}
-		}
-		if last {
-			out[a.on] = true
-		}
-	}
-	return out
 }
