@@ -173,14 +173,17 @@ func TestGroupCommitCancelledWhileWaiting(t *testing.T) {
 	db := openTestSQLite(t)
 	defer db.Close()
 	groupTable(t, db)
-	gate := make(chan struct{})
+	gate, entered := make(chan struct{}), make(chan struct{})
 	first := make(chan error)
-	go func() { first <- db.Write(context.Background(), insertRow(1, 1, gate)) }()
-	time.Sleep(20 * time.Millisecond) // the first writer holds its turn at the gate
+	hold := insertRow(1, 1, gate)
+	go func() {
+		first <- db.Write(context.Background(), func(tx crm.Tx) error { close(entered); return hold(tx) })
+	}()
+	<-entered // the first writer holds its turn at the gate
 	ctx, cancel := context.WithCancel(context.Background())
 	second := make(chan error)
 	go func() { second <- db.Write(ctx, insertRow(2, 1, nil)) }()
-	time.Sleep(20 * time.Millisecond)
+	time.Sleep(20 * time.Millisecond) // let it queue (if it has not, it is cancelled before queueing: same answer)
 	cancel()
 	close(gate)
 	if err := <-first; err != nil {
