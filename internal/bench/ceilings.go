@@ -111,7 +111,7 @@ func (r *sizeRun) storeEnrolment(records, cadences int) func(w int) []step {
 				return r.exec(ctx, tx, int64(n), end, endArgs...)
 			}),
 			r.storeStep(enrol, func(ctx context.Context, tx *sql.Tx) error {
-				ids, err := r.newIDs(ctx, tx, n)
+				ids, err := r.db.NewIDsIn(ctx, tx, n)
 				if err != nil {
 					return err
 				}
@@ -128,34 +128,6 @@ func (r *sizeRun) storeEnrolment(records, cadences int) func(w int) []step {
 			}),
 		}
 	}
-}
-
-// newIDs allocates n ids with the statements the store's Tx.NewIDs uses.
-func (r *sizeRun) newIDs(ctx context.Context, tx *sql.Tx, n int) ([]int64, error) {
-	ids := make([]int64, 0, n)
-	if r.db.Dialect() == store.Postgres {
-		rows, err := tx.QueryContext(ctx, `SELECT nextval('zcrm_ids') FROM generate_series(1, $1)`, n)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return nil, err
-			}
-			ids = append(ids, id)
-		}
-		return ids, rows.Err()
-	}
-	var last int64
-	if err := tx.QueryRowContext(ctx, `UPDATE id_counter SET value = value + ? WHERE name = 'ids' RETURNING value`, n).Scan(&last); err != nil {
-		return nil, err
-	}
-	for i := int64(n) - 1; i >= 0; i-- {
-		ids = append(ids, last-i)
-	}
-	return ids, nil
 }
 
 // storeDelink is apiDelink's writes: delete the campaign's 100 links, insert them again.

@@ -370,23 +370,10 @@ func PutDealContactRoles(ctx context.Context, tx Tx, org Org, dealID int64, item
 	var todo []pending
 	var ids []int64
 	for i, raw := range items {
-		obj, ok := raw.(map[string]any)
-		if !ok {
-			out[i] = ErrInvalidData(MsgInvalidData, map[string]any{"api_name": "data", "json_path": relItemPath("data", i, ""), "expected_data_type": "jsonobject"}).Item()
+		obj, id, ierr := relBodyItem(raw, i, pathContactID)
+		if ierr != nil {
+			out[i] = ierr.Item()
 			continue
-		}
-		id := pathContactID
-		if id == 0 {
-			var present bool
-			id, present, ok = relItemID(obj["id"])
-			if !present {
-				out[i] = ErrMandatory(MsgRequiredField, APIPath("id", relItemPath("data", i, "id"))).Item()
-				continue
-			}
-			if !ok {
-				out[i] = ErrInvalidData(MsgID, APIPath("id", relItemPath("data", i, "id"))).Item()
-				continue
-			}
 		}
 		ref, present := obj[dealContactRoleKey]
 		if !present || ref == nil {

@@ -208,6 +208,27 @@ func relItemID(v any) (id int64, present, ok bool) {
 	return id, true, ok
 }
 
+// relBodyItem reads element i of a link body's data array: the object and the related id, which is
+// pathID when that is not 0. A non-object is INVALID_DATA {"expected_data_type":"jsonobject"}, a
+// missing id MANDATORY_NOT_FOUND, a malformed one INVALID_DATA "the id given seems to be invalid".
+func relBodyItem(raw any, i int, pathID int64) (map[string]any, int64, *Error) {
+	obj, ok := raw.(map[string]any)
+	if !ok {
+		return nil, 0, ErrInvalidData(MsgInvalidData, map[string]any{"api_name": "data", "json_path": relItemPath("data", i, ""), "expected_data_type": "jsonobject"})
+	}
+	if pathID != 0 {
+		return obj, pathID, nil
+	}
+	id, present, ok := relItemID(obj["id"])
+	if !present {
+		return nil, 0, ErrMandatory(MsgRequiredField, APIPath("id", relItemPath("data", i, "id")))
+	}
+	if !ok {
+		return nil, 0, ErrInvalidData(MsgID, APIPath("id", relItemPath("data", i, "id")))
+	}
+	return obj, id, nil
+}
+
 // LinkRelated links parent to the records of t.Related that items name, with the relation fields
 // they carry. items are the elements of the body's data array. pathID, when not 0, is the related
 // record named in the path (already checked to exist); it replaces the items' ids. One item per
@@ -222,23 +243,10 @@ func LinkRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentID 
 	var todo []pending
 	var ids []int64
 	for i, raw := range items {
-		obj, ok := raw.(map[string]any)
-		if !ok {
-			out[i] = ErrInvalidData(MsgInvalidData, map[string]any{"api_name": "data", "json_path": relItemPath("data", i, ""), "expected_data_type": "jsonobject"}).Item()
+		obj, id, ierr := relBodyItem(raw, i, pathID)
+		if ierr != nil {
+			out[i] = ierr.Item()
 			continue
-		}
-		id := pathID
-		if id == 0 {
-			var present, ok bool
-			id, present, ok = relItemID(obj["id"])
-			if !present {
-				out[i] = ErrMandatory(MsgRequiredField, APIPath("id", relItemPath("data", i, "id"))).Item()
-				continue
-			}
-			if !ok {
-				out[i] = ErrInvalidData(MsgID, APIPath("id", relItemPath("data", i, "id"))).Item()
-				continue
-			}
 		}
 		data, ierr := linkFields(t.Relation, obj, i)
 		if ierr != nil {

@@ -78,3 +78,24 @@ func TestCadenceListSeesChangesFromAnotherServer(t *testing.T) {
 		}
 	})
 }
+
+// An answer served from the list cache is the computed one byte for byte, with the same status and
+// headers: a 200 with its body, and a 204 with Zoho's content type and no body.
+func TestCadenceListCachedAnswerIsIdentical(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		tok := e.adminToken(cadAll...)
+		e.cadCreate(tok, cadManual("Cached", "Leads"))
+		for _, q := range []string{"", "?module=Contacts", "?fields=name"} {
+			first := e.do("GET", cadPath+q, tok, "")
+			again := e.do("GET", cadPath+q, tok, "")
+			if again.status != first.status || again.body != first.body ||
+				again.header.Get("Content-Type") != first.header.Get("Content-Type") {
+				t.Fatalf("list%s: cached answer %d %q %q differs from computed %d %q %q", q,
+					again.status, again.header.Get("Content-Type"), again.body,
+					first.status, first.header.Get("Content-Type"), first.body)
+			}
+		}
+		e.do("GET", cadPath+"?module=Contacts", tok, "").expect(t, 204, "")
+	})
+}

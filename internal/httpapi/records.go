@@ -105,98 +105,67 @@ func (s *Server) getRecord(ctx context.Context, c *call) (int, any, error) {
 	return status, body, err
 }
 
-func (s *Server) insertRecords(ctx context.Context, c *call) (int, any, error) {
+// recordsChange runs a records write in one transaction: recordAccess with op and action, then
+// change. The answer is {"data":[items]}, allOK when every item succeeded (crm.MultiStatus).
+func (c *call) recordsChange(ctx context.Context, op, action string, allOK int,
+	change func(tx crm.Tx, m catalog.Module) ([]crm.Item, error)) (int, any, error) {
 	var items []crm.Item
 	err := c.write(func(tx crm.Tx) error {
-		m, err := c.recordAccess(ctx, tx, oauth.OpCreate, "Create")
+		m, err := c.recordAccess(ctx, tx, op, action)
 		if err != nil {
 			return err
 		}
-		data, err := c.recordsBody()
-		if err != nil {
-			return err
-		}
-		items, err = crm.InsertRecords(ctx, tx, c.Actor, m, data)
+		items, err = change(tx, m)
 		return err
 	})
 	if err != nil {
 		return 0, nil, err
 	}
-	return crm.MultiStatus(items, http.StatusCreated), map[string]any{"data": items}, nil
+	return crm.MultiStatus(items, allOK), map[string]any{"data": items}, nil
+}
+
+func (s *Server) insertRecords(ctx context.Context, c *call) (int, any, error) {
+	return c.recordsChange(ctx, oauth.OpCreate, "Create", http.StatusCreated, func(tx crm.Tx, m catalog.Module) ([]crm.Item, error) {
+		data, err := c.recordsBody()
+		if err != nil {
+			return nil, err
+		}
+		return crm.InsertRecords(ctx, tx, c.Actor, m, data)
+	})
 }
 
 func (s *Server) updateRecords(ctx context.Context, c *call) (int, any, error) {
-	var items []crm.Item
-	err := c.write(func(tx crm.Tx) error {
-		m, err := c.recordAccess(ctx, tx, oauth.OpUpdate, "Edit")
-		if err != nil {
-			return err
-		}
+	return c.recordsChange(ctx, oauth.OpUpdate, "Edit", http.StatusOK, func(tx crm.Tx, m catalog.Module) ([]crm.Item, error) {
 		data, err := c.recordsBody()
 		if err != nil {
-			return err
+			return nil, err
 		}
-		items, err = crm.UpdateRecords(ctx, tx, c.Actor, m, data)
-		return err
+		return crm.UpdateRecords(ctx, tx, c.Actor, m, data)
 	})
-	if err != nil {
-		return 0, nil, err
-	}
-	return crm.MultiStatus(items, http.StatusOK), map[string]any{"data": items}, nil
 }
 
 func (s *Server) updateRecord(ctx context.Context, c *call) (int, any, error) {
-	var items []crm.Item
-	err := c.write(func(tx crm.Tx) error {
-		m, err := c.recordAccess(ctx, tx, oauth.OpUpdate, "Edit")
-		if err != nil {
-			return err
-		}
+	return c.recordsChange(ctx, oauth.OpUpdate, "Edit", http.StatusOK, func(tx crm.Tx, m catalog.Module) ([]crm.Item, error) {
 		data, err := c.recordsBody()
 		if err != nil {
-			return err
+			return nil, err
 		}
-		items, err = crm.UpdateRecord(ctx, tx, c.Actor, m, c.param("id"), data)
-		return err
+		return crm.UpdateRecord(ctx, tx, c.Actor, m, c.param("id"), data)
 	})
-	if err != nil {
-		return 0, nil, err
-	}
-	return crm.MultiStatus(items, http.StatusOK), map[string]any{"data": items}, nil
 }
 
 func (s *Server) deleteRecords(ctx context.Context, c *call) (int, any, error) {
-	var items []crm.Item
-	err := c.write(func(tx crm.Tx) error {
-		m, err := c.recordAccess(ctx, tx, oauth.OpDelete, "Delete")
-		if err != nil {
-			return err
-		}
+	return c.recordsChange(ctx, oauth.OpDelete, "Delete", http.StatusOK, func(tx crm.Tx, m catalog.Module) ([]crm.Item, error) {
 		ids, err := crm.ParseIDsParam(c.query("ids"), true)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		items, err = crm.DeleteRecords(ctx, tx, c.Actor, m, ids)
-		return err
+		return crm.DeleteRecords(ctx, tx, c.Actor, m, ids)
 	})
-	if err != nil {
-		return 0, nil, err
-	}
-	return crm.MultiStatus(items, http.StatusOK), map[string]any{"data": items}, nil
 }
 
 func (s *Server) deleteRecord(ctx context.Context, c *call) (int, any, error) {
-	var items []crm.Item
-	err := c.write(func(tx crm.Tx) error {
-		m, err := c.recordAccess(ctx, tx, oauth.OpDelete, "Delete")
-		if err != nil {
-			return err
-		}
-		items, err = crm.DeleteRecord(ctx, tx, c.Actor, m, c.param("id"))
-		return err
+	return c.recordsChange(ctx, oauth.OpDelete, "Delete", http.StatusOK, func(tx crm.Tx, m catalog.Module) ([]crm.Item, error) {
+		return crm.DeleteRecord(ctx, tx, c.Actor, m, c.param("id"))
 	})
-	if err != nil {
-		return 0, nil, err
-	}
-	return crm.MultiStatus(items, http.StatusOK), map[string]any{"data": items}, nil
 }

@@ -13,9 +13,9 @@ import (
 // with RETURNING.
 func (t *Tx) setOp(ctx context.Context, q, col string, ids []int64, args ...any) (map[int64]bool, error) {
 	if t.db.dialect == SQLite {
-		distinct := make(map[int64]struct{}, len(ids))
+		all := make(map[int64]bool, len(ids)) // the answer when every id changed
 		for _, id := range ids {
-			distinct[id] = struct{}{}
+			all[id] = true
 		}
 		if _, err := t.exec(ctx, `SAVEPOINT zcrm_setop`); err != nil {
 			return nil, fmt.Errorf("savepoint: %w", err)
@@ -28,15 +28,11 @@ func (t *Tx) setOp(ctx context.Context, q, col string, ids []int64, args ...any)
 		if err != nil {
 			return nil, err
 		}
-		if int(n) == len(distinct) {
+		if int(n) == len(all) {
 			if _, err := t.exec(ctx, `RELEASE zcrm_setop`); err != nil {
 				return nil, fmt.Errorf("release savepoint: %w", err)
 			}
-			changed := make(map[int64]bool, len(distinct))
-			for id := range distinct {
-				changed[id] = true
-			}
-			return changed, nil
+			return all, nil
 		}
 		if _, err := t.exec(ctx, `ROLLBACK TO zcrm_setop`); err != nil {
 			return nil, fmt.Errorf("rollback to savepoint: %w", err)

@@ -233,22 +233,14 @@ func (t *Tx) NewIDs(ctx context.Context, n int) ([]int64, error) {
 	if n <= 0 {
 		return nil, nil
 	}
-	ids := make([]int64, 0, n)
 	if t.db.dialect == Postgres {
-		rows, err := t.query(ctx, `SELECT nextval('zcrm_ids') FROM generate_series(1, ?)`, n)
+		ids, err := t.queryIDs(ctx, `SELECT nextval('zcrm_ids') FROM generate_series(1, ?)`, n)
 		if err != nil {
 			return nil, fmt.Errorf("allocate ids: %w", err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return nil, err
-			}
-			ids = append(ids, id)
-		}
-		return ids, rows.Err()
+		return ids, nil
 	}
+	ids := make([]int64, 0, n)
 	var last int64
 	if err := t.queryRow(ctx, `UPDATE id_counter SET value = value + ? WHERE name = 'ids' RETURNING value`, n).Scan(&last); err != nil {
 		return nil, fmt.Errorf("allocate ids: %w", err)
@@ -257,6 +249,12 @@ func (t *Tx) NewIDs(ctx context.Context, n int) ([]int64, error) {
 		ids = append(ids, last-i)
 	}
 	return ids, nil
+}
+
+// NewIDsIn allocates n ids as Tx.NewIDs does, inside tx, a transaction on the writer handle (SQL()):
+// for tools that issue SQL directly, such as the benchmark's store ceilings.
+func (db *DB) NewIDsIn(ctx context.Context, tx *sql.Tx, n int) ([]int64, error) {
+	return (&Tx{tx: tx, db: db}).NewIDs(ctx, n)
 }
 
 // NewID allocates one fresh id.

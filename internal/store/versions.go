@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"github.com/zcrm/zcrm/internal/crm"
 )
 
 // Org versions (migration 0002): a counter per org that every transaction changing what zcrm
@@ -23,12 +25,7 @@ func (t *Tx) execBumping(ctx context.Context, q string, args ...any) error {
 	if err != nil {
 		return err
 	}
-	seen := map[int64]bool{}
-	for _, id := range orgs {
-		if seen[id] {
-			continue
-		}
-		seen[id] = true
+	for _, id := range crm.Dedupe(orgs) {
 		if err := t.bumpOrgVersion(ctx, id); err != nil {
 			return err
 		}
