@@ -5,14 +5,23 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync/atomic"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/zcrm/zcrm/internal/crm"
 )
 
-// Group commit (SQLite). SQLite has one writer: write transactions queue for it, and each pays for
-// its own BEGIN and for a COMMIT that appends to the WAL and syncs it. The committer goroutine
-// instead runs the write transactions that are waiting one after another inside one SQLite
-// transaction, each in a SAVEPOINT of its own, and commits once for all of them:
+// Group commit. Every write transaction pays for its own BEGIN and for a COMMIT that syncs the
+// log (SQLite: the WAL; PostgreSQL: its WAL, and two more round trips to the server). Committer
+// goroutines instead run the write calls that are waiting one after another inside one
+// transaction, and commit once for all of them. A batch takes whoever is waiting when it starts
+// and whoever arrives while it runs, up to maxBatch calls; a lone call costs what it did alone.
+// Each call's fn still runs on the caller's goroutine. Statements run detached from the caller's
+// cancellation: interrupting one in the middle of a write would roll back the others' work too.
+//
+// SQLite (one writer, one committer): each call runs in a SAVEPOINT of its own.
 //
 //   - atomicity stays per call: a call whose fn fails (or panics) is rolled back to its savepoint
 //     alone and gets its error at once; the others go on;
@@ -21,10 +30,12 @@ import (
 //   - isolation is serial: each call sees the calls before it, exactly as it would have after
 //     their commits, and nobody outside sees any of them before the COMMIT.
 //
-// A batch takes whoever is waiting when it starts and whoever arrives while it runs, up to
-// maxBatch calls. A lone call is one BEGIN, one savepoint and one COMMIT, as before. Statements run
-// detached from the caller's cancellation: interrupting SQLite in the middle of a write rolls back
-// the whole transaction, which here holds other callers' work.
+// PostgreSQL (SERIALIZABLE, pgCommitters committers on their own connections): no savepoints,
+// whose round trips would cost what the batch saves. The first call that fails ends its batch; if
+// no call committed with it yet its error is its answer, as it would be alone; otherwise the batch
+// is rolled back and every call in it runs again in a transaction of its own (Write's retry loop),
+// as they all do when the server refuses the COMMIT (a lost serialization race). Durability and
+// isolation are as on SQLite; concurrent batches are kept apart by SERIALIZABLE.
 
 // maxBatch bounds the calls that share one COMMIT, and so the wait of the first of them.
 const maxBatch = 64
@@ -37,6 +48,26 @@ type writeJob struct {
 	done   chan error   // the verdict: nil once committed; buffered, so the committer never waits
 }
 
+// CommitStats counts what group commit did since Open.
+type CommitStats struct {
+	Commits int64 // batches committed
+	Calls   int64 // write calls those batches held
+	Alone   int64 // PostgreSQL: calls run again in a transaction of their own after their batch was rolled back
+}
+
+type commitCounters struct{ commits, calls, alone atomic.Int64 }
+
+// CommitStats returns the group-commit counters.
+func (db *DB) CommitStats() CommitStats {
+	return CommitStats{Commits: db.stats.commits.Load(), Calls: db.stats.calls.Load(), Alone: db.stats.alone.Load()}
+}
+
+// committed counts a batch of n calls that committed.
+func (db *DB) committed(n int) {
+	db.stats.commits.Add(1)
+	db.stats.calls.Add(int64(n))
+}
+
 // errPanicked is the result of a call whose fn panicked: its savepoint is rolled back, and the
 // panic goes on up the caller's stack.
 var errPanicked = errors.New("store: write function panicked")
@@ -44,12 +75,16 @@ var errPanicked = errors.New("store: write function panicked")
 // errClosed answers writes after Close.
 var errClosed = errors.New("store: database closed")
 
-// startCommitter starts the goroutine that runs SQLite write batches.
-func (db *DB) startCommitter() {
+// startCommitter starts the goroutines that run write batches.
+func (db *DB) startCommitter(n int) {
 	db.jobs = make(chan *writeJob)
 	db.quit = make(chan struct{})
 	db.stopped = make(chan struct{})
-	go db.commitLoop()
+	db.committers.Add(n)
+	for range n {
+		go db.commitLoop()
+	}
+	go func() { db.committers.Wait(); close(db.stopped) }()
 }
 
 // stopCommitter ends the committer after the batch it is running, if any.
@@ -62,7 +97,7 @@ func (db *DB) stopCommitter() {
 }
 
 func (db *DB) commitLoop() {
-	defer close(db.stopped)
+	defer db.committers.Done()
 	for {
 		select {
 		case job := <-db.jobs:
@@ -73,7 +108,7 @@ func (db *DB) commitLoop() {
 	}
 }
 
-// groupWrite is Write on SQLite: it queues fn for the committer, runs it on this goroutine when
+// groupWrite queues fn for a committer, runs it on this goroutine when
 // its turn comes, and waits for the verdict.
 func (db *DB) groupWrite(ctx context.Context, fn func(crm.Tx) error) error {
 	job := &writeJob{ctx: ctx, turn: make(chan *sql.Tx), result: make(chan error), done: make(chan error, 1)}
@@ -110,7 +145,11 @@ func (job *writeJob) runTurn(tx *Tx, fn func(crm.Tx) error) {
 // runBatch runs first and every call that arrives while the batch is open, then commits them.
 func (db *DB) runBatch(first *writeJob) {
 	ctx := context.Background()
-	tx, err := db.write.BeginTx(ctx, nil)
+	var opts *sql.TxOptions
+	if db.dialect == Postgres {
+		opts = &sql.TxOptions{Isolation: sql.LevelSerializable}
+	}
+	tx, err := db.write.BeginTx(ctx, opts)
 	if err != nil {
 		first.done <- fmt.Errorf("begin write: %w", err)
 		return
@@ -124,14 +163,21 @@ func (db *DB) runBatch(first *writeJob) {
 	}
 	job := first
 	for n := 1; job != nil; n++ {
-		ok, err := db.runJob(ctx, tx, job)
-		if err != nil { // the transaction is in an unknown state: nothing of it may commit
+		if err := job.ctx.Err(); err != nil {
 			job.done <- err
-			fail(err)
-			return
-		}
-		if ok {
-			held = append(held, job)
+		} else {
+			run := db.runSavepointJob
+			if db.dialect == Postgres {
+				run = db.runPGJob
+			}
+			ok, doom := run(ctx, tx, job, len(held))
+			if doom != nil { // nothing of the transaction may commit
+				fail(doom)
+				return
+			}
+			if ok {
+				held = append(held, job)
+			}
 		}
 		job = nil
 		if n < maxBatch {
@@ -146,22 +192,35 @@ func (db *DB) runBatch(first *writeJob) {
 		return
 	}
 	if err := tx.Commit(); err != nil {
-		fail(fmt.Errorf("commit: %w", err))
+		fail(db.commitFailed(err))
 		return
 	}
+	db.committed(len(held))
 	for _, j := range held {
 		j.done <- nil
 	}
 }
 
-// runJob gives job its turn inside a savepoint. ok reports that its changes stay for the COMMIT
-// (otherwise job has its answer already); err that a savepoint statement failed, which dooms the
-// batch.
-func (db *DB) runJob(ctx context.Context, tx *sql.Tx, job *writeJob) (ok bool, err error) {
-	if err := job.ctx.Err(); err != nil {
-		job.done <- err
-		return false, nil
+// commitFailed is what the calls of a batch whose COMMIT failed are told.
+func (db *DB) commitFailed(err error) error {
+	var pg *pgconn.PgError
+	if db.dialect == Postgres && (errors.As(err, &pg) || errors.Is(err, pgx.ErrTxCommitRollback)) {
+		// The server refused the COMMIT, so nothing of the batch stayed: a lost serialization
+		// race, or one call's deferred constraint. Each call finds out alone.
+		return errRunAlone
 	}
+	return fmt.Errorf("commit: %w", err)
+}
+
+// runSavepointJob gives job its turn inside a savepoint (SQLite). ok reports that its changes stay
+// for the COMMIT (otherwise job has its answer already); doom that a savepoint statement failed,
+// which leaves the transaction in an unknown state (job is told so too).
+func (db *DB) runSavepointJob(ctx context.Context, tx *sql.Tx, job *writeJob, _ int) (ok bool, doom error) {
+	defer func() {
+		if doom != nil {
+			job.done <- doom
+		}
+	}()
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT zcrm_call`); err != nil {
 		return false, fmt.Errorf("savepoint: %w", err)
 	}
@@ -180,4 +239,24 @@ func (db *DB) runJob(ctx context.Context, tx *sql.Tx, job *writeJob) (ok bool, e
 		return false, fmt.Errorf("release savepoint: %w", err)
 	}
 	return true, nil
+}
+
+// errRunAlone tells a PostgreSQL caller that its batch was rolled back without fault of its own:
+// it runs its write again in a transaction of its own.
+var errRunAlone = errors.New("store: batch rolled back; run alone")
+
+// runPGJob gives job its turn (PostgreSQL, no savepoint). A failing call dooms the batch: it gets
+// its own error if no call committed with it yet (held), as it would alone; otherwise, or when it
+// lost a serialization race, it runs again alone like the rest of the batch.
+func (db *DB) runPGJob(_ context.Context, tx *sql.Tx, job *writeJob, held int) (ok bool, doom error) {
+	job.turn <- tx
+	fnErr := <-job.result
+	if fnErr == nil {
+		return true, nil
+	}
+	if held > 0 || db.retryable(fnErr) {
+		fnErr = errRunAlone
+	}
+	job.done <- fnErr
+	return false, errRunAlone
 }

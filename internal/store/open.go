@@ -74,7 +74,7 @@ func openSQLite(path string, opts Options) (*DB, error) {
 		}
 		time.Sleep(time.Duration(min(attempt, 20)) * 5 * time.Millisecond)
 	}
-	db.startCommitter()
+	db.startCommitter(1)
 	return db, nil
 }
 
@@ -99,7 +99,17 @@ func openPostgres(dsn string, opts Options) (*DB, error) {
 		p.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
+	db.startCommitter(pgCommitters(n))
 	return db, nil
+}
+
+// pgCommitters is how many write batches run at once on PostgreSQL with a pool of n connections.
+// One batch at a time would leave the server a single backend's worth of CPU, and every call would
+// wait for the round trips of the calls before it; many make concurrent batches conflict under
+// SERIALIZABLE (each batch reads more index pages than one call). Four measured best on two cores
+// (BENCHMARKS.md); a quarter of the pool leaves the rest for reads.
+func pgCommitters(n int) int {
+	return max(1, min(4, n/4))
 }
 
 // retryable reports whether err is a lost serialization race or deadlock that a retry resolves.

@@ -54,10 +54,12 @@ type DB struct {
 	now     func() time.Time
 	rebinds sync.Map // query text → dialect-specific text
 
-	// SQLite group commit (groupcommit.go).
-	jobs    chan *writeJob
-	quit    chan struct{}
-	stopped chan struct{}
+	// Group commit (groupcommit.go).
+	committers sync.WaitGroup
+	jobs       chan *writeJob
+	stats      commitCounters
+	quit       chan struct{}
+	stopped    chan struct{}
 }
 
 // Open opens (creating if needed) the database named by dsn, migrates it and returns it.
@@ -157,14 +159,17 @@ func (db *DB) Read(ctx context.Context, fn func(crm.Tx) error) error {
 	return tx.Commit()
 }
 
-// Write runs fn in a read-write transaction and commits it when fn returns nil. On PostgreSQL the
-// transaction is SERIALIZABLE and retried when it loses a serialization race, so fn must be safe to
-// run more than once. On SQLite writes go through the single writer connection (BEGIN IMMEDIATE),
-// and concurrent ones share a COMMIT, each in its own savepoint (groupcommit.go).
+// Write runs fn in a read-write transaction and commits it when fn returns nil. Concurrent writes
+// share a transaction and its COMMIT (groupcommit.go). On PostgreSQL the transaction is
+// SERIALIZABLE, and a call whose batch was rolled back for another call's sake, or that loses a
+// serialization race, runs again alone, retried while it keeps losing: fn must be safe to run more
+// than once. On SQLite writes go through the single writer connection (BEGIN IMMEDIATE).
 func (db *DB) Write(ctx context.Context, fn func(crm.Tx) error) error {
-	if db.dialect == SQLite {
-		return db.groupWrite(ctx, fn)
+	err := db.groupWrite(ctx, fn)
+	if db.dialect == SQLite || !errors.Is(err, errRunAlone) {
+		return err
 	}
+	db.stats.alone.Add(1)
 	for attempt := 0; ; attempt++ {
 		err := db.writeOnce(ctx, fn)
 		if err == nil || !db.retryable(err) || attempt >= 20 {
