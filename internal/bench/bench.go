@@ -45,6 +45,9 @@ type Config struct {
 	StartupRecords int
 	// StartupTrials is how many starts each startup figure is taken over (default 5).
 	StartupTrials int
+	// NoFloor skips the write scenarios' HTTP floor (floor.go), which otherwise runs for Duration
+	// too, alternated with the scenario and its ceiling.
+	NoFloor bool
 	// CPUProfile, when set, receives a CPU profile of the scenarios (not of loading). With several
 	// dataset sizes each gets its own file, suffixed with .<records>.
 	CPUProfile string
@@ -156,8 +159,9 @@ type sizeRun struct {
 	cfg      *Config
 	db       *store.DB
 	ds       *dataset
-	api      target // zcrm
-	bare     target // the HTTP ceiling
+	api      target       // zcrm
+	bare     target       // the HTTP ceiling
+	floor    *floorServer // the HTTP floor of the write scenarios (floor.go); nil with NoFloor
 	rssReset bool
 	retries  atomic.Int64 // store ceiling transactions retried after a lost serialization race
 }
@@ -250,6 +254,12 @@ func (r *sizeRun) serveAndMeasure(ctx context.Context, client *http.Client) erro
 	}
 	defer stopBare()
 	r.bare = target{client: client, base: bareBase, auth: auth}
+	if !r.cfg.NoFloor {
+		if r.floor, err = startFloor(); err != nil {
+			return err
+		}
+		defer r.floor.close()
+	}
 
 	stopProfile, err := r.startProfile()
 	if err != nil {
@@ -272,7 +282,7 @@ func (r *sizeRun) serveAndMeasure(ctx context.Context, client *http.Client) erro
 		}
 		fmt.Fprintf(r.cfg.Log, "  %-18s %d workers, %s in %d rounds against the %s ceiling …", sc.name, workers, r.cfg.Duration, r.cfg.Rounds, sc.ceiling)
 		retried := r.retries.Load()
-		api, ceil := r.rounds(ctx, workers, sc)
+		api, ceil, floor := r.rounds(ctx, workers, sc)
 		retried = r.retries.Load() - retried
 		for i, m := range api {
 			s := Scenario{Name: m.name, Workers: workers, Requests: m.calls, RPS: m.rate(), P50MS: ms(m.hist.quantile(0.5)),
@@ -289,6 +299,17 @@ func (r *sizeRun) serveAndMeasure(ctx context.Context, client *http.Client) erro
 					s.CPURatio = s.CeilingCPUUS / s.CPUUS
 				}
 			}
+			if i < len(floor) {
+				f := floor[i]
+				s.FloorRPS, s.FloorP50MS, s.FloorP99MS, s.FloorCPUUS = f.rate(), ms(f.hist.quantile(0.5)), ms(f.hist.quantile(0.99)), us(f.cpuPerCall())
+				s.FloorErrors, s.FloorFirstError = f.errors, f.first
+				if s.CeilingRPS > 0 {
+					s.FloorRatio = s.FloorRPS / s.CeilingRPS
+				}
+				if s.FloorRPS > 0 {
+					s.RatioToFloor = s.RPS / s.FloorRPS
+				}
+			}
 			r.Scenarios = append(r.Scenarios, s)
 			fmt.Fprintf(r.cfg.Log, " %s %.0f/s (ceiling %.0f/s, ratio %.2f, %d errors)", s.Name, s.RPS, s.CeilingRPS, s.Ratio, s.Errors+s.CeilingErrors)
 		}
@@ -300,16 +321,25 @@ func (r *sizeRun) serveAndMeasure(ctx context.Context, client *http.Client) erro
 	return nil
 }
 
-// rounds alternates the scenario and its ceiling, Rounds times each for Duration ÷ Rounds, and
-// returns both totals. Alternating gives both the same machine (other processes come and go) and
-// the same data (the enrolment history grows with every un-enrol and enrol).
-func (r *sizeRun) rounds(ctx context.Context, workers int, sc scenario) (api, ceil []*measured) {
+// rounds alternates the scenario, its ceiling and (for a store ceiling) its HTTP floor, Rounds
+// times each for Duration ÷ Rounds, and returns the totals. Alternating gives them the same machine
+// (other processes come and go) and the same data (the enrolment history grows with every un-enrol
+// and enrol).
+func (r *sizeRun) rounds(ctx context.Context, workers int, sc scenario) (api, ceil, floor []*measured) {
 	slice := r.cfg.Duration / time.Duration(r.cfg.Rounds)
-	for range r.cfg.Rounds {
-		api = addRound(api, drive(ctx, workers, slice, sc.api))
-		ceil = addRound(ceil, drive(ctx, workers, slice, sc.ceil))
+	withFloor := r.floor != nil && sc.ceiling == ceilingStore
+	apiLoop := sc.api
+	if withFloor {
+		apiLoop = r.floor.recorded(sc.api)
 	}
-	return api, ceil
+	for range r.cfg.Rounds {
+		api = addRound(api, drive(ctx, workers, slice, apiLoop))
+		ceil = addRound(ceil, drive(ctx, workers, slice, sc.ceil))
+		if withFloor {
+			floor = addRound(floor, drive(ctx, workers, slice, r.floorLoop(sc.ceil)))
+		}
+	}
+	return api, ceil, floor
 }
 
 // addRound merges one round's results into the totals so far.

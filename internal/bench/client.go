@@ -67,7 +67,9 @@ func (t *target) fetch(ctx context.Context, method, path string, body []byte, wa
 	if resp.StatusCode != want {
 		return nil, fmt.Errorf("%s %s: status %d, want %d: %s", method, pathOnly(path), resp.StatusCode, want, snippet(b))
 	}
-	return &captured{status: resp.StatusCode, header: resp.Header, body: b}, nil
+	ans := &captured{status: resp.StatusCode, header: resp.Header, body: b}
+	record(ctx, method, path, body, ans)
+	return ans, nil
 }
 
 // captured is one HTTP answer.

@@ -75,6 +75,18 @@ type Scenario struct {
 	Ratio float64 `json:"ratio"`
 	// CPURatio is CeilingCPUUS ÷ CPUUS: what Ratio would be if both were bound by CPU alone.
 	CPURatio float64 `json:"cpu_ratio"`
+	// The HTTP floor of a store-ceiling scenario (absent with --no-floor): a bare net/http handler
+	// that runs the store ceiling's transaction and answers zcrm's bytes, called with zcrm's request.
+	FloorRPS        float64 `json:"floor_rps,omitempty"`
+	FloorP50MS      float64 `json:"floor_p50_ms,omitempty"`
+	FloorP99MS      float64 `json:"floor_p99_ms,omitempty"`
+	FloorCPUUS      float64 `json:"floor_cpu_us_per_request,omitempty"`
+	FloorErrors     int     `json:"floor_errors,omitempty"`
+	FloorFirstError string  `json:"floor_first_error,omitempty"`
+	// FloorRatio is FloorRPS ÷ CeilingRPS: the share of the store ceiling that HTTP alone leaves.
+	FloorRatio float64 `json:"floor_ratio,omitempty"`
+	// RatioToFloor is RPS ÷ FloorRPS: what zcrm costs beyond HTTP.
+	RatioToFloor float64 `json:"ratio_to_floor,omitempty"`
 }
 
 // ScaleRatio is a scenario's rate on the largest dataset divided by its rate on the smallest.
@@ -114,7 +126,7 @@ func (r *Report) judge() {
 	errors := 0
 	for _, run := range r.Runs {
 		for _, s := range run.Scenarios {
-			errors += s.Errors + s.CeilingErrors
+			errors += s.Errors + s.CeilingErrors + s.FloorErrors
 			if limit, ok := scenarioTargets[s.Name]; ok {
 				r.target(fmt.Sprintf("%s ÷ %s ceiling (N=%d)", s.Name, s.Ceiling, run.Records), s.Ratio, ">=", limit)
 			}
@@ -156,7 +168,11 @@ func (r *Report) WriteTable(w io.Writer) error {
 				s.CPUUS, s.Errors, s.Ceiling, s.CeilingRPS, s.CeilingP50MS, s.CeilingP99MS, s.CeilingCPUUS, s.CeilingErrors, s.Ratio, s.CPURatio)
 		}
 		tw.Flush()
+		writeFloors(w, run.Scenarios)
 		for _, s := range run.Scenarios {
+			if s.FloorFirstError != "" {
+				fmt.Fprintf(w, "  %s floor first error: %s\n", s.Name, s.FloorFirstError)
+			}
 			if s.FirstError != "" {
 				fmt.Fprintf(w, "  %s first error: %s\n", s.Name, s.FirstError)
 			}
@@ -208,4 +224,25 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// writeFloors writes the HTTP floors of the write scenarios, if they were measured.
+func writeFloors(w io.Writer, scenarios []Scenario) {
+	var any bool
+	for _, s := range scenarios {
+		any = any || s.FloorRPS > 0
+	}
+	if !any {
+		return
+	}
+	fmt.Fprintln(w, "\nHTTP floor: a bare net/http handler running the store ceiling's transaction, answering zcrm's bytes")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "scenario\treq/s\tp50 ms\tp99 ms\tcpu µs\terrors\tfloor÷ceiling\tzcrm÷floor\t")
+	for _, s := range scenarios {
+		if s.FloorRPS > 0 {
+			fmt.Fprintf(tw, "%s\t%.0f\t%.2f\t%.2f\t%.0f\t%d\t%.2f\t%.2f\t\n", s.Name, s.FloorRPS, s.FloorP50MS, s.FloorP99MS,
+				s.FloorCPUUS, s.FloorErrors, s.FloorRatio, s.RatioToFloor)
+		}
+	}
+	tw.Flush()
 }

@@ -1,0 +1,148 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The HTTP floor of a write scenario: what any HTTP server would get on this machine if it did
+// nothing but the store ceiling's transaction. Each timed call sends the request zcrm was sent
+// (method, path, query, body) to a bare net/http handler, which runs the store ceiling's
+// transaction for that worker and answers the status, Content-Type and bytes zcrm answered; the
+// re-setup between calls is the ceiling's. So floor ÷ ceiling is what HTTP costs, and zcrm ÷ floor
+// what zcrm costs beyond it: routing, auth, checks, reads and JSON.
+
+// exchange is one request zcrm was sent and the answer it gave.
+type exchange struct {
+	method, path string
+	body         []byte
+	answer       *captured
+}
+
+// recorderKey marks a context whose fetch records its exchange.
+type recorderKey struct{}
+
+// recording returns ctx with fn called on every exchange fetched under it.
+func recording(ctx context.Context, fn func(*exchange)) context.Context {
+	return context.WithValue(ctx, recorderKey{}, fn)
+}
+
+// record hands the exchange to ctx's recorder, if it has one.
+func record(ctx context.Context, method, path string, body []byte, ans *captured) {
+	if fn, ok := ctx.Value(recorderKey{}).(func(*exchange)); ok {
+		fn(&exchange{method: method, path: path, body: body, answer: ans})
+	}
+}
+
+// floorServer is the bare handler: /floor/{id}/… runs the transaction registered as id and answers
+// the exchange last recorded for that step's name.
+type floorServer struct {
+	base string
+	srv  *http.Server
+
+	mu        sync.Mutex
+	txs       map[int]func(context.Context) error
+	names     map[int]string
+	exchanges map[string]*exchange // step name → zcrm's last exchange for it
+}
+
+func startFloor() (*floorServer, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	f := &floorServer{txs: map[int]func(context.Context) error{}, names: map[int]string{}, exchanges: map[string]*exchange{}}
+	f.srv = &http.Server{Handler: http.HandlerFunc(f.serve), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	f.base = "http://" + ln.Addr().String()
+	go f.srv.Serve(ln)
+	return f, nil
+}
+
+func (f *floorServer) close() { f.srv.Close() }
+
+func (f *floorServer) serve(w http.ResponseWriter, r *http.Request) {
+	io.Copy(io.Discard, r.Body)
+	rest, _ := strings.CutPrefix(r.URL.Path, "/floor/")
+	id, _ := strconv.Atoi(rest[:max(0, strings.IndexByte(rest, '/'))])
+	f.mu.Lock()
+	tx, name := f.txs[id], f.names[id]
+	ex := f.exchanges[name]
+	f.mu.Unlock()
+	if tx == nil || ex == nil {
+		http.Error(w, "no such floor step", http.StatusNotFound)
+		return
+	}
+	if err := tx(r.Context()); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", ex.answer.header.Get("Content-Type"))
+	w.WriteHeader(ex.answer.status)
+	w.Write(ex.answer.body)
+}
+
+// keep records ex as zcrm's latest exchange for the step name.
+func (f *floorServer) keep(name string, ex *exchange) {
+	f.mu.Lock()
+	f.exchanges[name] = ex
+	f.mu.Unlock()
+}
+
+// register makes tx callable as the returned id.
+func (f *floorServer) register(name string, tx func(context.Context) error) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	id := len(f.txs)
+	f.txs[id], f.names[id] = tx, name
+	return id
+}
+
+// recorded wraps the scenario's loop so that its timed steps record zcrm's exchanges for the floor.
+func (f *floorServer) recorded(loop func(w int) []step) func(w int) []step {
+	return func(w int) []step {
+		steps := loop(w)
+		for k, s := range steps {
+			if s.name == "" {
+				continue
+			}
+			keep := func(ex *exchange) { f.keep(s.name, ex) }
+			steps[k].do = func(ctx context.Context) error { return s.do(recording(ctx, keep)) }
+		}
+		return steps
+	}
+}
+
+// floorLoop is the ceiling's loop with each timed transaction called through the bare handler,
+// with the request zcrm was last sent for that step.
+func (r *sizeRun) floorLoop(ceil func(w int) []step) func(w int) []step {
+	return func(w int) []step {
+		steps := ceil(w)
+		for k, s := range steps {
+			if s.name == "" {
+				continue
+			}
+			id := r.floor.register(s.name, s.do)
+			steps[k].do = func(ctx context.Context) error {
+				r.floor.mu.Lock()
+				ex := r.floor.exchanges[s.name]
+				r.floor.mu.Unlock()
+				if ex == nil {
+					return errNoExchange
+				}
+				t := target{client: r.api.client, base: r.floor.base, auth: r.api.auth}
+				return t.call(ctx, ex.method, "/floor/"+strconv.Itoa(id)+ex.path, ex.body, ex.answer.status)
+			}
+		}
+		return steps
+	}
+}
+
+// errNoExchange fails a floor call made before zcrm answered the same step once.
+var errNoExchange = errors.New("floor: zcrm has not answered this step yet")
