@@ -12,6 +12,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -164,6 +165,8 @@ type sizeRun struct {
 	floor    *floorServer // the HTTP floor of the write scenarios (floor.go); nil with NoFloor
 	rssReset bool
 	retries  atomic.Int64 // store ceiling transactions retried after a lost serialization race
+	// exclusive is held shared by store ceiling transactions, exclusively by their late retries.
+	exclusive sync.RWMutex
 }
 
 // runSize creates and loads a database of n records, serves zcrm on it, runs the scenarios and,

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"strings"
@@ -44,8 +45,9 @@ func startBare(ans *captured) (base string, stop func(), err error) {
 type sqlStep func(ctx context.Context, tx *sql.Tx) error
 
 // storeStep runs fn as the store runs a write: one transaction on the store's writer handle
-// (SQLite: the single writer connection, BEGIN IMMEDIATE; PostgreSQL: SERIALIZABLE, retried with
-// the store's back-off when it loses a serialization race).
+// (SQLite: the single writer connection, BEGIN IMMEDIATE; PostgreSQL: SERIALIZABLE and, as the
+// store does, after two lost serialization races retried after a random pause with the other
+// ceiling transactions held back).
 func (r *sizeRun) storeStep(name string, fn sqlStep) step {
 	var opts *sql.TxOptions
 	if r.db.Dialect() == store.Postgres {
@@ -64,12 +66,23 @@ func (r *sizeRun) storeStep(name string, fn sqlStep) step {
 	}
 	return step{name, func(ctx context.Context) error {
 		for attempt := 0; ; attempt++ {
+			exclusive := attempt >= 2
+			if exclusive {
+				time.Sleep(time.Duration(1+rand.IntN(1<<min(attempt, 5))) * time.Millisecond)
+				r.exclusive.Lock()
+			} else {
+				r.exclusive.RLock()
+			}
 			err := once(ctx)
-			if err == nil || !retryable(err) || attempt >= 20 {
+			if exclusive {
+				r.exclusive.Unlock()
+			} else {
+				r.exclusive.RUnlock()
+			}
+			if err == nil || !retryable(err) || attempt >= 50 {
 				return err
 			}
 			r.retries.Add(1)
-			time.Sleep(time.Duration(attempt+1) * 2 * time.Millisecond)
 		}
 	}}
 }

@@ -53,13 +53,16 @@ type CommitStats struct {
 	Commits int64 // batches committed
 	Calls   int64 // write calls those batches held
 	Alone   int64 // PostgreSQL: calls run again in a transaction of their own after their batch was rolled back
+	// Exclusive counts PostgreSQL retries run with the process's other writes held back, after a
+	// lost serialization race.
+	Exclusive int64
 }
 
-type commitCounters struct{ commits, calls, alone atomic.Int64 }
+type commitCounters struct{ commits, calls, alone, exclusive atomic.Int64 }
 
 // CommitStats returns the group-commit counters.
 func (db *DB) CommitStats() CommitStats {
-	return CommitStats{Commits: db.stats.commits.Load(), Calls: db.stats.calls.Load(), Alone: db.stats.alone.Load()}
+	return CommitStats{Commits: db.stats.commits.Load(), Calls: db.stats.calls.Load(), Alone: db.stats.alone.Load(), Exclusive: db.stats.exclusive.Load()}
 }
 
 // committed counts a batch of n calls that committed.

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"time"
@@ -58,8 +59,10 @@ type DB struct {
 	committers sync.WaitGroup
 	jobs       chan *writeJob
 	stats      commitCounters
-	quit       chan struct{}
-	stopped    chan struct{}
+	// exclusive is held shared by PostgreSQL writes and exclusively by retryExclusive.
+	exclusive sync.RWMutex
+	quit      chan struct{}
+	stopped   chan struct{}
 }
 
 // Open opens (creating if needed) the database named by dsn, migrates it and returns it.
@@ -160,25 +163,50 @@ func (db *DB) Read(ctx context.Context, fn func(crm.Tx) error) error {
 }
 
 // Write runs fn in a read-write transaction and commits it when fn returns nil. Concurrent writes
-// share a transaction and its COMMIT (groupcommit.go). On PostgreSQL the transaction is
-// SERIALIZABLE, and a call whose batch was rolled back for another call's sake, or that loses a
-// serialization race, runs again alone, retried while it keeps losing: fn must be safe to run more
-// than once. On SQLite writes go through the single writer connection (BEGIN IMMEDIATE).
+// share a transaction and its COMMIT (groupcommit.go). On SQLite writes go through the single
+// writer connection (BEGIN IMMEDIATE). On PostgreSQL the transaction is SERIALIZABLE; fn must be
+// safe to run more than once, because a call whose batch was rolled back for another call's sake
+// runs again alone, and a call that loses serialization races is retried (retryExclusive).
 func (db *DB) Write(ctx context.Context, fn func(crm.Tx) error) error {
+	if db.dialect == SQLite {
+		return db.groupWrite(ctx, fn)
+	}
+	db.exclusive.RLock()
 	err := db.groupWrite(ctx, fn)
-	if db.dialect == SQLite || !errors.Is(err, errRunAlone) {
+	if errors.Is(err, errRunAlone) {
+		db.stats.alone.Add(1)
+		err = db.writeOnce(ctx, fn)
+	}
+	db.exclusive.RUnlock()
+	if err == nil || !db.retryable(err) {
 		return err
 	}
-	db.stats.alone.Add(1)
-	for attempt := 0; ; attempt++ {
-		err := db.writeOnce(ctx, fn)
-		if err == nil || !db.retryable(err) || attempt >= 20 {
-			return err
-		}
+	return db.retryExclusive(ctx, fn)
+}
+
+// maxExclusiveAttempts bounds the retries of a write that keeps losing serialization races even
+// with the rest of its process held back (so only to other processes).
+const maxExclusiveAttempts = 50
+
+// retryExclusive retries a PostgreSQL write that lost a serialization race, after a random pause,
+// while every other write of this process waits: under heavy contention (many transactions
+// touching the same index pages, a predicate-lock table that overflows into relation locks)
+// plain retries can keep losing to each other until they give up; run alone, a retry can only
+// lose to other processes, and among their equally escalated retries SERIALIZABLE lets one win.
+func (db *DB) retryExclusive(ctx context.Context, fn func(crm.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		pause := time.Duration(1+rand.IntN(1<<min(attempt, 5))) * time.Millisecond
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(time.Duration(attempt+1) * 2 * time.Millisecond):
+		case <-time.After(pause):
+		}
+		db.exclusive.Lock()
+		err := db.writeOnce(ctx, fn)
+		db.exclusive.Unlock()
+		db.stats.exclusive.Add(1)
+		if err == nil || !db.retryable(err) || attempt >= maxExclusiveAttempts {
+			return err
 		}
 	}
 }
