@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/zcrm/zcrm/internal/store"
 )
 
 // Report is everything one benchmark run measured. It marshals to the --json document.
@@ -87,6 +89,9 @@ type Scenario struct {
 	FloorRatio float64 `json:"floor_ratio,omitempty"`
 	// RatioToFloor is RPS ÷ FloorRPS: what zcrm costs beyond HTTP.
 	RatioToFloor float64 `json:"ratio_to_floor,omitempty"`
+	// GroupCommit is what zcrm's group commit did over a write scenario's loops (timed calls and
+	// re-setup together), on the first scenario of the loop.
+	GroupCommit *store.CommitStats `json:"group_commit,omitempty"`
 }
 
 // ScaleRatio is a scenario's rate on the largest dataset divided by its rate on the smallest.
@@ -178,6 +183,10 @@ func (r *Report) WriteTable(w io.Writer) error {
 			}
 			if s.CeilingFirstError != "" {
 				fmt.Fprintf(w, "  %s ceiling first error: %s\n", s.Name, s.CeilingFirstError)
+			}
+			if g := s.GroupCommit; g != nil && g.Commits > 0 {
+				fmt.Fprintf(w, "  %s loop: zcrm committed %d write calls in %d commits (%.1f per commit); %d ran again alone, %d exclusive retries\n",
+					s.Name, g.Calls, g.Commits, float64(g.Calls)/float64(g.Commits), g.Alone, g.Exclusive)
 			}
 			if s.CeilingRetries > 0 {
 				fmt.Fprintf(w, "  %s ceiling: %d serialization retries\n", s.Name, s.CeilingRetries)

@@ -36,6 +36,9 @@ func TestSmoke(t *testing.T) {
 			if s.Requests == 0 || s.CeilingRPS == 0 {
 				t.Errorf("%s: %d requests, ceiling %.0f/s: nothing measured", s.Name, s.Requests, s.CeilingRPS)
 			}
+			if loopHead := s.Ceiling == ceilingStore && s.Name != Enrol100x5; loopHead != (s.GroupCommit != nil && s.GroupCommit.Calls > 0) {
+				t.Errorf("%s: group-commit figures %+v", s.Name, s.GroupCommit)
+			}
 			if hasFloor := s.Ceiling == ceilingStore; hasFloor != (s.FloorRPS > 0) || s.FloorErrors != 0 {
 				t.Errorf("%s (%s ceiling): floor %.0f/s, %d errors (first: %s)", s.Name, s.Ceiling, s.FloorRPS, s.FloorErrors, s.FloorFirstError)
 			}

@@ -50,12 +50,14 @@ type writeJob struct {
 
 // CommitStats counts what group commit did since Open.
 type CommitStats struct {
-	Commits int64 // batches committed
-	Calls   int64 // write calls those batches held
-	Alone   int64 // PostgreSQL: calls run again in a transaction of their own after their batch was rolled back
+	Commits int64 `json:"commits"` // batches committed
+	Calls   int64 `json:"calls"`   // write calls those batches held
+	// Alone counts PostgreSQL calls run again in a transaction of their own after their batch was
+	// rolled back.
+	Alone int64 `json:"alone"`
 	// Exclusive counts PostgreSQL retries run with the process's other writes held back, after a
 	// lost serialization race.
-	Exclusive int64
+	Exclusive int64 `json:"exclusive"`
 }
 
 type commitCounters struct{ commits, calls, alone, exclusive atomic.Int64 }
