@@ -32,10 +32,11 @@ import (
 //
 // PostgreSQL (SERIALIZABLE, pgCommitters committers on their own connections): no savepoints,
 // whose round trips would cost what the batch saves. The first call that fails ends its batch; if
-// no call committed with it yet its error is its answer, as it would be alone; otherwise the batch
-// is rolled back and every call in it runs again in a transaction of its own (Write's retry loop),
-// as they all do when the server refuses the COMMIT (a lost serialization race). Durability and
-// isolation are as on SQLite; concurrent batches are kept apart by SERIALIZABLE.
+// no earlier call of the batch awaits the COMMIT its error is its answer, as it would be alone;
+// otherwise the batch is rolled back and every call in it runs again in a transaction of its own
+// (Write, which also retries lost serialization races), as they all do when the server refuses the
+// COMMIT. Durability and isolation are as on SQLite; concurrent batches are kept apart by
+// SERIALIZABLE.
 
 // maxBatch bounds the calls that share one COMMIT, and so the wait of the first of them.
 const maxBatch = 64
