@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -177,6 +179,58 @@ func TestWriteLosingEveryRaceStillCommits(t *testing.T) {
 		}
 		if st := db.CommitStats(); b == storetest.Postgres && st.Exclusive == 0 {
 			t.Fatalf("stats %+v: no write was retried exclusively, so nothing was tested", st)
+		}
+	})
+}
+
+// A write function that panics — on its first try or on an exclusive retry — leaves no lock
+// behind: the writes after it, exclusive retries included, go on.
+func TestWritePanicsReleaseTheWriteLock(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		db := storetest.Open(t, b, store.Options{})
+		ctx := context.Background()
+		lost := &pgconn.PgError{Code: "40001", Message: "could not serialize access (simulated)"}
+		// write runs fn through db.Write on its own goroutine and returns its error, its panic as
+		// an error, or a timeout error if it hangs.
+		write := func(fn func(crm.Tx) error) error {
+			done := make(chan error, 1)
+			go func() {
+				defer func() {
+					if p := recover(); p != nil {
+						done <- fmt.Errorf("panic: %v", p)
+					}
+				}()
+				done <- db.Write(ctx, fn)
+			}()
+			select {
+			case err := <-done:
+				return err
+			case <-time.After(10 * time.Second):
+				return errors.New("write hung: a lock was left held")
+			}
+		}
+		// losesThenRuns fails the first two tries with a lost race, then runs then.
+		losesThenRuns := func(then func() error) func(crm.Tx) error {
+			tries := 0
+			return func(crm.Tx) error {
+				tries++
+				if b == storetest.Postgres && tries <= 2 {
+					return lost
+				}
+				return then()
+			}
+		}
+		if err := write(func(crm.Tx) error { panic("first try") }); err == nil || err.Error() != "panic: first try" {
+			t.Fatalf("panicking write: %v", err)
+		}
+		if err := write(losesThenRuns(func() error { panic("exclusive retry") })); err == nil || err.Error() != "panic: exclusive retry" {
+			t.Fatalf("write panicking on its exclusive retry: %v", err)
+		}
+		if err := write(losesThenRuns(func() error { return nil })); err != nil {
+			t.Fatalf("write after the panics: %v", err)
+		}
+		if st := db.CommitStats(); b == storetest.Postgres && st.Exclusive < 2 {
+			t.Fatalf("stats %+v: want the two exclusive retries", st)
 		}
 	})
 }

@@ -171,17 +171,32 @@ func (db *DB) Write(ctx context.Context, fn func(crm.Tx) error) error {
 	if db.dialect == SQLite {
 		return db.groupWrite(ctx, fn)
 	}
+	err := db.sharedWrite(ctx, fn)
+	if err == nil || !db.retryable(err) {
+		return err
+	}
+	return db.retryExclusive(ctx, fn)
+}
+
+// sharedWrite is a PostgreSQL write's first try, in a batch and, if the batch was rolled back,
+// once alone, while holding db.exclusive shared (released even if fn panics).
+func (db *DB) sharedWrite(ctx context.Context, fn func(crm.Tx) error) error {
 	db.exclusive.RLock()
+	defer db.exclusive.RUnlock()
 	err := db.groupWrite(ctx, fn)
 	if errors.Is(err, errRunAlone) {
 		db.stats.alone.Add(1)
 		err = db.writeOnce(ctx, fn)
 	}
-	db.exclusive.RUnlock()
-	if err == nil || !db.retryable(err) {
-		return err
-	}
-	return db.retryExclusive(ctx, fn)
+	return err
+}
+
+// exclusiveWrite is one try of fn with every other write of this process held back.
+func (db *DB) exclusiveWrite(ctx context.Context, fn func(crm.Tx) error) error {
+	db.exclusive.Lock()
+	defer db.exclusive.Unlock()
+	db.stats.exclusive.Add(1)
+	return db.writeOnce(ctx, fn)
 }
 
 // maxExclusiveAttempts bounds the retries of a write that keeps losing serialization races even
@@ -201,10 +216,7 @@ func (db *DB) retryExclusive(ctx context.Context, fn func(crm.Tx) error) error {
 			return ctx.Err()
 		case <-time.After(pause):
 		}
-		db.exclusive.Lock()
-		err := db.writeOnce(ctx, fn)
-		db.exclusive.Unlock()
-		db.stats.exclusive.Add(1)
+		err := db.exclusiveWrite(ctx, fn)
 		if err == nil || !db.retryable(err) || attempt >= maxExclusiveAttempts {
 			return err
 		}
