@@ -167,7 +167,6 @@ type sizeRun struct {
 	retries  atomic.Int64 // store ceiling transactions retried after a lost serialization race
 	// exclusive is held shared by store ceiling transactions, exclusively by their late retries.
 	exclusive sync.RWMutex
-	commits   store.CommitStats // zcrm's group commits during the current scenario's loops
 }
 
 // runSize creates and loads a database of n records, serves zcrm on it, runs the scenarios and,
@@ -286,7 +285,6 @@ func (r *sizeRun) serveAndMeasure(ctx context.Context, client *http.Client) erro
 		}
 		fmt.Fprintf(r.cfg.Log, "  %-18s %d workers, %s in %d rounds against the %s ceiling …", sc.name, workers, r.cfg.Duration, r.cfg.Rounds, sc.ceiling)
 		retried := r.retries.Load()
-		r.commits = store.CommitStats{}
 		api, ceil, floor := r.rounds(ctx, workers, sc)
 		retried = r.retries.Load() - retried
 		for i, m := range api {
@@ -315,9 +313,12 @@ func (r *sizeRun) serveAndMeasure(ctx context.Context, client *http.Client) erro
 					s.RatioToFloor = s.RPS / s.FloorRPS
 				}
 			}
-			if i == 0 && sc.ceiling == ceilingStore {
-				gc := r.commits
+			if sc.ceiling == ceilingStore {
+				gc, rs := m.commits, m.resetup
 				s.GroupCommit = &gc
+				if rs.Calls > 0 {
+					s.ResetupGroupCommit = &rs
+				}
 			}
 			r.Scenarios = append(r.Scenarios, s)
 			fmt.Fprintf(r.cfg.Log, " %s %.0f/s (ceiling %.0f/s, ratio %.2f, %d errors)", s.Name, s.RPS, s.CeilingRPS, s.Ratio, s.Errors+s.CeilingErrors)
@@ -342,12 +343,10 @@ func (r *sizeRun) rounds(ctx context.Context, workers int, sc scenario) (api, ce
 		apiLoop = r.floor.recorded(sc.api)
 	}
 	for range r.cfg.Rounds {
-		before := r.db.CommitStats()
-		api = addRound(api, drive(ctx, workers, slice, apiLoop))
-		r.commits = addCommits(r.commits, before, r.db.CommitStats())
-		ceil = addRound(ceil, drive(ctx, workers, slice, sc.ceil))
+		api = addRound(api, drive(ctx, workers, slice, apiLoop, r.db.CommitStats))
+		ceil = addRound(ceil, drive(ctx, workers, slice, sc.ceil, nil))
 		if withFloor {
-			floor = addRound(floor, drive(ctx, workers, slice, r.floorLoop(sc.ceil)))
+			floor = addRound(floor, drive(ctx, workers, slice, r.floorLoop(sc.ceil), nil))
 		}
 	}
 	return api, ceil, floor

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/zcrm/zcrm/internal/store"
 )
 
 // step is one call of a worker's loop. A named step is timed into the result of that name; an
@@ -23,6 +25,9 @@ type measured struct {
 	wall   time.Duration // time the step had the system to itself (see drive)
 	cpu    time.Duration // CPU this process used meanwhile (server, client and all)
 	first  string        // the first error's text
+	// commits is what zcrm's group commit did during the step's timed phases, resetup during
+	// the timed phases of the unnamed steps after it (zero for ceilings and floors).
+	commits, resetup store.CommitStats
 }
 
 // rate returns the step's calls per second of its wall time.
@@ -43,6 +48,8 @@ func (m *measured) add(o *measured) {
 	if m.first == "" {
 		m.first = o.first
 	}
+	m.commits = addCommits(m.commits, store.CommitStats{}, o.commits)
+	m.resetup = addCommits(m.resetup, store.CommitStats{}, o.resetup)
 }
 
 // cpuPerCall returns the process CPU time per call of the step.
@@ -62,14 +69,15 @@ type tally struct {
 }
 
 // drive runs workers concurrent loops of the steps loop(w) returns for about d, after one untimed
-// warm-up pass, and returns the named steps' results in loop order.
+// warm-up pass, and returns the named steps' results in loop order. commits, if not nil, reads
+// zcrm's group-commit counters, to tell what each phased step's timed phases committed.
 //
 // A loop of one step runs freely: its rate is calls ÷ elapsed time. A loop of several steps runs
 // in phases: every worker does step 1, all wait for the last, then every worker does step 2, and so
 // on; a step's rate is its calls ÷ the time its phases took. So a timed call only ever competes
 // with the same call from other workers, never with the untimed re-setup, and every loop runs to
 // its end, leaving the data as it found it.
-func drive(ctx context.Context, workers int, d time.Duration, loop func(w int) []step) []*measured {
+func drive(ctx context.Context, workers int, d time.Duration, loop func(w int) []step, commits func() store.CommitStats) []*measured {
 	loops := make([][]step, workers)
 	for w := range workers {
 		loops[w] = loop(w)
@@ -102,18 +110,20 @@ func drive(ctx context.Context, workers int, d time.Duration, loop func(w int) [
 		}
 	}
 	walls, cpus := make([]time.Duration, len(steps)), make([]time.Duration, len(steps))
+	gcs := make([]store.CommitStats, len(steps))
 	if len(steps) == 1 {
 		walls[0], cpus[0] = free(ctx, workers, d, func(w int, timed bool) { do(w, 0, timed) })
 	} else {
-		phased(ctx, workers, len(steps), d, walls, cpus, do)
+		phased(ctx, workers, len(steps), d, phaseTotals{walls, cpus, gcs, commits}, do)
 	}
 
 	var out []*measured
 	for k, s := range steps {
 		if s.name == "" {
+			out[len(out)-1].resetup = addCommits(out[len(out)-1].resetup, store.CommitStats{}, gcs[k])
 			continue
 		}
-		m := &measured{name: s.name, wall: walls[k], cpu: cpus[k]}
+		m := &measured{name: s.name, wall: walls[k], cpu: cpus[k], commits: gcs[k]}
 		for w := range workers {
 			t := &tallies[w][k]
 			m.hist.merge(&t.hist)
@@ -155,9 +165,17 @@ func free(ctx context.Context, workers int, d time.Duration, one func(w int, tim
 	return time.Since(t0), cpuTime() - c0
 }
 
+// phaseTotals is what phased adds up per step over the timed phases: wall time, this process's CPU
+// and, when commits is not nil, zcrm's group-commit counts.
+type phaseTotals struct {
+	walls, cpus []time.Duration
+	gcs         []store.CommitStats
+	commits     func() store.CommitStats
+}
+
 // phased runs the steps in lock-step phases across workers — one untimed pass, then timed passes
-// until d has passed — adding each step's phase durations to walls and the CPU they used to cpus.
-func phased(ctx context.Context, workers, nSteps int, d time.Duration, walls, cpus []time.Duration, do func(w, k int, timed bool)) {
+// until d has passed — adding each step's timed phases up in tot.
+func phased(ctx context.Context, workers, nSteps int, d time.Duration, tot phaseTotals, do func(w, k int, timed bool)) {
 	type order struct {
 		k     int
 		timed bool
@@ -175,6 +193,10 @@ func phased(ctx context.Context, workers, nSteps int, d time.Duration, walls, cp
 	}
 	pass := func(timed bool) {
 		for k := range nSteps {
+			var g0 store.CommitStats
+			if tot.commits != nil {
+				g0 = tot.commits()
+			}
 			t0, c0 := time.Now(), cpuTime()
 			phase.Add(workers)
 			for _, ch := range orders {
@@ -182,8 +204,11 @@ func phased(ctx context.Context, workers, nSteps int, d time.Duration, walls, cp
 			}
 			phase.Wait()
 			if timed {
-				walls[k] += time.Since(t0)
-				cpus[k] += cpuTime() - c0
+				tot.walls[k] += time.Since(t0)
+				tot.cpus[k] += cpuTime() - c0
+				if tot.commits != nil {
+					tot.gcs[k] = addCommits(tot.gcs[k], g0, tot.commits())
+				}
 			}
 		}
 	}
