@@ -120,7 +120,9 @@ func drive(ctx context.Context, workers int, d time.Duration, loop func(w int) [
 	var out []*measured
 	for k, s := range steps {
 		if s.name == "" {
-			out[len(out)-1].resetup = addCommits(out[len(out)-1].resetup, store.CommitStats{}, gcs[k])
+			if len(out) > 0 { // the re-setup after a timed step
+				out[len(out)-1].resetup = addCommits(out[len(out)-1].resetup, store.CommitStats{}, gcs[k])
+			}
 			continue
 		}
 		m := &measured{name: s.name, wall: walls[k], cpu: cpus[k], commits: gcs[k]}
