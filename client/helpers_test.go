@@ -4,13 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"os"
 	"reflect"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/zcrm/zcrm/client"
+	"github.com/zcrm/zcrm/internal/store/storetest"
 	"github.com/zcrm/zcrm/zcrmtest"
 )
 
@@ -20,11 +20,7 @@ func eachBackend(t *testing.T, fn func(t *testing.T, db zcrmtest.Option)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) { fn(t, nil) })
 	t.Run("postgres", func(t *testing.T) {
-		pg := os.Getenv("ZCRM_TEST_POSTGRES")
-		if pg == "" {
-			t.Skip("ZCRM_TEST_POSTGRES is not set: PostgreSQL run skipped")
-		}
-		fn(t, zcrmtest.WithPostgres(pg))
+		fn(t, zcrmtest.WithPostgres(storetest.PostgresURL(t)))
 	})
 }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -21,9 +20,7 @@ import (
 // never collide, tokens minted by one process work on the other, and the final state is one the
 // acknowledged responses allow.
 func TestTwoProcessesOnePostgres(t *testing.T) {
-	if os.Getenv(storetest.EnvPostgres) == "" {
-		t.Skip(storetest.EnvPostgres + " is not set: two-process PostgreSQL test skipped")
-	}
+	storetest.PostgresURL(t)
 	dsn := storetest.DSN(t, storetest.Postgres)
 	a := startServer(t, dsn)
 	b := startServer(t, dsn)

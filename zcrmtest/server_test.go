@@ -4,24 +4,20 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/zcrm/zcrm/client"
+	"github.com/zcrm/zcrm/internal/store/storetest"
 	"github.com/zcrm/zcrm/zcrmtest"
 )
 
 func backends(t *testing.T, fn func(t *testing.T, db zcrmtest.Option)) {
 	t.Run("sqlite", func(t *testing.T) { fn(t, nil) })
 	t.Run("postgres", func(t *testing.T) {
-		pg := os.Getenv("ZCRM_TEST_POSTGRES")
-		if pg == "" {
-			t.Skip("ZCRM_TEST_POSTGRES is not set: PostgreSQL run skipped")
-		}
-		fn(t, zcrmtest.WithPostgres(pg))
+		fn(t, zcrmtest.WithPostgres(storetest.PostgresURL(t)))
 	})
 }
 

@@ -18,7 +18,7 @@ func TestSmoke(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		db := filepath.Join(t.TempDir(), "bench.db")
 		if b == storetest.Postgres {
-			db = os.Getenv(storetest.EnvPostgres)
+			db = storetest.PostgresURL(t)
 		}
 		rep, err := Run(context.Background(), Config{DB: db, Records: []int{200}, Duration: 200 * time.Millisecond, Rounds: 1, Concurrency: 2})
 		if err != nil {
