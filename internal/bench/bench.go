@@ -352,15 +352,6 @@ func (r *sizeRun) rounds(ctx context.Context, workers int, sc scenario) (api, ce
 	return api, ceil, floor
 }
 
-// addCommits adds what zcrm's group commit did between before and after to total.
-func addCommits(total, before, after store.CommitStats) store.CommitStats {
-	total.Commits += after.Commits - before.Commits
-	total.Calls += after.Calls - before.Calls
-	total.Alone += after.Alone - before.Alone
-	total.Exclusive += after.Exclusive - before.Exclusive
-	return total
-}
-
 // addRound merges one round's results into the totals so far.
 func addRound(total, round []*measured) []*measured {
 	if total == nil {

@@ -3,15 +3,11 @@ package bench
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/zcrm/zcrm/internal/crm"
 	"github.com/zcrm/zcrm/internal/store"
@@ -65,32 +61,27 @@ func (r *sizeRun) storeStep(name string, fn sqlStep) step {
 		return tx.Commit()
 	}
 	return step{name, func(ctx context.Context) error {
-		for attempt := 0; ; attempt++ {
-			exclusive := attempt >= 2
-			if exclusive {
-				time.Sleep(time.Duration(1+rand.IntN(1<<min(attempt, 5))) * time.Millisecond)
+		// Tries 1 and 2 run shared; from the third, exclusive retry n = try-2 pauses as the store's.
+		for try := 1; ; try++ {
+			n := try - 2
+			if n >= 1 {
+				time.Sleep(store.RetryPause(n))
 				r.exclusive.Lock()
 			} else {
 				r.exclusive.RLock()
 			}
 			err := once(ctx)
-			if exclusive {
+			if n >= 1 {
 				r.exclusive.Unlock()
 			} else {
 				r.exclusive.RUnlock()
 			}
-			if err == nil || !retryable(err) || attempt >= 50 {
+			if err == nil || !store.IsSerializationFailure(err) || n >= store.MaxExclusiveAttempts {
 				return err
 			}
 			r.retries.Add(1)
 		}
 	}}
-}
-
-// retryable reports a lost PostgreSQL serialization race or deadlock, as the store does.
-func retryable(err error) bool {
-	var pg *pgconn.PgError
-	return errors.As(err, &pg) && (pg.Code == "40001" || pg.Code == "40P01")
 }
 
 // exec runs one rebound statement in tx and checks it touched want rows.

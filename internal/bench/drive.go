@@ -48,8 +48,8 @@ func (m *measured) add(o *measured) {
 	if m.first == "" {
 		m.first = o.first
 	}
-	m.commits = addCommits(m.commits, store.CommitStats{}, o.commits)
-	m.resetup = addCommits(m.resetup, store.CommitStats{}, o.resetup)
+	m.commits = m.commits.Plus(o.commits)
+	m.resetup = m.resetup.Plus(o.resetup)
 }
 
 // cpuPerCall returns the process CPU time per call of the step.
@@ -121,7 +121,8 @@ func drive(ctx context.Context, workers int, d time.Duration, loop func(w int) [
 	for k, s := range steps {
 		if s.name == "" {
 			if len(out) > 0 { // the re-setup after a timed step
-				out[len(out)-1].resetup = addCommits(out[len(out)-1].resetup, store.CommitStats{}, gcs[k])
+				prev := out[len(out)-1]
+				prev.resetup = prev.resetup.Plus(gcs[k])
 			}
 			continue
 		}
@@ -209,7 +210,7 @@ func phased(ctx context.Context, workers, nSteps int, d time.Duration, tot phase
 				tot.walls[k] += time.Since(t0)
 				tot.cpus[k] += cpuTime() - c0
 				if tot.commits != nil {
-					tot.gcs[k] = addCommits(tot.gcs[k], g0, tot.commits())
+					tot.gcs[k] = tot.gcs[k].Plus(tot.commits().Since(g0))
 				}
 			}
 		}

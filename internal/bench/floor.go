@@ -48,8 +48,7 @@ type floorServer struct {
 	srv  *http.Server
 
 	mu        sync.Mutex
-	txs       map[int]func(context.Context) error
-	names     map[int]string
+	steps     []step               // registered ceiling steps; the index is the id
 	exchanges map[string]*exchange // step name → zcrm's last exchange for it
 }
 
@@ -58,7 +57,7 @@ func startFloor() (*floorServer, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &floorServer{txs: map[int]func(context.Context) error{}, names: map[int]string{}, exchanges: map[string]*exchange{}}
+	f := &floorServer{exchanges: map[string]*exchange{}}
 	f.srv = &http.Server{Handler: http.HandlerFunc(f.serve), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	f.base = "http://" + ln.Addr().String()
 	go f.srv.Serve(ln)
@@ -70,16 +69,14 @@ func (f *floorServer) close() { f.srv.Close() }
 func (f *floorServer) serve(w http.ResponseWriter, r *http.Request) {
 	io.Copy(io.Discard, r.Body)
 	rest, _ := strings.CutPrefix(r.URL.Path, "/floor/")
-	id, _ := strconv.Atoi(rest[:max(0, strings.IndexByte(rest, '/'))])
-	f.mu.Lock()
-	tx, name := f.txs[id], f.names[id]
-	ex := f.exchanges[name]
-	f.mu.Unlock()
-	if tx == nil || ex == nil {
+	id, err := strconv.Atoi(rest[:max(0, strings.IndexByte(rest, '/'))])
+	s, ok := f.step(id)
+	ex := f.last(s.name)
+	if err != nil || !ok || ex == nil {
 		http.Error(w, "no such floor step", http.StatusNotFound)
 		return
 	}
-	if err := tx(r.Context()); err != nil {
+	if err := s.do(r.Context()); err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
@@ -95,53 +92,66 @@ func (f *floorServer) keep(name string, ex *exchange) {
 	f.mu.Unlock()
 }
 
-// register makes tx callable as the returned id.
-func (f *floorServer) register(name string, tx func(context.Context) error) int {
+// last returns zcrm's latest exchange for the step name, or nil.
+func (f *floorServer) last(name string) *exchange {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	id := len(f.txs)
-	f.txs[id], f.names[id] = tx, name
-	return id
+	return f.exchanges[name]
+}
+
+// register makes s callable as the returned id.
+func (f *floorServer) register(s step) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.steps = append(f.steps, s)
+	return len(f.steps) - 1
+}
+
+// step returns the step registered as id.
+func (f *floorServer) step(id int) (step, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if id < 0 || id >= len(f.steps) {
+		return step{}, false
+	}
+	return f.steps[id], true
+}
+
+// timedWrapped returns loop with each timed (named) step's do replaced by wrap(step).
+func timedWrapped(loop func(w int) []step, wrap func(s step) func(context.Context) error) func(w int) []step {
+	return func(w int) []step {
+		steps := loop(w)
+		for k, s := range steps {
+			if s.name != "" {
+				steps[k].do = wrap(s)
+			}
+		}
+		return steps
+	}
 }
 
 // recorded wraps the scenario's loop so that its timed steps record zcrm's exchanges for the floor.
 func (f *floorServer) recorded(loop func(w int) []step) func(w int) []step {
-	return func(w int) []step {
-		steps := loop(w)
-		for k, s := range steps {
-			if s.name == "" {
-				continue
-			}
-			keep := func(ex *exchange) { f.keep(s.name, ex) }
-			steps[k].do = func(ctx context.Context) error { return s.do(recording(ctx, keep)) }
-		}
-		return steps
-	}
+	return timedWrapped(loop, func(s step) func(context.Context) error {
+		keep := func(ex *exchange) { f.keep(s.name, ex) }
+		return func(ctx context.Context) error { return s.do(recording(ctx, keep)) }
+	})
 }
 
 // floorLoop is the ceiling's loop with each timed transaction called through the bare handler,
 // with the request zcrm was last sent for that step.
 func (r *sizeRun) floorLoop(ceil func(w int) []step) func(w int) []step {
-	return func(w int) []step {
-		steps := ceil(w)
-		for k, s := range steps {
-			if s.name == "" {
-				continue
+	return timedWrapped(ceil, func(s step) func(context.Context) error {
+		id := r.floor.register(s)
+		return func(ctx context.Context) error {
+			ex := r.floor.last(s.name)
+			if ex == nil {
+				return errNoExchange
 			}
-			id := r.floor.register(s.name, s.do)
-			steps[k].do = func(ctx context.Context) error {
-				r.floor.mu.Lock()
-				ex := r.floor.exchanges[s.name]
-				r.floor.mu.Unlock()
-				if ex == nil {
-					return errNoExchange
-				}
-				t := target{client: r.api.client, base: r.floor.base, auth: r.api.auth}
-				return t.call(ctx, ex.method, "/floor/"+strconv.Itoa(id)+ex.path, ex.body, ex.answer.status)
-			}
+			t := target{client: r.api.client, base: r.floor.base, auth: r.api.auth}
+			return t.call(ctx, ex.method, "/floor/"+strconv.Itoa(id)+ex.path, ex.body, ex.answer.status)
 		}
-		return steps
-	}
+	})
 }
 
 // errNoExchange fails a floor call made before zcrm answered the same step once.

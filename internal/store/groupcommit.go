@@ -61,6 +61,16 @@ type CommitStats struct {
 	Exclusive int64 `json:"exclusive"`
 }
 
+// Plus returns the sum of s and o.
+func (s CommitStats) Plus(o CommitStats) CommitStats {
+	return CommitStats{Commits: s.Commits + o.Commits, Calls: s.Calls + o.Calls, Alone: s.Alone + o.Alone, Exclusive: s.Exclusive + o.Exclusive}
+}
+
+// Since returns what was counted between before and s.
+func (s CommitStats) Since(before CommitStats) CommitStats {
+	return CommitStats{Commits: s.Commits - before.Commits, Calls: s.Calls - before.Calls, Alone: s.Alone - before.Alone, Exclusive: s.Exclusive - before.Exclusive}
+}
+
 type commitCounters struct{ commits, calls, alone, exclusive atomic.Int64 }
 
 // CommitStats returns the group-commit counters.
@@ -260,7 +270,7 @@ func (db *DB) runPGJob(_ context.Context, tx *sql.Tx, job *writeJob, held int) (
 	if fnErr == nil {
 		return true, nil
 	}
-	if held > 0 || db.retryable(fnErr) {
+	if held > 0 || IsSerializationFailure(fnErr) {
 		fnErr = errRunAlone
 	}
 	job.done <- fnErr

@@ -112,13 +112,11 @@ func pgCommitters(n int) int {
 	return max(1, min(4, n/4))
 }
 
-// retryable reports whether err is a lost serialization race or deadlock that a retry resolves.
-func (db *DB) retryable(err error) bool {
+// IsSerializationFailure reports whether err is a lost PostgreSQL serialization race or deadlock,
+// which a retry resolves.
+func IsSerializationFailure(err error) bool {
 	var pg *pgconn.PgError
-	if errors.As(err, &pg) {
-		return pg.Code == "40001" || pg.Code == "40P01"
-	}
-	return false
+	return errors.As(err, &pg) && (pg.Code == "40001" || pg.Code == "40P01")
 }
 
 // isUniqueViolation reports whether err is a unique-constraint failure on either database.

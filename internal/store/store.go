@@ -172,7 +172,7 @@ func (db *DB) Write(ctx context.Context, fn func(crm.Tx) error) error {
 		return db.groupWrite(ctx, fn)
 	}
 	err := db.sharedWrite(ctx, fn)
-	if err == nil || !db.retryable(err) {
+	if err == nil || !IsSerializationFailure(err) {
 		return err
 	}
 	return db.retryExclusive(ctx, fn)
@@ -199,9 +199,15 @@ func (db *DB) exclusiveWrite(ctx context.Context, fn func(crm.Tx) error) error {
 	return db.writeOnce(ctx, fn)
 }
 
-// maxExclusiveAttempts bounds the retries of a write that keeps losing serialization races even
+// MaxExclusiveAttempts bounds the retries of a write that keeps losing serialization races even
 // with the rest of its process held back (so only to other processes).
-const maxExclusiveAttempts = 50
+const MaxExclusiveAttempts = 50
+
+// RetryPause is the random pause before exclusive retry number attempt (from 1): 1–2 ms at
+// first, up to 1–32 ms from the fifth on.
+func RetryPause(attempt int) time.Duration {
+	return time.Duration(1+rand.IntN(1<<min(attempt, 5))) * time.Millisecond
+}
 
 // retryExclusive retries a PostgreSQL write that lost a serialization race, after a random pause,
 // while every other write of this process waits: under heavy contention (many transactions
@@ -210,14 +216,13 @@ const maxExclusiveAttempts = 50
 // lose to other processes, and among their equally escalated retries SERIALIZABLE lets one win.
 func (db *DB) retryExclusive(ctx context.Context, fn func(crm.Tx) error) error {
 	for attempt := 1; ; attempt++ {
-		pause := time.Duration(1+rand.IntN(1<<min(attempt, 5))) * time.Millisecond
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(pause):
+		case <-time.After(RetryPause(attempt)):
 		}
 		err := db.exclusiveWrite(ctx, fn)
-		if err == nil || !db.retryable(err) || attempt >= maxExclusiveAttempts {
+		if err == nil || !IsSerializationFailure(err) || attempt >= MaxExclusiveAttempts {
 			return err
 		}
 	}
