@@ -289,12 +289,14 @@ func (r *sizeRun) serveAndMeasure(ctx context.Context, client *http.Client) erro
 		retried = r.retries.Load() - retried
 		for i, m := range api {
 			s := Scenario{Name: m.name, Workers: workers, Requests: m.calls, RPS: m.rate(), P50MS: ms(m.hist.quantile(0.5)),
-				P99MS: ms(m.hist.quantile(0.99)), CPUUS: us(m.cpuPerCall()), Errors: m.errors, FirstError: m.first, Ceiling: sc.ceiling}
+				P99MS: ms(m.hist.quantile(0.99)), CPUUS: us(m.cpuPerCall()), Errors: m.errors, FirstError: m.first, Ceiling: sc.ceiling,
+				HostCPUUS: us(m.hostCPUPerCall()), HostIdle: m.cpu.idle()}
 			if i < len(ceil) {
 				c := ceil[i]
 				s.CeilingRPS, s.CeilingP50MS, s.CeilingP99MS = c.rate(), ms(c.hist.quantile(0.5)), ms(c.hist.quantile(0.99))
 				s.CeilingErrors, s.CeilingFirstError, s.CeilingRetries = c.errors, c.first, retried
 				s.CeilingCPUUS = us(c.cpuPerCall())
+				s.CeilingHostCPUUS, s.CeilingHostIdle = us(c.hostCPUPerCall()), c.cpu.idle()
 				if c.rate() > 0 {
 					s.Ratio = m.rate() / c.rate()
 				}
@@ -306,6 +308,7 @@ func (r *sizeRun) serveAndMeasure(ctx context.Context, client *http.Client) erro
 				f := floor[i]
 				s.FloorRPS, s.FloorP50MS, s.FloorP99MS, s.FloorCPUUS = f.rate(), ms(f.hist.quantile(0.5)), ms(f.hist.quantile(0.99)), us(f.cpuPerCall())
 				s.FloorErrors, s.FloorFirstError = f.errors, f.first
+				s.FloorHostCPUUS, s.FloorHostIdle = us(f.hostCPUPerCall()), f.cpu.idle()
 				if s.CeilingRPS > 0 {
 					s.FloorRatio = s.FloorRPS / s.CeilingRPS
 				}

@@ -23,7 +23,7 @@ type measured struct {
 	calls  int
 	errors int
 	wall   time.Duration // time the step had the system to itself (see drive)
-	cpu    time.Duration // CPU this process used meanwhile (server, client and all)
+	cpu    cpuUse        // CPU used meanwhile: this process (server, client and all) and the machine
 	first  string        // the first error's text
 	// commits is what zcrm's group commit did during the step's timed phases, resetup during
 	// the timed phases of the unnamed steps after it (zero for ceilings and floors).
@@ -44,7 +44,7 @@ func (m *measured) add(o *measured) {
 	m.calls += o.calls
 	m.errors += o.errors
 	m.wall += o.wall
-	m.cpu += o.cpu
+	m.cpu = m.cpu.plus(o.cpu)
 	if m.first == "" {
 		m.first = o.first
 	}
@@ -57,7 +57,15 @@ func (m *measured) cpuPerCall() time.Duration {
 	if m.calls == 0 {
 		return 0
 	}
-	return m.cpu / time.Duration(m.calls)
+	return m.cpu.proc / time.Duration(m.calls)
+}
+
+// hostCPUPerCall returns the machine's busy CPU time per call of the step.
+func (m *measured) hostCPUPerCall() time.Duration {
+	if m.calls == 0 {
+		return 0
+	}
+	return m.cpu.hostBusy / time.Duration(m.calls)
 }
 
 // tally is one worker's count for one named step.
@@ -109,7 +117,7 @@ func drive(ctx context.Context, workers int, d time.Duration, loop func(w int) [
 			t.calls++
 		}
 	}
-	walls, cpus := make([]time.Duration, len(steps)), make([]time.Duration, len(steps))
+	walls, cpus := make([]time.Duration, len(steps)), make([]cpuUse, len(steps))
 	gcs := make([]store.CommitStats, len(steps))
 	if len(steps) == 1 {
 		walls[0], cpus[0] = free(ctx, workers, d, func(w int, timed bool) { do(w, 0, timed) })
@@ -143,7 +151,7 @@ func drive(ctx context.Context, workers int, d time.Duration, loop func(w int) [
 
 // free runs one(w, timed) in a loop on every worker: once untimed, then timed until d has passed
 // since they all started. It returns the elapsed time of the timed part and the CPU time used.
-func free(ctx context.Context, workers int, d time.Duration, one func(w int, timed bool)) (time.Duration, time.Duration) {
+func free(ctx context.Context, workers int, d time.Duration, one func(w int, timed bool)) (time.Duration, cpuUse) {
 	var ready, done sync.WaitGroup
 	start := make(chan struct{})
 	var deadline time.Time
@@ -161,19 +169,20 @@ func free(ctx context.Context, workers int, d time.Duration, one func(w int, tim
 		}()
 	}
 	ready.Wait()
-	t0, c0 := time.Now(), cpuTime()
+	t0, c0 := time.Now(), cpuNow()
 	deadline = t0.Add(d)
 	close(start)
 	done.Wait()
-	return time.Since(t0), cpuTime() - c0
+	return time.Since(t0), cpuNow().since(c0)
 }
 
 // phaseTotals is what phased adds up per step over the timed phases: wall time, this process's CPU
 // and, when commits is not nil, zcrm's group-commit counts.
 type phaseTotals struct {
-	walls, cpus []time.Duration
-	gcs         []store.CommitStats
-	commits     func() store.CommitStats
+	walls   []time.Duration
+	cpus    []cpuUse
+	gcs     []store.CommitStats
+	commits func() store.CommitStats
 }
 
 // phased runs the steps in lock-step phases across workers — one untimed pass, then timed passes
@@ -200,7 +209,7 @@ func phased(ctx context.Context, workers, nSteps int, d time.Duration, tot phase
 			if tot.commits != nil {
 				g0 = tot.commits()
 			}
-			t0, c0 := time.Now(), cpuTime()
+			t0, c0 := time.Now(), cpuNow()
 			phase.Add(workers)
 			for _, ch := range orders {
 				ch <- order{k, timed}
@@ -208,7 +217,7 @@ func phased(ctx context.Context, workers, nSteps int, d time.Duration, tot phase
 			phase.Wait()
 			if timed {
 				tot.walls[k] += time.Since(t0)
-				tot.cpus[k] += cpuTime() - c0
+				tot.cpus[k] = tot.cpus[k].plus(cpuNow().since(c0))
 				if tot.commits != nil {
 					tot.gcs[k] = tot.gcs[k].Plus(tot.commits().Since(g0))
 				}

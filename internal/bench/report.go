@@ -93,6 +93,16 @@ type Scenario struct {
 	// ResetupGroupCommit what it did during the untimed re-setup calls that follow them.
 	GroupCommit        *store.CommitStats `json:"group_commit,omitempty"`
 	ResetupGroupCommit *store.CommitStats `json:"resetup_group_commit,omitempty"`
+	// The machine's busy CPU time per request (every process: zcrm, client and a database server
+	// on this machine), in microseconds, and the share of its CPU left idle meanwhile, for zcrm, its
+	// ceiling and its floor; absent where the system does not tell (no /proc/stat). With little
+	// idle, a ratio is the inverse ratio of these CPU figures.
+	HostCPUUS        float64 `json:"host_cpu_us_per_request,omitempty"`
+	HostIdle         float64 `json:"host_idle,omitempty"`
+	CeilingHostCPUUS float64 `json:"ceiling_host_cpu_us_per_request,omitempty"`
+	CeilingHostIdle  float64 `json:"ceiling_host_idle,omitempty"`
+	FloorHostCPUUS   float64 `json:"floor_host_cpu_us_per_request,omitempty"`
+	FloorHostIdle    float64 `json:"floor_host_idle,omitempty"`
 }
 
 // ScaleRatio is a scenario's rate on the largest dataset divided by its rate on the smallest.
@@ -175,6 +185,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 		}
 		tw.Flush()
 		writeFloors(w, run.Scenarios)
+		writeHostCPU(w, run.Scenarios)
 		for _, s := range run.Scenarios {
 			if s.FloorFirstError != "" {
 				fmt.Fprintf(w, "  %s floor first error: %s\n", s.Name, s.FloorFirstError)
@@ -250,6 +261,32 @@ func writeFloors(w io.Writer, scenarios []Scenario) {
 		if s.FloorRPS > 0 {
 			fmt.Fprintf(tw, "%s\t%.0f\t%.2f\t%.2f\t%.0f\t%d\t%.2f\t%.2f\t\n", s.Name, s.FloorRPS, s.FloorP50MS, s.FloorP99MS,
 				s.FloorCPUUS, s.FloorErrors, s.FloorRatio, s.RatioToFloor)
+		}
+	}
+	tw.Flush()
+}
+
+// writeHostCPU writes the machine's CPU per request and idle share, if the system told them.
+func writeHostCPU(w io.Writer, scenarios []Scenario) {
+	any := false
+	for _, s := range scenarios {
+		any = any || s.HostCPUUS > 0
+	}
+	if !any {
+		return
+	}
+	fmt.Fprintln(w, "\nmachine CPU: busy µs per request of every process (zcrm or ceiling, client, database server), idle share")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "scenario\tzcrm µs\tidle\tceiling µs\tidle\tfloor µs\tidle\t")
+	pct := func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) }
+	for _, s := range scenarios {
+		if s.HostCPUUS > 0 {
+			floor, floorIdle := "-", "-"
+			if s.FloorHostCPUUS > 0 {
+				floor, floorIdle = fmt.Sprintf("%.0f", s.FloorHostCPUUS), pct(s.FloorHostIdle)
+			}
+			fmt.Fprintf(tw, "%s\t%.0f\t%s\t%.0f\t%s\t%s\t%s\t\n", s.Name, s.HostCPUUS, pct(s.HostIdle),
+				s.CeilingHostCPUUS, pct(s.CeilingHostIdle), floor, floorIdle)
 		}
 	}
 	tw.Flush()

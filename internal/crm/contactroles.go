@@ -438,6 +438,29 @@ func RemoveDealContactRoles(ctx context.Context, tx Tx, orgID, dealID int64, con
 	if err != nil {
 		return nil, err
 	}
+	return roleRemovalItems(ctx, tx, orgID, dealID, contactIDs, gone)
+}
+
+// RemoveDealContactRolesAs is RemoveDealContactRoles by actor on a deal not looked up yet: a
+// missing deal fails as the path's deal id (INVALID_DATA, index 1), and an actor who may not change
+// it (CanChange) with AUTHORIZATION_FAILED (denied). The usual caller — an administrator or the
+// deal's owner — has the check and the removal done in one store call.
+func RemoveDealContactRolesAs(ctx context.Context, tx Tx, actor Actor, dealID int64, contactIDs []int64, denied string) ([]Item, error) {
+	orgID := actor.Org.ID
+	gone, err := guardedChange(ctx, tx, actor, denied,
+		func() (Record, map[int64]bool, error) {
+			return tx.RemoveDealContactRolesGuarded(ctx, GuardFor(actor, "Deals", dealID), contactIDs)
+		},
+		func() (map[int64]bool, error) { return tx.RemoveDealContactRoles(ctx, orgID, dealID, contactIDs) })
+	if err != nil {
+		return nil, err
+	}
+	return roleRemovalItems(ctx, tx, orgID, dealID, contactIDs, gone)
+}
+
+// roleRemovalItems answers a role removal of contactIDs that marked gone.
+func roleRemovalItems(ctx context.Context, tx Tx, orgID, dealID int64, contactIDs []int64, gone map[int64]bool) ([]Item, error) {
+	var err error
 	// Only the ids that were not removed need a look, to tell "never there" from "already removed".
 	var missed []int64
 	for _, id := range contactIDs {

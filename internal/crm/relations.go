@@ -351,6 +351,28 @@ func DelinkRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentI
 	if err != nil {
 		return nil, err
 	}
+	return delinkItems(ids, gone), nil
+}
+
+// DelinkRelatedAs is DelinkRelated by actor under a parent record not looked up yet: a missing
+// parent fails as the path's parent id (INVALID_DATA, index 1), and an actor who may not change it
+// (CanChange) with AUTHORIZATION_FAILED (denied). The usual caller — an administrator or the
+// parent's owner — has the check and the removal done in one store call.
+func DelinkRelatedAs(ctx context.Context, tx Tx, actor Actor, t RelatedTarget, parentID int64, ids []int64, denied string) ([]Item, error) {
+	end := t.End(actor.Org.ID, parentID)
+	gone, err := guardedChange(ctx, tx, actor, denied,
+		func() (Record, map[int64]bool, error) {
+			return tx.DeleteLinksGuarded(ctx, GuardFor(actor, t.Parent.APIName, parentID), end, ids)
+		},
+		func() (map[int64]bool, error) { return tx.DeleteLinks(ctx, end, ids) })
+	if err != nil {
+		return nil, err
+	}
+	return delinkItems(ids, gone), nil
+}
+
+// delinkItems answers a delink of ids that removed gone.
+func delinkItems(ids []int64, gone map[int64]bool) []Item {
 	items := make([]Item, len(ids))
 	for i, id := range ids {
 		details := map[string]any{"id": FormatID(id)}
@@ -360,7 +382,7 @@ func DelinkRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentI
 			items[i] = ErrInvalidData(MsgRelationNotFound, details).Item()
 		}
 	}
-	return items, nil
+	return items
 }
 
 // DelinkRelatedOne removes the link between parentID and relatedID; when they are not linked it

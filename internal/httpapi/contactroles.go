@@ -176,20 +176,26 @@ func (s *Server) removeContactRoles(ctx context.Context, c *call, single bool) (
 
 // dealRolesAccess runs the checks every deal-contact-role call shares and returns the deal.
 func dealRolesAccess(ctx context.Context, c *call, tx crm.Tx, op, action string) (crm.Record, error) {
+	if err := dealRolesModule(ctx, c, tx, op, action); err != nil {
+		return crm.Record{}, err
+	}
+	return crm.PathRecord(ctx, tx, c.Org.ID, "Deals", c.param("id"), crm.MsgRelatedID, 1)
+}
+
+// dealRolesModule runs the checks of a deal-contact-role call that come before the deal: module,
+// scopes (op), profile permissions (action).
+func dealRolesModule(ctx context.Context, c *call, tx crm.Tx, op, action string) error {
 	m, err := c.module(ctx, tx)
 	if err != nil {
-		return crm.Record{}, err
+		return err
 	}
 	if m.APIName != "Deals" {
-		return crm.Record{}, crm.ErrInvalidModule(0)
+		return crm.ErrInvalidModule(0)
 	}
 	if err := c.needModuleScope(op, "Deals", "Contacts"); err != nil {
-		return crm.Record{}, err
+		return err
 	}
-	if err := c.needPermission(crm.MsgPermission, crm.ModulePermission(action, m.Legacy), crm.ModulePermission(action, "Contacts")); err != nil {
-		return crm.Record{}, err
-	}
-	return crm.PathRecord(ctx, tx, c.Org.ID, m.APIName, c.param("id"), crm.MsgRelatedID, 1)
+	return c.needPermission(crm.MsgPermission, crm.ModulePermission(action, m.Legacy), crm.ModulePermission(action, "Contacts"))
 }
 
 // pathContact resolves the {related_id} contact of the single forms (index 3).
@@ -305,6 +311,15 @@ func (s *Server) removeDealContactRoles(ctx context.Context, c *call, single boo
 	var out []crm.Item
 	ids, idsErr := relIDsBeforeWrite(c, single)
 	err := c.write(func(tx crm.Tx) error {
+		if dealID, ok := crm.ParseID(c.param("id")); ok && !single && idsErr == nil {
+			// The deal is checked in the same store call as the removal.
+			if err := dealRolesModule(ctx, c, tx, oauth.OpDelete, "Delete"); err != nil {
+				return err
+			}
+			var err error
+			out, err = crm.RemoveDealContactRolesAs(ctx, tx, c.Actor, dealID, ids, crm.MsgDealRolesDelete)
+			return err
+		}
 		deal, err := dealRolesAccess(ctx, c, tx, oauth.OpDelete, "Delete")
 		if err != nil {
 			return err

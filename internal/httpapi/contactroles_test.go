@@ -458,3 +458,28 @@ func TestDealContactRoleCascade(t *testing.T) {
 		f.e.do("DELETE", f.path("Deals/%d/Contact_Roles/%d", f.deal, f.c3), f.tok, "").expect(t, 400, relErr("MANDATORY_NOT_FOUND", "relation not found", `{}`))
 	})
 }
+
+// A bulk role removal by a user who is neither an administrator nor the deal's owner follows the
+// Deals data sharing: refused under private sharing, with nothing removed, and allowed under public
+// sharing. (zcrm checks an administrator's or owner's removal in the same statement as the removal;
+// this is the other path.)
+func TestDealContactRoleDeleteSharing(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		f := newDealFixture(t, b)
+		f.assign(t)
+		e := f.e
+		std := e.token(e.newUser(e.org.ID, "std@zcrm.local", "Standard"), "ZohoCRM.modules.ALL")
+		path := f.path("Deals/%d/Contact_Roles?ids=%d,%d", f.deal, f.c1, f.c3)
+		setSharing := func(access string) {
+			e.write(func(ctx context.Context, tx crm.Tx) error { return tx.SetSharing(ctx, e.org.ID, "Deals", access) })
+		}
+		setSharing(crm.SharingPrivate)
+		e.do("DELETE", path, std, "").
+			expect(t, 400, relErr("AUTHORIZATION_FAILED", "User does not have sufficient privilege to delete contact roles", `{}`))
+		setSharing(crm.SharingPublic)
+		e.do("DELETE", path, std, "").expect(t, 207, relData(relOK("relation removed", f.c1),
+			relErr("INVALID_DATA", "relation not found", fmt.Sprintf(`{"id":"%d"}`, f.c3))))
+		e.do("DELETE", path, std, "").expect(t, 400, relData(relErr("INVALID_DATA", "contact role not deleted", fmt.Sprintf(`{"id":"%d"}`, f.c1)),
+			relErr("INVALID_DATA", "relation not found", fmt.Sprintf(`{"id":"%d"}`, f.c3))))
+	})
+}

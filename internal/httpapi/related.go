@@ -121,14 +121,8 @@ type relatedChange struct {
 // related id in the path (index 3, single forms) → data sharing (AUTHORIZATION_FAILED denied).
 func relatedAccess(ctx context.Context, c *call, tx crm.Tx, op, action, denied string, single bool) (relatedChange, error) {
 	var rc relatedChange
-	m, err := c.module(ctx, tx)
+	m, err := relatedModule(ctx, c, tx, op, action)
 	if err != nil {
-		return rc, err
-	}
-	if err := c.needModuleScope(op, m.APIName); err != nil {
-		return rc, err
-	}
-	if err := c.needPermission(crm.MsgPermission, crm.ModulePermission(action, m.Legacy)); err != nil {
 		return rc, err
 	}
 	if rc.parent, err = crm.PathRecord(ctx, tx, c.Org.ID, m.APIName, c.param("id"), crm.MsgRelatedID, 1); err != nil {
@@ -151,6 +145,41 @@ func relatedAccess(ctx context.Context, c *call, tx crm.Tx, op, action, denied s
 		return rc, crm.ErrAuthorizationFailed(denied)
 	}
 	return rc, nil
+}
+
+// relatedModule runs the checks of a related-records write that come before its parent record:
+// module, scope (op), profile permission (action).
+func relatedModule(ctx context.Context, c *call, tx crm.Tx, op, action string) (catalog.Module, error) {
+	m, err := c.module(ctx, tx)
+	if err != nil {
+		return m, err
+	}
+	if err := c.needModuleScope(op, m.APIName); err != nil {
+		return m, err
+	}
+	if err := c.needPermission(crm.MsgPermission, crm.ModulePermission(action, m.Legacy)); err != nil {
+		return m, err
+	}
+	return m, nil
+}
+
+// delinkTarget resolves a multi-id delink's related list before looking at its parent record, so
+// that crm.DelinkRelatedAs can check the parent in the same store call as the removal. ok is false
+// when the answer depends on relatedAccess's order of checks (a malformed parent id, an unknown or
+// read-only related list): the caller then takes that path.
+func delinkTarget(ctx context.Context, c *call, tx crm.Tx) (t crm.RelatedTarget, parentID int64, ok bool, err error) {
+	m, err := relatedModule(ctx, c, tx, oauth.OpDelete, "Delete")
+	if err != nil {
+		return t, 0, false, err
+	}
+	if parentID, ok = crm.ParseID(c.param("id")); !ok {
+		return t, 0, false, nil
+	}
+	t, err = crm.ResolveRelatedList(ctx, tx, c.Org, m, c.param("related_list"))
+	if err != nil || !t.Writable() {
+		return t, 0, false, nil
+	}
+	return t, parentID, true, nil
 }
 
 func (s *Server) writeRelated(ctx context.Context, c *call, single bool) (int, any, error) {
@@ -192,6 +221,20 @@ func (s *Server) deleteRelated(ctx context.Context, c *call, single bool) (int, 
 	var body any
 	ids, idsErr := relIDsBeforeWrite(c, single)
 	err := c.write(func(tx crm.Tx) error {
+		if !single && idsErr == nil {
+			t, parentID, ok, err := delinkTarget(ctx, c, tx)
+			if err != nil {
+				return err
+			}
+			if ok {
+				items, err := crm.DelinkRelatedAs(ctx, tx, c.Actor, t, parentID, ids, crm.MsgDelinkAuth)
+				if err != nil {
+					return err
+				}
+				status, body = crm.MultiStatus(items, http.StatusOK), map[string]any{"data": items}
+				return nil
+			}
+		}
 		rc, err := relatedAccess(ctx, c, tx, oauth.OpDelete, "Delete", crm.MsgDelinkAuth, single)
 		if err != nil {
 			return err

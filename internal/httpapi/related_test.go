@@ -436,3 +436,28 @@ func TestRelatedCadenceList(t *testing.T) {
 			expect(t, 400, relErr("NOT_SUPPORTED", "the relation given is not supported for this operation", `{"resource_path_index":2}`))
 	})
 }
+
+// A multi-id delink by a user who is neither an administrator nor the parent's owner follows the
+// parent module's data sharing: refused under private sharing, with nothing removed, and allowed
+// under public sharing. (zcrm checks an administrator's or owner's delink in the same statement as
+// the removal; this is the other path.)
+func TestRelatedDelinkSharing(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		f := newRelFixture(t, b)
+		f.linkContacts(t)
+		e := f.e
+		std := e.token(e.newUser(e.org.ID, "std@zcrm.local", "Standard"), "ZohoCRM.modules.ALL")
+		path := f.path("Campaigns/%d/Contacts?ids=%d,%d", f.campaign, f.c1, f.c3)
+		setSharing := func(access string) {
+			e.write(func(ctx context.Context, tx crm.Tx) error { return tx.SetSharing(ctx, e.org.ID, "Campaigns", access) })
+		}
+		setSharing(crm.SharingPrivate)
+		e.do("DELETE", path, std, "").
+			expect(t, 400, relErr("AUTHORIZATION_FAILED", "User does not have sufficient privilege to delete related records data", `{}`))
+		setSharing(crm.SharingPublic)
+		removed := relData(relOK("relation removed", f.c1), relErr("INVALID_DATA", "relation not found", fmt.Sprintf(`{"id":"%d"}`, f.c3)))
+		e.do("DELETE", path, std, "").expect(t, 207, removed)
+		e.do("DELETE", path, std, "").expect(t, 400, relData(relErr("INVALID_DATA", "relation not found", fmt.Sprintf(`{"id":"%d"}`, f.c1)),
+			relErr("INVALID_DATA", "relation not found", fmt.Sprintf(`{"id":"%d"}`, f.c3))))
+	})
+}

@@ -114,10 +114,21 @@ func (t *Tx) RemoveDealContactRoles(ctx context.Context, orgID, dealID int64, co
 	if len(contactIDs) == 0 {
 		return map[int64]bool{}, nil
 	}
+	q, args := t.removeRoles(orgID, dealID, contactIDs)
+	return t.setOp(ctx, q, "contact_id", contactIDs, args...)
+}
+
+// RemoveDealContactRolesGuarded implements crm.ContactRoleTx.
+func (t *Tx) RemoveDealContactRolesGuarded(ctx context.Context, g crm.Guard, contactIDs []int64) (crm.Record, map[int64]bool, error) {
+	q, args := t.removeRoles(g.OrgID, g.ID, contactIDs)
+	return t.guardedSetOp(ctx, g, q, "contact_id", contactIDs, args...)
+}
+
+// removeRoles is the statement marking the deal's live rows of contactIDs removed, and its arguments.
+func (t *Tx) removeRoles(orgID, dealID int64, contactIDs []int64) (string, []any) {
 	args := append([]any{ms(t.Now()), orgID, dealID}, int64Args(contactIDs)...)
-	return t.setOp(ctx, `UPDATE deal_contact_roles SET removed_time = ?
-		WHERE org_id = ? AND deal_id = ? AND removed_time IS NULL AND contact_id IN (`+placeholders(len(contactIDs))+`)`,
-		"contact_id", contactIDs, args...)
+	return `UPDATE deal_contact_roles SET removed_time = ?
+		WHERE org_id = ? AND deal_id = ? AND removed_time IS NULL AND contact_id IN (` + placeholders(len(contactIDs)) + `)`, args
 }
 
 // DealContacts returns one page of the deal's contacts with a live role.

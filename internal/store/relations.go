@@ -102,10 +102,23 @@ func (t *Tx) DeleteLinks(ctx context.Context, end crm.RelationEnd, others []int6
 	if len(others) == 0 {
 		return map[int64]bool{}, nil
 	}
+	q, col, args := deleteLinks(end, others)
+	return t.setOp(ctx, q, col, others, args...)
+}
+
+// DeleteLinksGuarded implements crm.RelationTx.
+func (t *Tx) DeleteLinksGuarded(ctx context.Context, g crm.Guard, end crm.RelationEnd, others []int64) (crm.Record, map[int64]bool, error) {
+	q, col, args := deleteLinks(end, others)
+	return t.guardedSetOp(ctx, g, q, col, others, args...)
+}
+
+// deleteLinks is the statement removing end's links to others, the column of the far side, and
+// the statement's arguments.
+func deleteLinks(end crm.RelationEnd, others []int64) (q, col string, args []any) {
 	self, other := endColumns(end)
-	args := append([]any{end.OrgID, end.Kind, end.ID}, int64Args(others)...)
-	return t.setOp(ctx, `DELETE FROM relations WHERE org_id = ? AND kind = ? AND `+self+` = ? AND `+
-		other+` IN (`+placeholders(len(others))+`)`, other, others, args...)
+	args = append([]any{end.OrgID, end.Kind, end.ID}, int64Args(others)...)
+	return `DELETE FROM relations WHERE org_id = ? AND kind = ? AND ` + self + ` = ? AND ` +
+		other + ` IN (` + placeholders(len(others)) + `)`, other, args
 }
 
 // sliceOrder is the ORDER BY of a related page over records aliased r: the sort column, then id.
