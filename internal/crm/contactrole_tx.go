@@ -38,8 +38,9 @@ type ContactRoleTx interface {
 	// contactIDs, keyed by contact id.
 	DealContactRoles(ctx context.Context, orgID, dealID int64, contactIDs []int64) (map[int64]DealContactRole, error)
 	// UpsertDealContactRoles assigns roles: a new row, or a new role for an existing (possibly
-	// removed) row, which becomes live again. At most one row per contact may be given.
-	UpsertDealContactRoles(ctx context.Context, rows []DealContactRole) error
+	// removed) row, which becomes live again. At most one row per contact may be given. It returns
+	// the contacts that had no live role on their deal before: a new row or a removed one.
+	UpsertDealContactRoles(ctx context.Context, rows []DealContactRole) (map[int64]bool, error)
 	// RemoveDealContactRoles marks the deal's live rows of contactIDs as removed and returns the
 	// contact ids it marked.
 	RemoveDealContactRoles(ctx context.Context, orgID, dealID int64, contactIDs []int64) (map[int64]bool, error)

@@ -393,14 +393,6 @@ func PutDealContactRoles(ctx context.Context, tx Tx, org Org, dealID int64, item
 	if err != nil {
 		return nil, err
 	}
-	existing, err := tx.DealContactRoles(ctx, org.ID, dealID, ids)
-	if err != nil {
-		return nil, err
-	}
-	live := make(map[int64]bool, len(existing))
-	for id, r := range existing {
-		live[id] = !r.Removed
-	}
 	now := tx.Now()
 	assigned := make(map[int64]int64)
 	var order []int64
@@ -409,23 +401,30 @@ func PutDealContactRoles(ctx context.Context, tx Tx, org Org, dealID int64, item
 			out[p.i] = ErrInvalidData(MsgID, APIPath("id", relItemPath("data", p.i, "id"))).Item()
 			continue
 		}
-		msg := MsgRelationUpdated
-		if pathContactID == 0 && !live[p.contact] {
-			msg = MsgRelationAdded
-		}
 		if _, seen := assigned[p.contact]; !seen {
 			order = append(order, p.contact)
 		}
 		assigned[p.contact] = p.role
-		live[p.contact] = true
-		out[p.i] = Success(msg, map[string]any{"id": FormatID(p.contact)})
 	}
 	rows := make([]DealContactRole, 0, len(order))
 	for _, id := range order {
 		rows = append(rows, DealContactRole{OrgID: org.ID, DealID: dealID, ContactID: id, RoleID: assigned[id], CreatedTime: now})
 	}
-	if err := tx.UpsertDealContactRoles(ctx, rows); err != nil {
+	added, err := tx.UpsertDealContactRoles(ctx, rows)
+	if err != nil {
 		return nil, err
+	}
+	answered := make(map[int64]bool, len(order)) // a contact named again was added by its first item
+	for _, p := range todo {
+		if _, ok := recs[p.contact]; !ok {
+			continue
+		}
+		msg := MsgRelationUpdated
+		if pathContactID == 0 && added[p.contact] && !answered[p.contact] {
+			msg = MsgRelationAdded
+		}
+		answered[p.contact] = true
+		out[p.i] = Success(msg, map[string]any{"id": FormatID(p.contact)})
 	}
 	return out, nil
 }

@@ -92,21 +92,50 @@ func (t *Tx) DealContactRoles(ctx context.Context, orgID, dealID int64, contactI
 }
 
 // UpsertDealContactRoles assigns roles; an existing row takes the new role and becomes live again.
-func (t *Tx) UpsertDealContactRoles(ctx context.Context, rows []crm.DealContactRole) error {
-	for len(rows) > 0 {
-		n := min(len(rows), 100)
-		args := make([]any, 0, n*5)
-		for _, r := range rows[:n] {
-			args = append(args, r.OrgID, r.DealID, r.ContactID, r.RoleID, ms(r.CreatedTime))
+// It tells new and removed rows from live ones without reading them first: under SERIALIZABLE, a
+// read of the deal's rows takes predicate locks on index pages that neighbouring deals' writes
+// touch, and concurrent assignments to different deals then fail each other. A first upsert
+// inserts new rows and revives removed ones (RETURNING them), leaving live rows alone; a second
+// gives the live ones their new role.
+func (t *Tx) UpsertDealContactRoles(ctx context.Context, rows []crm.DealContactRole) (map[int64]bool, error) {
+	added := make(map[int64]bool, len(rows))
+	upsert := func(rows []crm.DealContactRole, onConflict string, returning bool) error {
+		for len(rows) > 0 {
+			n := min(len(rows), 100)
+			args := make([]any, 0, n*5)
+			for _, r := range rows[:n] {
+				args = append(args, r.OrgID, r.DealID, r.ContactID, r.RoleID, ms(r.CreatedTime))
+			}
+			q := `INSERT INTO deal_contact_roles (org_id, deal_id, contact_id, role_id, created_time) VALUES ` + repeatTuple(5, n) +
+				` ON CONFLICT (org_id, deal_id, contact_id) DO UPDATE SET ` + onConflict
+			if returning {
+				ids, err := t.queryIDs(ctx, q+` RETURNING contact_id`, args...)
+				if err != nil {
+					return err
+				}
+				for _, id := range ids {
+					added[id] = true
+				}
+			} else if _, err := t.exec(ctx, q, args...); err != nil {
+				return err
+			}
+			rows = rows[n:]
 		}
-		q := `INSERT INTO deal_contact_roles (org_id, deal_id, contact_id, role_id, created_time) VALUES ` + repeatTuple(5, n) +
-			` ON CONFLICT (org_id, deal_id, contact_id) DO UPDATE SET role_id = excluded.role_id, removed_time = NULL`
-		if _, err := t.exec(ctx, q, args...); err != nil {
-			return err
-		}
-		rows = rows[n:]
+		return nil
 	}
-	return nil
+	if err := upsert(rows, `role_id = excluded.role_id, removed_time = NULL WHERE deal_contact_roles.removed_time IS NOT NULL`, true); err != nil {
+		return nil, err
+	}
+	var live []crm.DealContactRole
+	for _, r := range rows {
+		if !added[r.ContactID] {
+			live = append(live, r)
+		}
+	}
+	if err := upsert(live, `role_id = excluded.role_id WHERE deal_contact_roles.role_id <> excluded.role_id`, false); err != nil {
+		return nil, err
+	}
+	return added, nil
 }
 
 // RemoveDealContactRoles marks the deal's live rows of contactIDs as removed.
