@@ -65,6 +65,9 @@ type RelationTx interface {
 	// UpsertLinks stores links; a link that exists gets the new Data and keeps its CreatedTime.
 	// At most one link per (Kind, AID, BID) may be given.
 	UpsertLinks(ctx context.Context, links []Link) error
+	// MergeLinks is UpsertLinks where a link that exists keeps the fields of its Data that the new
+	// Data does not name. It reads nothing first (see UpsertDealContactRoles for why that matters).
+	MergeLinks(ctx context.Context, links []Link) error
 	// DeleteLinks removes the links of end whose far side is among others and returns the far-side
 	// ids it removed.
 	DeleteLinks(ctx context.Context, end RelationEnd, others []int64) (map[int64]bool, error)

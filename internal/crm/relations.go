@@ -262,9 +262,19 @@ func LinkRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentID 
 		return nil, err
 	}
 	end := t.End(org.ID, parentID)
-	existing, err := tx.Links(ctx, end, ids)
-	if err != nil {
-		return nil, err
+	// Clearing a field (a null value) needs the stored fields; otherwise the store merges the new
+	// fields over them without reading them first.
+	clears := false
+	for _, p := range todo {
+		for _, v := range p.data {
+			clears = clears || v == nil
+		}
+	}
+	var existing map[int64]Link
+	if clears {
+		if existing, err = tx.Links(ctx, end, ids); err != nil {
+			return nil, err
+		}
 	}
 	now := tx.Now()
 	merged := make(map[int64]map[string]any)
@@ -298,7 +308,11 @@ func LinkRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentID 
 	for _, id := range order {
 		links = append(links, end.LinkTo(id, merged[id], now))
 	}
-	if err := tx.UpsertLinks(ctx, links); err != nil {
+	store := tx.MergeLinks
+	if clears {
+		store = tx.UpsertLinks
+	}
+	if err := store(ctx, links); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/zcrm/zcrm/internal/crm"
@@ -506,13 +505,9 @@ func TestDealContactRolesConcurrentDeals(t *testing.T) {
 		f := newDealFixture(t, b)
 		e := f.e
 		const deals, contacts = 8, 40
-		var dealIDs []int64
-		for i := range deals {
-			dealIDs = append(dealIDs, e.newRecord(e.admin, "Deals", map[string]any{"Deal_Name": fmt.Sprintf("D%d", i), "Stage": "Qualification"}))
-		}
+		dealIDs := e.newRecords(deals, "Deals", "Deal_Name", "D", map[string]any{"Stage": "Qualification"})
 		var items, ids []string
-		for i := range contacts {
-			id := e.newRecord(e.admin, "Contacts", map[string]any{"Last_Name": fmt.Sprintf("C%d", i)})
+		for _, id := range e.newRecords(contacts, "Contacts", "Last_Name", "C", nil) {
 			ids = append(ids, fmt.Sprint(id))
 			items = append(items, fmt.Sprintf(`{"id":"%d","Contact_Role":"Purchasing"}`, id))
 		}
@@ -529,12 +524,11 @@ func TestDealContactRolesConcurrentDeals(t *testing.T) {
 		putAll := func(body, msg string, quiet bool) {
 			t.Helper()
 			before := e.db.CommitStats()
-			res := make([]response, deals)
-			var wg sync.WaitGroup
-			for i, d := range dealIDs {
-				wg.Go(func() { res[i] = e.do("PUT", f.path("Deals/%d/Contact_Roles", d), f.tok, body) })
+			var paths []string
+			for _, d := range dealIDs {
+				paths = append(paths, f.path("Deals/%d/Contact_Roles", d))
 			}
-			wg.Wait()
+			res := e.doAll("PUT", paths, f.tok, body)
 			for _, r := range res {
 				r.expect(t, 200, answer(msg))
 			}

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -131,6 +133,32 @@ func (e *testEnv) newRecord(owner crm.User, module string, data map[string]any) 
 			CreatedBy: owner.ID, ModifiedBy: owner.ID, CreatedTime: now, ModifiedTime: now, Data: data}})
 	})
 	return id
+}
+
+// newRecords stores n records of module owned by the admin, record i with field field = prefix+i.
+func (e *testEnv) newRecords(n int, module, field, prefix string, extra map[string]any) []int64 {
+	e.t.Helper()
+	ids := make([]int64, n)
+	for i := range ids {
+		data := map[string]any{field: fmt.Sprintf("%s%d", prefix, i)}
+		for k, v := range extra {
+			data[k] = v
+		}
+		ids[i] = e.newRecord(e.admin, module, data)
+	}
+	return ids
+}
+
+// doAll sends one request per path at once, all with method, token and body, and returns the
+// answers in order.
+func (e *testEnv) doAll(method string, paths []string, token, body string) []response {
+	res := make([]response, len(paths))
+	var wg sync.WaitGroup
+	for i, p := range paths {
+		wg.Go(func() { res[i] = e.do(method, p, token, body) })
+	}
+	wg.Wait()
+	return res
 }
 
 // response is one HTTP answer.

@@ -72,6 +72,21 @@ func (t *Tx) Links(ctx context.Context, end crm.RelationEnd, others []int64) (ma
 
 // UpsertLinks stores links in one statement per hundred; existing links get the new data.
 func (t *Tx) UpsertLinks(ctx context.Context, links []crm.Link) error {
+	return t.upsertLinks(ctx, links, `excluded.data`)
+}
+
+// MergeLinks implements crm.RelationTx: the stored JSON object is merged with the new one in SQL.
+func (t *Tx) MergeLinks(ctx context.Context, links []crm.Link) error {
+	merged := `json_patch(relations.data, excluded.data)` // no nulls in the new data: a plain overlay
+	if t.db.dialect == Postgres {
+		merged = `(relations.data::jsonb || excluded.data::jsonb)::text`
+	}
+	return t.upsertLinks(ctx, links, merged)
+}
+
+// upsertLinks inserts links; a link that exists gets data, an expression over relations.data and
+// excluded.data.
+func (t *Tx) upsertLinks(ctx context.Context, links []crm.Link, data string) error {
 	for len(links) > 0 {
 		n := min(len(links), 100)
 		args := make([]any, 0, n*6)
@@ -87,7 +102,7 @@ func (t *Tx) UpsertLinks(ctx context.Context, links []crm.Link) error {
 			args = append(args, l.OrgID, l.Kind, l.AID, l.BID, string(b), ms(l.CreatedTime))
 		}
 		q := `INSERT INTO relations (` + linkCols + `) VALUES ` + repeatTuple(6, n) +
-			` ON CONFLICT (org_id, kind, a_id, b_id) DO UPDATE SET data = excluded.data`
+			` ON CONFLICT (org_id, kind, a_id, b_id) DO UPDATE SET data = ` + data
 		if _, err := t.exec(ctx, q, args...); err != nil {
 			return err
 		}
