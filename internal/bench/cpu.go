@@ -16,15 +16,31 @@ type cpuUse struct {
 	proc, hostBusy, hostAll time.Duration
 }
 
-// cpuNow reads the CPU used so far; a figure this system does not give is 0.
-func cpuNow() cpuUse {
+// cpuBefore reads the CPU used so far at the start of a measured interval, cpuAfter at its end;
+// a figure this system does not give is 0. Reading /proc/stat costs tens of microseconds, so it
+// is read outside the interval's process CPU (and its wall time: call cpuBefore before taking the
+// start time, cpuAfter after taking the end time).
+func cpuBefore() cpuUse {
 	var u cpuUse
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
-		u.proc = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	}
+	u.hostBusy, u.hostAll = hostCPU()
+	u.proc = procCPU()
+	return u
+}
+
+func cpuAfter() cpuUse {
+	var u cpuUse
+	u.proc = procCPU()
 	u.hostBusy, u.hostAll = hostCPU()
 	return u
+}
+
+// procCPU returns the CPU time (user and system) this process has used so far, 0 where unknown.
+func procCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func (u cpuUse) plus(o cpuUse) cpuUse {

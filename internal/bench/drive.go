@@ -169,11 +169,13 @@ func free(ctx context.Context, workers int, d time.Duration, one func(w int, tim
 		}()
 	}
 	ready.Wait()
-	t0, c0 := time.Now(), cpuNow()
+	c0 := cpuBefore()
+	t0 := time.Now()
 	deadline = t0.Add(d)
 	close(start)
 	done.Wait()
-	return time.Since(t0), cpuNow().since(c0)
+	wall := time.Since(t0)
+	return wall, cpuAfter().since(c0)
 }
 
 // phaseTotals is what phased adds up per step over the timed phases: wall time, this process's CPU
@@ -209,7 +211,11 @@ func phased(ctx context.Context, workers, nSteps int, d time.Duration, tot phase
 			if tot.commits != nil {
 				g0 = tot.commits()
 			}
-			t0, c0 := time.Now(), cpuNow()
+			var c0 cpuUse
+			if timed {
+				c0 = cpuBefore()
+			}
+			t0 := time.Now()
 			phase.Add(workers)
 			for _, ch := range orders {
 				ch <- order{k, timed}
@@ -217,7 +223,7 @@ func phased(ctx context.Context, workers, nSteps int, d time.Duration, tot phase
 			phase.Wait()
 			if timed {
 				tot.walls[k] += time.Since(t0)
-				tot.cpus[k] = tot.cpus[k].plus(cpuNow().since(c0))
+				tot.cpus[k] = tot.cpus[k].plus(cpuAfter().since(c0))
 				if tot.commits != nil {
 					tot.gcs[k] = tot.gcs[k].Plus(tot.commits().Since(g0))
 				}

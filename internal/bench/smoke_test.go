@@ -43,6 +43,10 @@ func TestSmoke(t *testing.T) {
 			if untimed := s.Ceiling == ceilingStore && s.Name != Unenrol100x5 && s.Name != Enrol100x5; untimed != (s.ResetupGroupCommit != nil && s.ResetupGroupCommit.Calls > 0) {
 				t.Errorf("%s: re-setup group-commit figures %+v", s.Name, s.ResetupGroupCommit)
 			}
+			if _, err := os.Stat("/proc/stat"); err == nil && (s.HostCPUUS <= 0 || s.CeilingHostCPUUS <= 0 ||
+				s.HostIdle < 0 || s.HostIdle > 1 || (s.FloorRPS > 0) != (s.FloorHostCPUUS > 0)) {
+				t.Errorf("%s: machine CPU %.0f µs (idle %.2f), ceiling %.0f µs, floor %.0f µs", s.Name, s.HostCPUUS, s.HostIdle, s.CeilingHostCPUUS, s.FloorHostCPUUS)
+			}
 			if hasFloor := s.Ceiling == ceilingStore; hasFloor != (s.FloorRPS > 0) || s.FloorErrors != 0 {
 				t.Errorf("%s (%s ceiling): floor %.0f/s, %d errors (first: %s)", s.Name, s.Ceiling, s.FloorRPS, s.FloorErrors, s.FloorFirstError)
 			}
