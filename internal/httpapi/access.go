@@ -57,4 +57,14 @@ func (c *call) module(ctx context.Context, tx crm.Tx) (catalog.Module, error) {
 func (c *call) read(fn func(tx crm.Tx) error) error { return c.s.store.Read(c.r.Context(), fn) }
 
 // write runs fn in a read-write transaction; fn may run again if the database asks for a retry.
-func (c *call) write(fn func(tx crm.Tx) error) error { return c.s.store.Write(c.r.Context(), fn) }
+// Until the caller's org version is known to be current, the transaction makes sure of it first
+// (crm.VersionCheck; crmRouter.serve runs the route again on crm.ErrVersionChanged).
+func (c *call) write(fn func(tx crm.Tx) error) error {
+	if c.verified {
+		return c.s.store.Write(c.r.Context(), fn)
+	}
+	check := &crm.VersionCheck{OrgID: c.Org.ID, Version: c.Version}
+	err := c.s.store.WriteChecked(c.r.Context(), check, fn)
+	c.verified = check.Verified
+	return err
+}

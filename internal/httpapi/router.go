@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -54,18 +55,55 @@ func (rt *crmRouter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	caller, err := rt.s.oauth.Authenticate(r.Context(), r.Header.Get("Authorization"))
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	c := &call{r: r, s: rt.s, Caller: caller, params: params, version: version, segs: segs}
-	status, body, err := best.serve(r.Context(), c)
+	c := &call{r: r, s: rt.s, params: params, version: version, segs: segs}
+	status, body, err := rt.serve(c, best)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
 	writeJSON(w, status, body)
+}
+
+// serve authenticates c and runs its route. A read authenticates first, org version and all. A
+// write trusts the token cache (oauth.Service.AuthenticateCached) and makes sure of the org's
+// version in its write transaction (call.write); a write route that answered without writing
+// reads the version after the handler. Either way, when the version changed since the token was
+// cached the answer is dropped and the route runs again, authenticated afresh: nothing was written
+// (a stale write never runs), and the token may be gone.
+func (rt *crmRouter) serve(c *call, ro *route) (int, any, error) {
+	ctx, header := c.r.Context(), c.r.Header.Get("Authorization")
+	if c.r.Method == http.MethodGet || c.r.Method == http.MethodHead {
+		caller, err := rt.s.oauth.Authenticate(ctx, header)
+		if err != nil {
+			return 0, nil, err
+		}
+		c.Caller, c.verified = caller, true
+		return ro.serve(ctx, c)
+	}
+	caller, verified, err := rt.s.oauth.AuthenticateCached(ctx, header)
+	if err != nil {
+		return 0, nil, err
+	}
+	c.Caller, c.verified = caller, verified
+	status, body, err := ro.serve(ctx, c)
+	if c.verified {
+		return status, body, err
+	}
+	if !errors.Is(err, crm.ErrVersionChanged) {
+		current, verr := rt.s.oauth.Verify(ctx, caller)
+		if verr != nil {
+			return 0, nil, verr
+		}
+		if current {
+			return status, body, err
+		}
+	}
+	rt.s.oauth.Forget(caller)
+	if c.Caller, err = rt.s.oauth.Authenticate(ctx, header); err != nil {
+		return 0, nil, err
+	}
+	c.verified = true
+	return ro.serve(ctx, c)
 }
 
 // match returns the route for segs and method. When some pattern matches the path but none with
@@ -140,11 +178,13 @@ func moreSpecific(a, b []string) int {
 // call is one authenticated CRM request on its way through a handler.
 type call struct {
 	oauth.Caller
-	r       *http.Request
-	s       *Server
-	params  map[string]string
-	version string
-	segs    []string // path segments after /crm/{version}/
+	// verified: the org version Caller came with is known to be current (see crmRouter.serve).
+	verified bool
+	r        *http.Request
+	s        *Server
+	params   map[string]string
+	version  string
+	segs     []string // path segments after /crm/{version}/
 
 	bodyRead bool   // the request body has been read into rawBody
 	rawBody  []byte // the request body as received

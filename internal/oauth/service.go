@@ -36,8 +36,11 @@ type Caller struct {
 	crm.Actor
 	Scopes Scopes
 	// Version is the org's cache version (crm.OrgTx.OrgVersion) read while authenticating: answers
-	// cached with this version are current for this request.
+	// cached with this version are current for this request. (From AuthenticateCached it is the
+	// version the token was cached at, current only once the request has made sure of it.)
 	Version int64
+
+	hash string // the token's hash: its key in the cache
 }
 
 const headerPrefix = "zoho-oauthtoken "
@@ -45,14 +48,10 @@ const headerPrefix = "zoho-oauthtoken "
 // Authenticate resolves an Authorization header to a caller. A missing header or another scheme is
 // AUTHENTICATION_FAILURE; an unknown, expired or revoked token is INVALID_TOKEN.
 func (s *Service) Authenticate(ctx context.Context, header string) (Caller, error) {
-	if len(header) < len(headerPrefix) || !strings.EqualFold(header[:len(headerPrefix)], headerPrefix) {
-		return Caller{}, crm.ErrAuthFailure()
+	hash, err := headerHash(header)
+	if err != nil {
+		return Caller{}, err
 	}
-	token := strings.TrimSpace(header[len(headerPrefix):])
-	if token == "" {
-		return Caller{}, crm.ErrInvalidToken()
-	}
-	hash := Hash(token)
 	if e, ok := s.tokens.get(hash); ok {
 		v, err := s.Store.OrgVersion(ctx, e.caller.Org.ID)
 		if err != nil && !errors.Is(err, crm.ErrNotFound) {
@@ -64,7 +63,7 @@ func (s *Service) Authenticate(ctx context.Context, header string) (Caller, erro
 		s.tokens.drop(hash)
 	}
 	var e cachedCaller
-	err := s.Store.Read(ctx, func(tx crm.Tx) error {
+	err = s.Store.Read(ctx, func(tx crm.Tx) error {
 		at, actor, err := tx.TokenActor(ctx, hash)
 		if err != nil {
 			return err
@@ -76,7 +75,7 @@ func (s *Service) Authenticate(ctx context.Context, header string) (Caller, erro
 		if err != nil {
 			return err
 		}
-		e = cachedCaller{caller: Caller{Actor: actor, Scopes: grantedScopes(at.Scopes), Version: v}, expires: at.ExpiresAt, version: v}
+		e = cachedCaller{caller: Caller{Actor: actor, Scopes: grantedScopes(at.Scopes), Version: v, hash: hash}, expires: at.ExpiresAt, version: v}
 		return nil
 	})
 	if errors.Is(err, crm.ErrNotFound) {
@@ -87,6 +86,52 @@ func (s *Service) Authenticate(ctx context.Context, header string) (Caller, erro
 	}
 	s.tokens.put(hash, e)
 	return e.caller, nil
+}
+
+// AuthenticateCached is Authenticate trusting the token cache without reading the org's version:
+// verified is false when the caller came from the cache unchecked, and the request must then make
+// sure of its version before it answers — in the transaction of its write (crm.VersionCheck with
+// the caller's Version) or with Verify — and authenticate again if it changed.
+func (s *Service) AuthenticateCached(ctx context.Context, header string) (c Caller, verified bool, err error) {
+	hash, err := headerHash(header)
+	if err != nil {
+		return Caller{}, true, err
+	}
+	if e, ok := s.tokens.get(hash); ok && s.Store.Now().Before(e.expires) {
+		return e.caller, false, nil
+	}
+	c, err = s.Authenticate(ctx, header)
+	return c, true, err
+}
+
+// Verify reports whether the org's cache version still reads c.Version. When it does not, c's
+// token leaves the cache, so that Authenticate looks it up again.
+func (s *Service) Verify(ctx context.Context, c Caller) (bool, error) {
+	v, err := s.Store.OrgVersion(ctx, c.Org.ID)
+	if err != nil && !errors.Is(err, crm.ErrNotFound) {
+		return false, err
+	}
+	if err == nil && v == c.Version {
+		return true, nil
+	}
+	s.Forget(c)
+	return false, nil
+}
+
+// Forget drops c's token from the cache.
+func (s *Service) Forget(c Caller) { s.tokens.drop(c.hash) }
+
+// headerHash returns the hash of the token an Authorization header carries: AUTHENTICATION_FAILURE
+// for a missing header or another scheme, INVALID_TOKEN for an empty token.
+func headerHash(header string) (string, error) {
+	if len(header) < len(headerPrefix) || !strings.EqualFold(header[:len(headerPrefix)], headerPrefix) {
+		return "", crm.ErrAuthFailure()
+	}
+	token := strings.TrimSpace(header[len(headerPrefix):])
+	if token == "" {
+		return "", crm.ErrInvalidToken()
+	}
+	return Hash(token), nil
 }
 
 // grantedScopes parses a token's stored scopes. Scopes were checked when the grant was made; one

@@ -18,3 +18,8 @@ func TxQueryInt(ctx context.Context, tx crm.Tx, q string, args ...any) (int64, e
 	err := tx.(*Tx).queryRow(ctx, q, args...).Scan(&v)
 	return v, err
 }
+
+// TxBumpOrgVersion advances an org's cache version as the store's own writes do (for the external tests).
+func TxBumpOrgVersion(ctx context.Context, tx crm.Tx, orgID int64) error {
+	return tx.(*Tx).bumpOrgVersion(ctx, orgID)
+}

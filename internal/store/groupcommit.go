@@ -30,6 +30,10 @@ import (
 //   - isolation is serial: each call sees the calls before it, exactly as it would have after
 //     their commits, and nobody outside sees any of them before the COMMIT.
 //
+// A call with a version check (crm.VersionCheck) has it made by the committer, in the batch's
+// transaction, before its turn; the calls of one org share one read of its version until a call
+// of the batch bumps it. A call whose check fails is answered crm.ErrVersionChanged and never runs.
+//
 // PostgreSQL (SERIALIZABLE, pgCommitters committers on their own connections): no savepoints,
 // whose round trips would cost what the batch saves. The first call that fails ends its batch; if
 // no earlier call of the batch awaits the COMMIT its error is its answer, as it would be alone;
@@ -44,9 +48,10 @@ const maxBatch = 64
 // writeJob is one Write call waiting for, or holding, its turn in a batch.
 type writeJob struct {
 	ctx    context.Context
-	turn   chan *sql.Tx // the committer hands the open transaction over
-	result chan error   // the caller hands back what fn returned
-	done   chan error   // the verdict: nil once committed; buffered, so the committer never waits
+	check  *crm.VersionCheck // made by the committer before the call's turn (nil: none)
+	turn   chan *Tx          // the committer hands the open transaction over
+	result chan error        // the caller hands back what fn returned
+	done   chan error        // the verdict: nil once committed; buffered, so the committer never waits
 }
 
 // CommitStats counts what group commit did since Open.
@@ -126,8 +131,8 @@ func (db *DB) commitLoop() {
 
 // groupWrite queues fn for a committer, runs it on this goroutine when
 // its turn comes, and waits for the verdict.
-func (db *DB) groupWrite(ctx context.Context, fn func(crm.Tx) error) error {
-	job := &writeJob{ctx: ctx, turn: make(chan *sql.Tx), result: make(chan error), done: make(chan error, 1)}
+func (db *DB) groupWrite(ctx context.Context, w write) error {
+	job := &writeJob{ctx: ctx, check: w.check, turn: make(chan *Tx), result: make(chan error), done: make(chan error, 1)}
 	select {
 	case db.jobs <- job:
 	case <-ctx.Done():
@@ -137,7 +142,7 @@ func (db *DB) groupWrite(ctx context.Context, fn func(crm.Tx) error) error {
 	}
 	select {
 	case tx := <-job.turn:
-		job.runTurn(&Tx{tx: tx, db: db, detached: true}, fn)
+		job.runTurn(tx, w.fn)
 		return <-job.done
 	case err := <-job.done:
 		return err
@@ -177,22 +182,43 @@ func (db *DB) runBatch(first *writeJob) {
 			j.done <- err
 		}
 	}
+	versions := map[int64]int64{} // org versions read in this transaction, until a call bumps one
 	job := first
 	for n := 1; job != nil; n++ {
+		t := &Tx{tx: tx, db: db, detached: true}
 		if err := job.ctx.Err(); err != nil {
 			job.done <- err
+		} else if err := t.checkVersion(ctx, job.check, versions); err != nil {
+			if !errors.Is(err, crm.ErrVersionChanged) { // the read failed: the transaction is in doubt
+				doom := err
+				if db.dialect == Postgres { // as a failing call (runPGJob)
+					if doom = errRunAlone; len(held) == 0 {
+						job.done <- err
+					} else {
+						job.done <- errRunAlone
+					}
+				} else {
+					job.done <- err
+				}
+				fail(doom)
+				return
+			}
+			job.done <- err // the call's authentication is stale: it never ran
 		} else {
 			run := db.runSavepointJob
 			if db.dialect == Postgres {
 				run = db.runPGJob
 			}
-			ok, doom := run(ctx, tx, job, len(held))
+			ok, doom := run(ctx, tx, t, job, len(held))
 			if doom != nil { // nothing of the transaction may commit
 				fail(doom)
 				return
 			}
 			if ok {
 				held = append(held, job)
+			}
+			if t.bumped {
+				clear(versions)
 			}
 		}
 		job = nil
@@ -231,7 +257,7 @@ func (db *DB) commitFailed(err error) error {
 // runSavepointJob gives job its turn inside a savepoint (SQLite). ok reports that its changes stay
 // for the COMMIT (otherwise job has its answer already); doom that a savepoint statement failed,
 // which leaves the transaction in an unknown state (job is told so too).
-func (db *DB) runSavepointJob(ctx context.Context, tx *sql.Tx, job *writeJob, _ int) (ok bool, doom error) {
+func (db *DB) runSavepointJob(ctx context.Context, tx *sql.Tx, t *Tx, job *writeJob, _ int) (ok bool, doom error) {
 	defer func() {
 		if doom != nil {
 			job.done <- doom
@@ -240,7 +266,7 @@ func (db *DB) runSavepointJob(ctx context.Context, tx *sql.Tx, job *writeJob, _ 
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT zcrm_call`); err != nil {
 		return false, fmt.Errorf("savepoint: %w", err)
 	}
-	job.turn <- tx
+	job.turn <- t
 	if fnErr := <-job.result; fnErr != nil {
 		if _, err := tx.ExecContext(ctx, `ROLLBACK TO zcrm_call`); err != nil {
 			return false, fmt.Errorf("rollback to savepoint: %w", err)
@@ -264,8 +290,8 @@ var errRunAlone = errors.New("store: batch rolled back; run alone")
 // runPGJob gives job its turn (PostgreSQL, no savepoint). A failing call dooms the batch: it gets
 // its own error if no call committed with it yet (held), as it would alone; otherwise, or when it
 // lost a serialization race, it runs again alone like the rest of the batch.
-func (db *DB) runPGJob(_ context.Context, tx *sql.Tx, job *writeJob, held int) (ok bool, doom error) {
-	job.turn <- tx
+func (db *DB) runPGJob(_ context.Context, _ *sql.Tx, t *Tx, job *writeJob, held int) (ok bool, doom error) {
+	job.turn <- t
 	fnErr := <-job.result
 	if fnErr == nil {
 		return true, nil

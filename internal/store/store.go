@@ -168,35 +168,48 @@ func (db *DB) Read(ctx context.Context, fn func(crm.Tx) error) error {
 // safe to run more than once, because a call whose batch was rolled back for another call's sake
 // runs again alone, and a call that loses serialization races is retried (retryExclusive).
 func (db *DB) Write(ctx context.Context, fn func(crm.Tx) error) error {
+	return db.WriteChecked(ctx, nil, fn)
+}
+
+// WriteChecked is Write made conditional on check (crm.VersionCheck): in a group-committed batch,
+// calls of one org share one read of its version until a call of the batch bumps it.
+func (db *DB) WriteChecked(ctx context.Context, check *crm.VersionCheck, fn func(crm.Tx) error) error {
+	w := write{check, fn}
 	if db.dialect == SQLite {
-		return db.groupWrite(ctx, fn)
+		return db.groupWrite(ctx, w)
 	}
-	err := db.sharedWrite(ctx, fn)
+	err := db.sharedWrite(ctx, w)
 	if err == nil || !IsSerializationFailure(err) {
 		return err
 	}
-	return db.retryExclusive(ctx, fn)
+	return db.retryExclusive(ctx, w)
+}
+
+// write is one Write call's work: the version check (nil: none), then fn.
+type write struct {
+	check *crm.VersionCheck
+	fn    func(crm.Tx) error
 }
 
 // sharedWrite is a PostgreSQL write's first try, in a batch and, if the batch was rolled back,
 // once alone, while holding db.exclusive shared (released even if fn panics).
-func (db *DB) sharedWrite(ctx context.Context, fn func(crm.Tx) error) error {
+func (db *DB) sharedWrite(ctx context.Context, w write) error {
 	db.exclusive.RLock()
 	defer db.exclusive.RUnlock()
-	err := db.groupWrite(ctx, fn)
+	err := db.groupWrite(ctx, w)
 	if errors.Is(err, errRunAlone) {
 		db.stats.alone.Add(1)
-		err = db.writeOnce(ctx, fn)
+		err = db.writeOnce(ctx, w)
 	}
 	return err
 }
 
-// exclusiveWrite is one try of fn with every other write of this process held back.
-func (db *DB) exclusiveWrite(ctx context.Context, fn func(crm.Tx) error) error {
+// exclusiveWrite is one try of w with every other write of this process held back.
+func (db *DB) exclusiveWrite(ctx context.Context, w write) error {
 	db.exclusive.Lock()
 	defer db.exclusive.Unlock()
 	db.stats.exclusive.Add(1)
-	return db.writeOnce(ctx, fn)
+	return db.writeOnce(ctx, w)
 }
 
 // MaxExclusiveAttempts bounds the retries of a write that keeps losing serialization races even
@@ -214,21 +227,21 @@ func RetryPause(attempt int) time.Duration {
 // touching the same index pages, a predicate-lock table that overflows into relation locks)
 // plain retries can keep losing to each other until they give up; run alone, a retry can only
 // lose to other processes, and among their equally escalated retries SERIALIZABLE lets one win.
-func (db *DB) retryExclusive(ctx context.Context, fn func(crm.Tx) error) error {
+func (db *DB) retryExclusive(ctx context.Context, w write) error {
 	for attempt := 1; ; attempt++ {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(RetryPause(attempt)):
 		}
-		err := db.exclusiveWrite(ctx, fn)
+		err := db.exclusiveWrite(ctx, w)
 		if err == nil || !IsSerializationFailure(err) || attempt >= MaxExclusiveAttempts {
 			return err
 		}
 	}
 }
 
-func (db *DB) writeOnce(ctx context.Context, fn func(crm.Tx) error) error {
+func (db *DB) writeOnce(ctx context.Context, w write) error {
 	var opts *sql.TxOptions
 	if db.dialect == Postgres {
 		opts = &sql.TxOptions{Isolation: sql.LevelSerializable}
@@ -238,7 +251,11 @@ func (db *DB) writeOnce(ctx context.Context, fn func(crm.Tx) error) error {
 		return fmt.Errorf("begin write: %w", err)
 	}
 	defer tx.Rollback()
-	if err := fn(&Tx{tx: tx, db: db}); err != nil {
+	t := &Tx{tx: tx, db: db}
+	if err := t.checkVersion(ctx, w.check, nil); err != nil {
+		return err
+	}
+	if err := w.fn(t); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -252,6 +269,8 @@ type Tx struct {
 	// detached runs statements without the caller's cancellation (a group-committed write: an
 	// interrupted SQLite write would roll back the other callers' work too).
 	detached bool
+	// bumped records that the transaction bumped an org's version.
+	bumped bool
 }
 
 // stmtCtx is the context statements run under.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/zcrm/zcrm/internal/crm"
@@ -13,9 +14,35 @@ import (
 
 // bumpOrgVersion advances the org's version.
 func (t *Tx) bumpOrgVersion(ctx context.Context, orgID int64) error {
+	t.bumped = true
 	if _, err := t.exec(ctx, `UPDATE org_versions SET version = version + 1 WHERE org_id = ?`, orgID); err != nil {
 		return fmt.Errorf("bump org version: %w", err)
 	}
+	return nil
+}
+
+// checkVersion makes check (nil: none) in this transaction, reading the version unless versions
+// (the versions this transaction has read, by org; nil: none kept) holds it.
+func (t *Tx) checkVersion(ctx context.Context, check *crm.VersionCheck, versions map[int64]int64) error {
+	if check == nil {
+		return nil
+	}
+	v, ok := versions[check.OrgID]
+	if !ok {
+		var err error
+		if v, err = t.OrgVersion(ctx, check.OrgID); errors.Is(err, crm.ErrNotFound) {
+			return crm.ErrVersionChanged
+		} else if err != nil {
+			return err
+		}
+		if versions != nil {
+			versions[check.OrgID] = v
+		}
+	}
+	if v != check.Version {
+		return crm.ErrVersionChanged
+	}
+	check.Verified = true
 	return nil
 }
 
