@@ -475,15 +475,14 @@ func roleRemovalItems(ctx context.Context, tx Tx, orgID, dealID int64, contactID
 	}
 	items := make([]Item, len(contactIDs))
 	for i, id := range contactIDs {
-		details := map[string]any{"id": FormatID(id)}
 		r, known := rows[id]
 		switch {
 		case gone[id]:
-			items[i] = Success(MsgRelationRemoved, details)
+			items[i] = SuccessFor(MsgRelationRemoved, id)
 		case known && r.Removed:
-			items[i] = ErrInvalidData(MsgRoleNotDeleted, details).Item()
+			items[i] = ErrInvalidData(MsgRoleNotDeleted, nil).ItemFor(id)
 		default:
-			items[i] = ErrInvalidData(MsgRelationNotFound, details).Item()
+			items[i] = ErrInvalidData(MsgRelationNotFound, nil).ItemFor(id)
 		}
 	}
 	return items, nil

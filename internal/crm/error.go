@@ -22,6 +22,12 @@ func (e *Error) Item() Item {
 	return Item{Code: e.Code, Details: nonNil(e.Details), Message: e.Message, Status: "error"}
 }
 
+// ItemFor renders e as one element of a multi-item answer about the record id: its details are
+// {"id": id}, whatever e's own.
+func (e *Error) ItemFor(id int64) Item {
+	return Item{Code: e.Code, Message: e.Message, Status: "error", id: FormatID(id)}
+}
+
 // NewError returns an Error with the given parts; nil details become {}.
 func NewError(status int, code, message string, details map[string]any) *Error {
 	return &Error{Status: status, Code: code, Message: message, Details: nonNil(details)}

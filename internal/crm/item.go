@@ -9,12 +9,24 @@ type Item struct {
 	Details map[string]any `json:"details"`
 	Message string         `json:"message"`
 	Status  string         `json:"status"`
+	// id, when Details is nil, stands for the details {"id": id}: an item about one record of a
+	// 100-id answer costs no map (SuccessFor, Error.ItemFor).
+	id string
 }
 
 // Success returns a SUCCESS item with the given message and details.
 func Success(message string, details map[string]any) Item {
 	return Item{Code: "SUCCESS", Details: nonNil(details), Message: message, Status: "success"}
 }
+
+// SuccessFor returns a SUCCESS item with the message and the details {"id": id}.
+func SuccessFor(message string, id int64) Item {
+	return Item{Code: "SUCCESS", Message: message, Status: "success", id: FormatID(id)}
+}
+
+// MarshalJSON writes the item as AppendJSON does (encoding/json then compacts it and applies its
+// own HTML escaping, as it would have by reflection).
+func (it Item) MarshalJSON() ([]byte, error) { return it.AppendJSON(nil) }
 
 // OK reports whether the item is a success.
 func (it Item) OK() bool { return it.Status == "success" }

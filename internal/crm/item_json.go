@@ -17,7 +17,14 @@ func (it Item) AppendJSON(b []byte) ([]byte, error) {
 		return nil, err
 	}
 	b = append(b, `,"details":`...)
-	if b, err = appendDetails(b, it.Details); err != nil {
+	if it.Details == nil && it.id != "" {
+		b = append(b, `{"id":`...)
+		b, err = appendJSONString(b, it.id)
+		b = append(b, '}')
+	} else {
+		b, err = appendDetails(b, it.Details)
+	}
+	if err != nil {
 		return nil, err
 	}
 	b = append(b, `,"message":`...)

@@ -14,6 +14,15 @@ type plainItem struct {
 	Status  string         `json:"status"`
 }
 
+// plainOf is it as plainItem, its details {"id": …} spelt out when it carries them as an id.
+func plainOf(it Item) plainItem {
+	p := plainItem{Code: it.Code, Details: it.Details, Message: it.Message, Status: it.Status}
+	if it.Details == nil && it.id != "" {
+		p.Details = map[string]any{"id": it.id}
+	}
+	return p
+}
+
 func encodeNoHTML(t testing.TB, v any) string {
 	t.Helper()
 	var buf bytes.Buffer
@@ -38,7 +47,8 @@ func TestItemMarshalJSONMatchesReflection(t *testing.T) {
 			ErrInvalidData(s, map[string]any{"b": 1, "a": []any{s, 2.5, nil}, "c": map[string]any{"z": s, "y": true}}).Item(),
 		)
 	}
-	items = append(items, Item{Code: "X"}, Item{Details: map[string]any{}}, Item{Details: map[string]any{"n": json.Number("12345678901234567890")}})
+	items = append(items, Item{Code: "X"}, Item{Details: map[string]any{}}, Item{Details: map[string]any{"n": json.Number("12345678901234567890")}},
+		SuccessFor("relation removed", 5725767000000100001), ErrInvalidData(MsgRelationNotFound, map[string]any{"x": 1}).ItemFor(42))
 	for _, it := range items {
 		checkItemsJSON(t, "data", []Item{it})
 	}
@@ -59,11 +69,15 @@ func checkItemsJSON(t *testing.T, key string, items []Item) {
 		plain = []plainItem{}
 	}
 	for _, it := range items {
-		plain = append(plain, plainItem(it))
+		plain = append(plain, plainOf(it))
 	}
 	want := encodeNoHTML(t, map[string]any{key: plain})
 	if got := string(b) + "\n"; got != want {
 		t.Errorf("AppendItemsJSON wrote\n%s\nreflection\n%s", got, want)
+	}
+	// encoding/json, through Item.MarshalJSON, writes the same (the envelope's encoder keeps HTML).
+	if got := encodeNoHTML(t, map[string]any{key: items}); got != want {
+		t.Errorf("encoding/json wrote\n%s\nreflection\n%s", got, want)
 	}
 }
 

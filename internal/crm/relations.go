@@ -389,11 +389,10 @@ func DelinkRelatedAs(ctx context.Context, tx Tx, actor Actor, t RelatedTarget, p
 func delinkItems(ids []int64, gone map[int64]bool) []Item {
 	items := make([]Item, len(ids))
 	for i, id := range ids {
-		details := map[string]any{"id": FormatID(id)}
 		if gone[id] {
-			items[i] = Success(MsgRelationRemoved, details)
+			items[i] = SuccessFor(MsgRelationRemoved, id)
 		} else {
-			items[i] = ErrInvalidData(MsgRelationNotFound, details).Item()
+			items[i] = ErrInvalidData(MsgRelationNotFound, nil).ItemFor(id)
 		}
 	}
 	return items
