@@ -1,6 +1,7 @@
 package crm
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -52,8 +53,14 @@ func ParseIDList(ids []string) (out []int64, ok bool) {
 	return out, true
 }
 
-// Dedupe returns ids without repeats, first occurrence first.
+// Dedupe returns ids without repeats, first occurrence first. ids is returned as it is when it has
+// none (the usual case: a sorted copy tells without a map).
 func Dedupe(ids []int64) []int64 {
+	sorted := slices.Clone(ids)
+	slices.Sort(sorted)
+	if len(slices.Compact(sorted)) == len(ids) {
+		return ids
+	}
 	seen := make(map[int64]bool, len(ids))
 	out := make([]int64, 0, len(ids))
 	for _, id := range ids {

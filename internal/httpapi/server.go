@@ -36,15 +36,28 @@ type Server struct {
 	cadenceLists listCache
 }
 
+// dispatch sends a clean /crm/… path straight to crm, sparing the hot path ServeMux's pattern
+// matching; everything else (and an unclean path, which the mux redirects) goes to mux.
+func dispatch(crm, mux http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.Path; strings.HasPrefix(p, "/crm/") && !strings.Contains(p, "//") && !strings.Contains(p, "/.") && r.Method != http.MethodConnect {
+			crm.ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
+}
+
 // NewServer returns the zcrm HTTP handler.
 func NewServer(d Deps) *Server {
 	s := &Server{store: d.Store, oauth: &oauth.Service{Store: d.Store, PublicURL: strings.TrimSuffix(d.PublicURL, "/")}}
 	mux := http.NewServeMux()
-	mux.Handle("/crm/", &crmRouter{routes: s.crmRoutes(), s: s})
+	crmAPI := &crmRouter{routes: s.crmRoutes(), s: s}
+	mux.Handle("/crm/", crmAPI)
 	s.oauth.Register(mux)
 	mux.HandleFunc("/healthz", s.healthz)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { writeError(w, r, crm.ErrURLPattern()) })
-	s.handler = middleware(mux, d.Logger)
+	s.handler = middleware(dispatch(crmAPI, mux), d.Logger)
 	return s
 }
 
