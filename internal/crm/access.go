@@ -38,13 +38,29 @@ func GuardFor(actor Actor, module string, id int64) Guard {
 // data sharing (CanChange's first rule).
 func (g Guard) Decides(owner int64) bool { return g.Admin || owner == g.UserID }
 
-// guardedChange runs a set change hanging off g's record: guarded applies it when the store can
-// decide the actor's right alone (returning the record's head and the changed ids, nil when it did
-// not apply it); otherwise CanChange decides, and plain applies it. A missing record fails as the
-// path's parent id does (INVALID_DATA "the related id given seems to be invalid", index 1); a
-// refusal with AUTHORIZATION_FAILED (denied).
-func guardedChange(ctx context.Context, tx Tx, actor Actor, denied string,
+// guardedChange runs a set change hanging off g's record. An administrator's change runs plain at
+// once: when it changed anything the record exists (a link or a role row lives only as long as its
+// records), and only when it changed nothing is the record looked up. Anyone else's runs guarded:
+// the store applies it when it can decide the actor's right alone (returning the record's head and
+// the changed ids, nil when it did not apply it); otherwise CanChange decides, and plain applies it.
+// A missing record fails as the path's parent id does (INVALID_DATA "the related id given seems to be
+// invalid", index 1); a refusal with AUTHORIZATION_FAILED (denied).
+func guardedChange(ctx context.Context, tx Tx, actor Actor, g Guard, denied string,
 	guarded func() (Record, map[int64]bool, error), plain func() (map[int64]bool, error)) (map[int64]bool, error) {
+	if g.Admin {
+		// An administrator may change any record: the change itself shows the record exists when it
+		// changed anything (a link or role row exists only while both its records do).
+		changed, err := plain()
+		if err != nil || len(changed) > 0 {
+			return changed, err
+		}
+		if _, err := tx.RecordHead(ctx, g.OrgID, g.Module, g.ID); errors.Is(err, ErrNotFound) {
+			return nil, ErrPathID(MsgRelatedID, 1)
+		} else if err != nil {
+			return nil, err
+		}
+		return changed, nil
+	}
 	head, changed, err := guarded()
 	if errors.Is(err, ErrNotFound) {
 		return nil, ErrPathID(MsgRelatedID, 1)

@@ -446,10 +446,9 @@ func RemoveDealContactRoles(ctx context.Context, tx Tx, orgID, dealID int64, con
 // deal's owner — has the check and the removal done in one store call.
 func RemoveDealContactRolesAs(ctx context.Context, tx Tx, actor Actor, dealID int64, contactIDs []int64, denied string) ([]Item, error) {
 	orgID := actor.Org.ID
-	gone, err := guardedChange(ctx, tx, actor, denied,
-		func() (Record, map[int64]bool, error) {
-			return tx.RemoveDealContactRolesGuarded(ctx, GuardFor(actor, "Deals", dealID), contactIDs)
-		},
+	g := GuardFor(actor, "Deals", dealID)
+	gone, err := guardedChange(ctx, tx, actor, g, denied,
+		func() (Record, map[int64]bool, error) { return tx.RemoveDealContactRolesGuarded(ctx, g, contactIDs) },
 		func() (map[int64]bool, error) { return tx.RemoveDealContactRoles(ctx, orgID, dealID, contactIDs) })
 	if err != nil {
 		return nil, err

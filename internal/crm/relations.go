@@ -374,10 +374,9 @@ func DelinkRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentI
 // parent's owner — has the check and the removal done in one store call.
 func DelinkRelatedAs(ctx context.Context, tx Tx, actor Actor, t RelatedTarget, parentID int64, ids []int64, denied string) ([]Item, error) {
 	end := t.End(actor.Org.ID, parentID)
-	gone, err := guardedChange(ctx, tx, actor, denied,
-		func() (Record, map[int64]bool, error) {
-			return tx.DeleteLinksGuarded(ctx, GuardFor(actor, t.Parent.APIName, parentID), end, ids)
-		},
+	g := GuardFor(actor, t.Parent.APIName, parentID)
+	gone, err := guardedChange(ctx, tx, actor, g, denied,
+		func() (Record, map[int64]bool, error) { return tx.DeleteLinksGuarded(ctx, g, end, ids) },
 		func() (map[int64]bool, error) { return tx.DeleteLinks(ctx, end, ids) })
 	if err != nil {
 		return nil, err
