@@ -289,16 +289,17 @@ var errRunAlone = errors.New("store: batch rolled back; run alone")
 
 // runPGJob gives job its turn (PostgreSQL, no savepoint). A failing call dooms the batch: it gets
 // its own error if no call committed with it yet (held), as it would alone; otherwise, or when it
-// lost a serialization race, it runs again alone like the rest of the batch.
+// lost a serialization race, it runs again alone like the rest of the batch. A call whose set
+// operation was inexact (setOp) runs again alone with exact answers.
 func (db *DB) runPGJob(_ context.Context, _ *sql.Tx, t *Tx, job *writeJob, held int) (ok bool, doom error) {
 	job.turn <- t
 	fnErr := <-job.result
 	if fnErr == nil {
 		return true, nil
 	}
-	if held > 0 || IsSerializationFailure(fnErr) {
+	if (held > 0 || IsSerializationFailure(fnErr)) && !errors.Is(fnErr, errInexact) {
 		fnErr = errRunAlone
 	}
-	job.done <- fnErr
+	job.done <- fnErr // errInexact: the call runs again alone, exact from the start
 	return false, errRunAlone
 }

@@ -23,6 +23,18 @@ func openGroupDB(t *testing.T, b storetest.Backend) *store.DB {
 	return db
 }
 
+// openGroupOrg is openGroupDB with the default org created.
+func openGroupOrg(t *testing.T, b storetest.Backend) (*store.DB, crm.Org) {
+	t.Helper()
+	db := openGroupDB(t, b)
+	ctx := context.Background()
+	var org crm.Org
+	if err := db.Write(ctx, func(tx crm.Tx) (err error) { org, err = crm.EnsureDefaultOrg(ctx, tx); return err }); err != nil {
+		t.Fatal(err)
+	}
+	return db, org
+}
+
 // groupTable creates a scratch table for the group-commit tests: rows (id, parent), parent a
 // deferred foreign key, so a bad row passes its statement and fails only at COMMIT.
 func groupTable(t *testing.T, db *store.DB) {

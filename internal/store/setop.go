@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -12,23 +13,28 @@ import (
 
 // setOp runs q, an UPDATE or DELETE over the rows of ids (its id column named col) whose WHERE
 // clause ends the statement, and returns which ids it changed. The usual case is that every id
-// changes, and both stores answer it without a row per id: on PostgreSQL q runs as
-// WITH d AS (q RETURNING col), which answers one row — the count, and the changed ids only when
-// fewer than all changed; on SQLite, where each returned row costs a trip through database/sql
-// (about half a microsecond of wasm and conversion per row), q runs under a savepoint and only
-// when it changed fewer rows than there are distinct ids is it rolled back and run again with
-// RETURNING.
+// changes, and both stores answer it from the rows-affected count, without a row per id (which
+// costs PostgreSQL and the driver more than the statement's own work on 100 rows). When fewer rows
+// changed: SQLite ran q under a savepoint, rolls it back and runs it again with RETURNING;
+// PostgreSQL (no savepoint: its round trip would cost what the count saves) fails the call with
+// errInexact, and the store runs the call again in a transaction of its own whose set operations
+// use RETURNING from the start (Tx.exact).
 func (t *Tx) setOp(ctx context.Context, q, col string, ids []int64, args ...any) (map[int64]bool, error) {
 	all := distinctSet(ids) // the answer when every id changed
 	if t.db.dialect == Postgres {
-		var n int64
-		var changed sql.NullString
-		err := t.queryRow(ctx, `WITH d AS (`+q+` RETURNING `+col+`) SELECT count(*), `+changedList(col)+` FROM d`,
-			append(args, len(all))...).Scan(&n, &changed)
+		if t.exact {
+			return t.idSet(ctx, q+` RETURNING `+col, args...)
+		}
+		res, err := t.exec(ctx, q, args...)
 		if err != nil {
 			return nil, err
 		}
-		return changedSet(all, n, changed)
+		if n, err := res.RowsAffected(); err != nil {
+			return nil, err
+		} else if int(n) != len(all) {
+			return nil, errInexact
+		}
+		return all, nil
 	}
 	if _, err := t.exec(ctx, `SAVEPOINT zcrm_setop`); err != nil {
 		return nil, fmt.Errorf("savepoint: %w", err)
@@ -55,6 +61,10 @@ func (t *Tx) setOp(ctx context.Context, q, col string, ids []int64, args ...any)
 	}
 	return t.idSet(ctx, q+` RETURNING `+col, args...)
 }
+
+// errInexact fails a PostgreSQL write call whose set operation changed fewer rows than ids, so
+// that the store runs it again with exact answers (setOp).
+var errInexact = errors.New("store: a set operation changed fewer rows than ids; run again with RETURNING")
 
 // guardedSetOp is setOp applied only when g's record exists and g's actor may change it without a
 // sharing lookup (crm.Guard); it returns the record's head (crm.ErrNotFound when it is missing)

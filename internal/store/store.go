@@ -197,9 +197,9 @@ func (db *DB) sharedWrite(ctx context.Context, w write) error {
 	db.exclusive.RLock()
 	defer db.exclusive.RUnlock()
 	err := db.groupWrite(ctx, w)
-	if errors.Is(err, errRunAlone) {
+	if errors.Is(err, errRunAlone) || errors.Is(err, errInexact) {
 		db.stats.alone.Add(1)
-		err = db.writeOnce(ctx, w)
+		err = db.writeOnce(ctx, w, errors.Is(err, errInexact))
 	}
 	return err
 }
@@ -209,7 +209,7 @@ func (db *DB) exclusiveWrite(ctx context.Context, w write) error {
 	db.exclusive.Lock()
 	defer db.exclusive.Unlock()
 	db.stats.exclusive.Add(1)
-	return db.writeOnce(ctx, w)
+	return db.writeOnce(ctx, w, false)
 }
 
 // MaxExclusiveAttempts bounds the retries of a write that keeps losing serialization races even
@@ -241,7 +241,17 @@ func (db *DB) retryExclusive(ctx context.Context, w write) error {
 	}
 }
 
-func (db *DB) writeOnce(ctx context.Context, w write) error {
+// writeOnce runs w in a transaction of its own; exact makes its set operations answer with
+// RETURNING from the start (setOp), as it does anyway when one of them turns out inexact.
+func (db *DB) writeOnce(ctx context.Context, w write, exact bool) error {
+	err := db.writeTx(ctx, w, exact)
+	if !exact && errors.Is(err, errInexact) {
+		err = db.writeTx(ctx, w, true)
+	}
+	return err
+}
+
+func (db *DB) writeTx(ctx context.Context, w write, exact bool) error {
 	var opts *sql.TxOptions
 	if db.dialect == Postgres {
 		opts = &sql.TxOptions{Isolation: sql.LevelSerializable}
@@ -251,7 +261,7 @@ func (db *DB) writeOnce(ctx context.Context, w write) error {
 		return fmt.Errorf("begin write: %w", err)
 	}
 	defer tx.Rollback()
-	t := &Tx{tx: tx, db: db}
+	t := &Tx{tx: tx, db: db, exact: exact}
 	if err := t.checkVersion(ctx, w.check, nil); err != nil {
 		return err
 	}
@@ -271,6 +281,8 @@ type Tx struct {
 	detached bool
 	// bumped records that the transaction bumped an org's version.
 	bumped bool
+	// exact makes PostgreSQL set operations answer with RETURNING (setOp).
+	exact bool
 }
 
 // stmtCtx is the context statements run under.

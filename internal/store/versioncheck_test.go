@@ -18,12 +18,8 @@ import (
 // makes the calls after it read it again.
 func TestWriteCheckedVersion(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
-		db := openGroupDB(t, b)
+		db, org := openGroupOrg(t, b)
 		ctx := context.Background()
-		var org crm.Org
-		if err := db.Write(ctx, func(tx crm.Tx) (err error) { org, err = crm.EnsureDefaultOrg(ctx, tx); return err }); err != nil {
-			t.Fatal(err)
-		}
 		v0, err := db.OrgVersion(ctx, org.ID)
 		if err != nil {
 			t.Fatal(err)
