@@ -56,6 +56,7 @@ func runBench(ctx context.Context, e env, args []string) error {
 		cfg.Exe = exe
 	}
 	cfg.Log = e.stderr
+	tuneGC(e) // zcrm runs in this process: run it as zcrm serve does
 	rep, err := bench.Run(ctx, cfg)
 	if err != nil {
 		return err

@@ -29,6 +29,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	tuneGC(e)
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
