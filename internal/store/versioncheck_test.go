@@ -42,10 +42,10 @@ func TestWriteCheckedVersion(t *testing.T) {
 		}
 
 		// Writer 0 checks v0, bumps it and holds the committer while the others, checking v0 too,
-		// queue behind it into its batch: they must all see the bump.
+		// queue behind it (into its batch, or a later one): they must all see the bump.
 		const n = 8
 		errs := make([]error, n)
-		gate := make(chan struct{})
+		bumped, gate := make(chan struct{}), make(chan struct{})
 		var wg sync.WaitGroup
 		for i := range n {
 			wg.Go(func() {
@@ -55,16 +55,18 @@ func TestWriteCheckedVersion(t *testing.T) {
 						if err := store.TxBumpOrgVersion(ctx, tx, org.ID); err != nil {
 							return err
 						}
+						close(bumped)
 						<-gate
 						return nil
 					}
 				} else {
-					time.Sleep(10 * time.Millisecond) // let writer 0 take the committer first
+					<-bumped
 				}
 				errs[i] = db.WriteChecked(ctx, &crm.VersionCheck{OrgID: org.ID, Version: v0}, fn)
 			})
 		}
-		time.Sleep(60 * time.Millisecond)
+		<-bumped
+		time.Sleep(50 * time.Millisecond) // let the others queue (batching is not what is checked)
 		close(gate)
 		wg.Wait()
 		if errs[0] != nil {
