@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -247,46 +248,43 @@ func orDash(s string) string {
 
 // writeFloors writes the HTTP floors of the write scenarios, if they were measured.
 func writeFloors(w io.Writer, scenarios []Scenario) {
-	var any bool
-	for _, s := range scenarios {
-		any = any || s.FloorRPS > 0
-	}
-	if !any {
-		return
-	}
-	fmt.Fprintln(w, "\nHTTP floor: a bare net/http handler running the store ceiling's transaction, answering zcrm's bytes")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "scenario\treq/s\tp50 ms\tp99 ms\tcpu µs\terrors\tfloor÷ceiling\tzcrm÷floor\t")
-	for _, s := range scenarios {
-		if s.FloorRPS > 0 {
-			fmt.Fprintf(tw, "%s\t%.0f\t%.2f\t%.2f\t%.0f\t%d\t%.2f\t%.2f\t\n", s.Name, s.FloorRPS, s.FloorP50MS, s.FloorP99MS,
+	writeTable(w, scenarios, func(s Scenario) bool { return s.FloorRPS > 0 },
+		"HTTP floor: a bare net/http handler running the store ceiling's transaction, answering zcrm's bytes",
+		"scenario\treq/s\tp50 ms\tp99 ms\tcpu µs\terrors\tfloor÷ceiling\tzcrm÷floor\t",
+		func(s Scenario) string {
+			return fmt.Sprintf("%s\t%.0f\t%.2f\t%.2f\t%.0f\t%d\t%.2f\t%.2f\t", s.Name, s.FloorRPS, s.FloorP50MS, s.FloorP99MS,
 				s.FloorCPUUS, s.FloorErrors, s.FloorRatio, s.RatioToFloor)
-		}
-	}
-	tw.Flush()
+		})
 }
 
 // writeHostCPU writes the machine's CPU per request and idle share, if the system told them.
 func writeHostCPU(w io.Writer, scenarios []Scenario) {
-	any := false
-	for _, s := range scenarios {
-		any = any || s.HostCPUUS > 0
-	}
-	if !any {
-		return
-	}
-	fmt.Fprintln(w, "\nmachine CPU: busy µs per request of every process (zcrm or ceiling, client, database server), idle share")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "scenario\tzcrm µs\tidle\tceiling µs\tidle\tfloor µs\tidle\t")
 	pct := func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) }
-	for _, s := range scenarios {
-		if s.HostCPUUS > 0 {
+	writeTable(w, scenarios, func(s Scenario) bool { return s.HostCPUUS > 0 },
+		"machine CPU: busy µs per request of every process (zcrm or ceiling, client, database server), idle share",
+		"scenario\tzcrm µs\tidle\tceiling µs\tidle\tfloor µs\tidle\t",
+		func(s Scenario) string {
 			floor, floorIdle := "-", "-"
 			if s.FloorHostCPUUS > 0 {
 				floor, floorIdle = fmt.Sprintf("%.0f", s.FloorHostCPUUS), pct(s.FloorHostIdle)
 			}
-			fmt.Fprintf(tw, "%s\t%.0f\t%s\t%.0f\t%s\t%s\t%s\t\n", s.Name, s.HostCPUUS, pct(s.HostIdle),
+			return fmt.Sprintf("%s\t%.0f\t%s\t%.0f\t%s\t%s\t%s\t", s.Name, s.HostCPUUS, pct(s.HostIdle),
 				s.CeilingHostCPUUS, pct(s.CeilingHostIdle), floor, floorIdle)
+		})
+}
+
+// writeTable writes, after a blank line and title, a right-aligned table of the scenarios that
+// has, one row each; nothing when none has.
+func writeTable(w io.Writer, scenarios []Scenario, has func(Scenario) bool, title, header string, row func(Scenario) string) {
+	if !slices.ContainsFunc(scenarios, has) {
+		return
+	}
+	fmt.Fprintln(w, "\n"+title)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, header)
+	for _, s := range scenarios {
+		if has(s) {
+			fmt.Fprintln(tw, row(s))
 		}
 	}
 	tw.Flush()

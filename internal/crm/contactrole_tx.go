@@ -44,10 +44,6 @@ type ContactRoleTx interface {
 	// RemoveDealContactRoles marks the deal's live rows of contactIDs as removed and returns the
 	// contact ids it marked.
 	RemoveDealContactRoles(ctx context.Context, orgID, dealID int64, contactIDs []int64) (map[int64]bool, error)
-	// RemoveDealContactRolesGuarded is RemoveDealContactRoles on g's deal, applied only when the deal
-	// exists and g Decides its owner. It returns the deal's head (ErrNotFound when missing) and the
-	// marked ids, nil when it did not apply the change.
-	RemoveDealContactRolesGuarded(ctx context.Context, g Guard, contactIDs []int64) (Record, map[int64]bool, error)
 	// DealContacts returns one page of the deal's contacts with a live role.
 	DealContacts(ctx context.Context, orgID, dealID int64, s RelatedSlice) ([]DealContact, error)
 	// DeleteDealContactRolesOf removes every deal contact role whose deal or contact is in recordIDs.

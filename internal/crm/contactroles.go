@@ -442,13 +442,11 @@ func RemoveDealContactRoles(ctx context.Context, tx Tx, orgID, dealID int64, con
 
 // RemoveDealContactRolesAs is RemoveDealContactRoles by actor on a deal not looked up yet: a
 // missing deal fails as the path's deal id (INVALID_DATA, index 1), and an actor who may not change
-// it (CanChange) with AUTHORIZATION_FAILED (denied). The usual caller — an administrator or the
-// deal's owner — has the check and the removal done in one store call.
+// it (CanChange) with AUTHORIZATION_FAILED (denied). An administrator's removal reads the deal only
+// when it removed nothing (changeUnder).
 func RemoveDealContactRolesAs(ctx context.Context, tx Tx, actor Actor, dealID int64, contactIDs []int64, denied string) ([]Item, error) {
 	orgID := actor.Org.ID
-	g := GuardFor(actor, "Deals", dealID)
-	gone, err := guardedChange(ctx, tx, actor, g, denied,
-		func() (Record, map[int64]bool, error) { return tx.RemoveDealContactRolesGuarded(ctx, g, contactIDs) },
+	gone, err := changeUnder(ctx, tx, actor, "Deals", dealID, denied,
 		func() (map[int64]bool, error) { return tx.RemoveDealContactRoles(ctx, orgID, dealID, contactIDs) })
 	if err != nil {
 		return nil, err

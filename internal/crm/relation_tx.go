@@ -71,10 +71,6 @@ type RelationTx interface {
 	// DeleteLinks removes the links of end whose far side is among others and returns the far-side
 	// ids it removed.
 	DeleteLinks(ctx context.Context, end RelationEnd, others []int64) (map[int64]bool, error)
-	// DeleteLinksGuarded is DeleteLinks applied only when g's record (end's) exists and g Decides
-	// its owner. It returns the record's head (ErrNotFound when missing) and the removed ids, nil
-	// when it did not apply the change.
-	DeleteLinksGuarded(ctx context.Context, g Guard, end RelationEnd, others []int64) (Record, map[int64]bool, error)
 	// LinkedRecords returns one page of the records of module linked to end.
 	LinkedRecords(ctx context.Context, end RelationEnd, module string, s RelatedSlice) ([]LinkedRecord, error)
 }

@@ -370,13 +370,11 @@ func DelinkRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentI
 
 // DelinkRelatedAs is DelinkRelated by actor under a parent record not looked up yet: a missing
 // parent fails as the path's parent id (INVALID_DATA, index 1), and an actor who may not change it
-// (CanChange) with AUTHORIZATION_FAILED (denied). The usual caller — an administrator or the
-// parent's owner — has the check and the removal done in one store call.
+// (CanChange) with AUTHORIZATION_FAILED (denied). An administrator's delink reads the parent only
+// when it removed nothing (changeUnder).
 func DelinkRelatedAs(ctx context.Context, tx Tx, actor Actor, t RelatedTarget, parentID int64, ids []int64, denied string) ([]Item, error) {
 	end := t.End(actor.Org.ID, parentID)
-	g := GuardFor(actor, t.Parent.APIName, parentID)
-	gone, err := guardedChange(ctx, tx, actor, g, denied,
-		func() (Record, map[int64]bool, error) { return tx.DeleteLinksGuarded(ctx, g, end, ids) },
+	gone, err := changeUnder(ctx, tx, actor, t.Parent.APIName, parentID, denied,
 		func() (map[int64]bool, error) { return tx.DeleteLinks(ctx, end, ids) })
 	if err != nil {
 		return nil, err

@@ -149,16 +149,24 @@ func (e *testEnv) newRecords(n int, module, field, prefix string, extra map[stri
 	return ids
 }
 
-// doAll sends one request per path at once, all with method, token and body, and returns the
-// answers in order.
-func (e *testEnv) doAll(method string, paths []string, token, body string) []response {
+// putAll sends body to every path at once with PUT and checks that each answers 200 with want; with
+// quiet set it also checks that no write call ran again (store.CommitStats: after a rolled-back
+// batch, or an exclusive retry).
+func (e *testEnv) putAll(t *testing.T, paths []string, token, body, want string, quiet bool) {
+	t.Helper()
+	before := e.db.CommitStats()
 	res := make([]response, len(paths))
 	var wg sync.WaitGroup
 	for i, p := range paths {
-		wg.Go(func() { res[i] = e.do(method, p, token, body) })
+		wg.Go(func() { res[i] = e.do("PUT", p, token, body) })
 	}
 	wg.Wait()
-	return res
+	for _, r := range res {
+		r.expect(t, 200, want)
+	}
+	if got := e.db.CommitStats().Since(before); quiet && (got.Alone != 0 || got.Exclusive != 0) {
+		t.Errorf("%d concurrent PUTs: %d calls ran again alone, %d exclusive retries; want none", len(paths), got.Alone, got.Exclusive)
+	}
 }
 
 // response is one HTTP answer.

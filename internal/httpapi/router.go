@@ -89,16 +89,13 @@ func (rt *crmRouter) serve(c *call, ro *route) (int, any, error) {
 	if c.verified {
 		return status, body, err
 	}
-	if !errors.Is(err, crm.ErrVersionChanged) {
-		current, verr := rt.s.oauth.Verify(ctx, caller)
-		if verr != nil {
-			return 0, nil, verr
-		}
-		if current {
-			return status, body, err
-		}
+	if errors.Is(err, crm.ErrVersionChanged) {
+		rt.s.oauth.Forget(caller)
+	} else if current, verr := rt.s.oauth.Verify(ctx, caller); verr != nil { // Verify forgets a stale token
+		return 0, nil, verr
+	} else if current {
+		return status, body, err
 	}
-	rt.s.oauth.Forget(caller)
 	if c.Caller, err = rt.s.oauth.Authenticate(ctx, header); err != nil {
 		return 0, nil, err
 	}

@@ -53,14 +53,13 @@ func (s *Service) Authenticate(ctx context.Context, header string) (Caller, erro
 		return Caller{}, err
 	}
 	if e, ok := s.tokens.get(hash); ok {
-		v, err := s.Store.OrgVersion(ctx, e.caller.Org.ID)
-		if err != nil && !errors.Is(err, crm.ErrNotFound) {
+		if !s.Store.Now().Before(e.expires) {
+			s.tokens.drop(hash)
+		} else if current, err := s.Verify(ctx, e.caller); err != nil { // Verify drops a stale token
 			return Caller{}, err
-		}
-		if err == nil && v == e.version && s.Store.Now().Before(e.expires) {
+		} else if current {
 			return e.caller, nil
 		}
-		s.tokens.drop(hash)
 	}
 	var e cachedCaller
 	err = s.Store.Read(ctx, func(tx crm.Tx) error {

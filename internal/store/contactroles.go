@@ -98,41 +98,36 @@ func (t *Tx) DealContactRoles(ctx context.Context, orgID, dealID int64, contactI
 // inserts new rows and revives removed ones (RETURNING them), leaving live rows alone; a second
 // gives the live ones their new role.
 func (t *Tx) UpsertDealContactRoles(ctx context.Context, rows []crm.DealContactRole) (map[int64]bool, error) {
-	added := make(map[int64]bool, len(rows))
-	upsert := func(rows []crm.DealContactRole, onConflict string, returning bool) error {
+	// upsert runs the upsert with the given ON CONFLICT action and returns the contacts it wrote.
+	upsert := func(rows []crm.DealContactRole, onConflict string) ([]int64, error) {
+		var wrote []int64
 		for len(rows) > 0 {
 			n := min(len(rows), 100)
 			args := make([]any, 0, n*5)
 			for _, r := range rows[:n] {
 				args = append(args, r.OrgID, r.DealID, r.ContactID, r.RoleID, ms(r.CreatedTime))
 			}
-			q := `INSERT INTO deal_contact_roles (org_id, deal_id, contact_id, role_id, created_time) VALUES ` + repeatTuple(5, n) +
-				` ON CONFLICT (org_id, deal_id, contact_id) DO UPDATE SET ` + onConflict
-			if returning {
-				ids, err := t.queryIDs(ctx, q+` RETURNING contact_id`, args...)
-				if err != nil {
-					return err
-				}
-				for _, id := range ids {
-					added[id] = true
-				}
-			} else if _, err := t.exec(ctx, q, args...); err != nil {
-				return err
+			ids, err := t.queryIDs(ctx, `INSERT INTO deal_contact_roles (org_id, deal_id, contact_id, role_id, created_time) VALUES `+
+				repeatTuple(5, n)+` ON CONFLICT (org_id, deal_id, contact_id) DO UPDATE SET `+onConflict+` RETURNING contact_id`, args...)
+			if err != nil {
+				return nil, err
 			}
-			rows = rows[n:]
+			wrote, rows = append(wrote, ids...), rows[n:]
 		}
-		return nil
+		return wrote, nil
 	}
-	if err := upsert(rows, `role_id = excluded.role_id, removed_time = NULL WHERE deal_contact_roles.removed_time IS NOT NULL`, true); err != nil {
+	ids, err := upsert(rows, `role_id = excluded.role_id, removed_time = NULL WHERE deal_contact_roles.removed_time IS NOT NULL`)
+	if err != nil {
 		return nil, err
 	}
+	added := distinctSet(ids)
 	var live []crm.DealContactRole
 	for _, r := range rows {
 		if !added[r.ContactID] {
 			live = append(live, r)
 		}
 	}
-	if err := upsert(live, `role_id = excluded.role_id WHERE deal_contact_roles.role_id <> excluded.role_id`, false); err != nil {
+	if _, err := upsert(live, `role_id = excluded.role_id WHERE deal_contact_roles.role_id <> excluded.role_id`); err != nil {
 		return nil, err
 	}
 	return added, nil
@@ -145,12 +140,6 @@ func (t *Tx) RemoveDealContactRoles(ctx context.Context, orgID, dealID int64, co
 	}
 	q, args := t.removeRoles(orgID, dealID, contactIDs)
 	return t.setOp(ctx, q, "contact_id", contactIDs, args...)
-}
-
-// RemoveDealContactRolesGuarded implements crm.ContactRoleTx.
-func (t *Tx) RemoveDealContactRolesGuarded(ctx context.Context, g crm.Guard, contactIDs []int64) (crm.Record, map[int64]bool, error) {
-	q, args := t.removeRoles(g.OrgID, g.ID, contactIDs)
-	return t.guardedSetOp(ctx, g, q, "contact_id", contactIDs, args...)
 }
 
 // removeRoles is the statement marking the deal's live rows of contactIDs removed, and its arguments.

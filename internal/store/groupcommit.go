@@ -188,22 +188,14 @@ func (db *DB) runBatch(first *writeJob) {
 		t := &Tx{tx: tx, db: db, detached: true}
 		if err := job.ctx.Err(); err != nil {
 			job.done <- err
-		} else if err := t.checkVersion(ctx, job.check, versions); err != nil {
-			if !errors.Is(err, crm.ErrVersionChanged) { // the read failed: the transaction is in doubt
-				doom := err
-				if db.dialect == Postgres { // as a failing call (runPGJob)
-					if doom = errRunAlone; len(held) == 0 {
-						job.done <- err
-					} else {
-						job.done <- errRunAlone
-					}
-				} else {
-					job.done <- err
-				}
-				fail(doom)
-				return
-			}
+		} else if err := t.checkVersion(ctx, job.check, versions); errors.Is(err, crm.ErrVersionChanged) {
 			job.done <- err // the call's authentication is stale: it never ran
+		} else if err != nil && db.dialect == Postgres { // the read failed: as a failing call (runPGJob)
+			job.done <- pgCallError(err, len(held))
+			fail(errRunAlone)
+			return
+		} else if err != nil { // SQLite: a failed read leaves the transaction as it was
+			job.done <- err
 		} else {
 			run := db.runSavepointJob
 			if db.dialect == Postgres {
@@ -297,9 +289,17 @@ func (db *DB) runPGJob(_ context.Context, _ *sql.Tx, t *Tx, job *writeJob, held 
 	if fnErr == nil {
 		return true, nil
 	}
-	if (held > 0 || IsSerializationFailure(fnErr)) && !errors.Is(fnErr, errInexact) {
-		fnErr = errRunAlone
-	}
-	job.done <- fnErr // errInexact: the call runs again alone, exact from the start
+	job.done <- pgCallError(fnErr, held)
 	return false, errRunAlone
+}
+
+// pgCallError is what a PostgreSQL call that failed with err is told when its batch is rolled back
+// for it: its own error when no call of the batch awaits the COMMIT with it (held), as alone;
+// errRunAlone when some do or it lost a serialization race; errInexact as it is, so that the call
+// runs again alone with exact answers.
+func pgCallError(err error, held int) error {
+	if (held > 0 || IsSerializationFailure(err)) && !errors.Is(err, errInexact) {
+		return errRunAlone
+	}
+	return err
 }

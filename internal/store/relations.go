@@ -121,12 +121,6 @@ func (t *Tx) DeleteLinks(ctx context.Context, end crm.RelationEnd, others []int6
 	return t.setOp(ctx, q, col, others, args...)
 }
 
-// DeleteLinksGuarded implements crm.RelationTx.
-func (t *Tx) DeleteLinksGuarded(ctx context.Context, g crm.Guard, end crm.RelationEnd, others []int64) (crm.Record, map[int64]bool, error) {
-	q, col, args := deleteLinks(end, others)
-	return t.guardedSetOp(ctx, g, q, col, others, args...)
-}
-
 // deleteLinks is the statement removing end's links to others, the column of the far side, and
 // the statement's arguments.
 func deleteLinks(end crm.RelationEnd, others []int64) (q, col string, args []any) {
