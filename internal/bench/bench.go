@@ -231,11 +231,7 @@ func (r *sizeRun) serveAndMeasure(ctx context.Context, client *http.Client) erro
 		return err
 	}
 	base := "http://" + ln.Addr().String()
-	srv := &http.Server{
-		Handler:           httpapi.NewServer(httpapi.Deps{Store: r.db, PublicURL: base}),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-	}
+	srv := httpapi.DefaultLimits.Server(httpapi.NewServer(httpapi.Deps{Store: r.db, PublicURL: base}))
 	go srv.Serve(ln)
 	defer srv.Close()
 	auth := "Zoho-oauthtoken " + r.ds.token

@@ -26,7 +26,17 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&sync, "sqlite-synchronous", envOr(e, "ZCRM_SQLITE_SYNCHRONOUS", "full"), "SQLite durability: full (survives power loss) or normal (faster)")
 	fs.IntVar(&maxConns, "db-max-conns", 0, "database connection pool size (default 8 for SQLite readers, 16 for PostgreSQL)")
 	fs.DurationVar(&connIdle, "db-conn-idle", 5*time.Minute, "close pooled database connections idle this long")
+	limits := httpapi.DefaultLimits
+	fs.DurationVar(&limits.ReadHeaderTimeout, "read-header-timeout", limits.ReadHeaderTimeout, "time a client has to send a request's headers")
+	fs.DurationVar(&limits.ReadTimeout, "read-timeout", limits.ReadTimeout, "time a client has to send a whole request, body included")
+	fs.DurationVar(&limits.WriteTimeout, "write-timeout", limits.WriteTimeout, "time a request has from its headers to the end of its answer")
+	fs.DurationVar(&limits.IdleTimeout, "idle-timeout", limits.IdleTimeout, "close keep-alive connections idle this long")
+	fs.IntVar(&limits.MaxHeaderBytes, "max-header-bytes", limits.MaxHeaderBytes, "largest request headers accepted")
+	fs.IntVar(&limits.MaxConns, "max-conns", 0, "most client connections open at once (0: no limit)")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := limits.Validate(); err != nil {
 		return err
 	}
 	tuneGC(e)
@@ -44,15 +54,11 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	srv := &http.Server{
-		Handler:           httpapi.NewServer(httpapi.Deps{Store: db, PublicURL: publicURL, Logger: log}),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-	}
+	srv := limits.Server(httpapi.NewServer(httpapi.Deps{Store: db, PublicURL: publicURL, Logger: log, RequestTimeout: limits.WriteTimeout}))
 	fmt.Fprintf(e.stderr, "zcrm %s listening on %s (store: %s %s, default org %d)\n", Version, publicURL, db.Dialect(), redactDSN(dsn), org.ID)
 	fmt.Fprint(e.stderr, howToCall(publicURL, dsn))
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(limits.Listener(ln)) }()
 	select {
 	case err := <-errc:
 		return err

@@ -5,38 +5,23 @@ package crm
 
 import (
 	"context"
-	"errors"
 	"time"
 )
 
 // Store runs transactions. Every request runs in exactly one: Read for lookups, Write for changes;
 // a request answered from an in-memory cache instead checks the cache with OrgVersion.
-// Write may run fn more than once (a retried serialization failure), so fn must not have effects
+// Write may run fn more than once (PostgreSQL: see store.rerun), so fn must only compute its
+// answer: nothing slow or external (reading a request body, the network, sleeping) and no effects
 // outside the transaction.
 type Store interface {
 	Read(ctx context.Context, fn func(Tx) error) error
 	Write(ctx context.Context, fn func(Tx) error) error
-	// WriteChecked is Write made conditional on check (see VersionCheck); a nil check is Write.
-	WriteChecked(ctx context.Context, check *VersionCheck, fn func(Tx) error) error
 	// OrgVersion returns the org's latest committed cache version, outside any transaction; see
 	// OrgTx.OrgVersion.
 	OrgVersion(ctx context.Context, orgID int64) (int64, error)
 	// Now is the store's clock.
 	Now() time.Time
 }
-
-// VersionCheck makes a write conditional on the org's cache version (OrgTx.OrgVersion): the store
-// reads it in the write's transaction before fn runs and, when it is not Version, fails the write
-// with ErrVersionChanged without running fn. It lets a request authenticated from a cache confirm
-// the cache in the same transaction as its write instead of reading the version beforehand.
-// The store sets Verified when the check was made and passed (whatever fn then returned).
-type VersionCheck struct {
-	OrgID, Version int64
-	Verified       bool
-}
-
-// ErrVersionChanged fails a write whose VersionCheck read another version.
-var ErrVersionChanged = errors.New("crm: the org's cache version changed")
 
 // Tx is one transaction's view of the data. Its methods are grouped by kind of data, each group
 // declared beside the service that uses it.

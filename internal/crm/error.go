@@ -142,6 +142,11 @@ func ErrInternal() *Error {
 	return NewError(http.StatusInternalServerError, "INTERNAL_ERROR", MsgInternal, nil)
 }
 
+// ErrCadenceInternal is the cadence APIs' 500: their documents name it INTERNAL_SERVER_ERROR.
+func ErrCadenceInternal() *Error {
+	return NewError(http.StatusInternalServerError, "INTERNAL_SERVER_ERROR", "Internal server error occurred.", nil)
+}
+
 // APIPath is a details value naming a JSON input: {"api_name":…,"json_path":…}.
 func APIPath(apiName, jsonPath string) map[string]any {
 	return map[string]any{"api_name": apiName, "json_path": jsonPath}

@@ -54,17 +54,23 @@ func (c *call) module(ctx context.Context, tx crm.Tx) (catalog.Module, error) {
 }
 
 // read runs fn in a read-only transaction.
-func (c *call) read(fn func(tx crm.Tx) error) error { return c.s.store.Read(c.r.Context(), fn) }
+func (c *call) read(fn func(tx crm.Tx) error) error { return c.s.store.Read(c.ctx, fn) }
 
-// write runs fn in a read-write transaction; fn may run again if the database asks for a retry.
-// Until the caller's org version is known to be current, the transaction makes sure of it first
-// (crm.VersionCheck; crmRouter.serve runs the route again on crm.ErrVersionChanged).
+// write runs fn in a read-write transaction; fn may run again if the database asks for a retry, so
+// it must only compute its answer (the body was read before: call.body). A caller taken from the
+// token cache unchecked is confirmed first, in the same transaction (oauth.Service.Confirm).
 func (c *call) write(fn func(tx crm.Tx) error) error {
+	c.wrote = true
 	if c.verified {
-		return c.s.store.Write(c.r.Context(), fn)
+		return c.s.store.Write(c.ctx, fn)
 	}
-	check := &crm.VersionCheck{OrgID: c.Org.ID, Version: c.Version}
-	err := c.s.store.WriteChecked(c.r.Context(), check, fn)
-	c.verified = check.Verified
-	return err
+	cached := c.Caller
+	return c.s.store.Write(c.ctx, func(tx crm.Tx) error {
+		caller, err := c.s.oauth.Confirm(c.ctx, tx, cached)
+		if err != nil {
+			return err
+		}
+		c.Caller = caller
+		return fn(tx)
+	})
 }

@@ -2,8 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"errors"
-	"log/slog"
 	"net/http"
 	"strconv"
 
@@ -25,18 +23,6 @@ func (c *call) cadenceAccess(op, perm string) error {
 		return err
 	}
 	return c.needPermission(crm.MsgCadencePermission, perm)
-}
-
-// cadenceError passes Zoho errors through and turns any other failure into the cadence APIs' 500,
-// which their documents name INTERNAL_SERVER_ERROR (the envelope's INTERNAL_ERROR is the records
-// APIs' name), logged as the envelope writer logs internal errors.
-func (c *call) cadenceError(err error) error {
-	var ce *crm.Error
-	if err == nil || errors.As(err, &ce) {
-		return err
-	}
-	slog.Error("internal error", "err", err, "method", c.r.Method, "path", c.r.URL.Path, "request_id", requestID(c.r.Context()))
-	return crm.NewError(http.StatusInternalServerError, "INTERNAL_SERVER_ERROR", "Internal server error occurred.", nil)
 }
 
 // cadenceIntParam reads a positive integer query parameter: def when absent, 400
@@ -106,7 +92,7 @@ func (s *Server) listCadences(ctx context.Context, c *call) (int, any, error) {
 		return err
 	})
 	if err != nil {
-		return 0, nil, c.cadenceError(err)
+		return 0, nil, err
 	}
 	s.cadenceLists.put(key, a)
 	return a.status, a.body, nil
@@ -131,7 +117,7 @@ func (s *Server) getCadence(ctx context.Context, c *call) (int, any, error) {
 		status, body = http.StatusOK, map[string]any{"cadences": []crm.CadenceDetail{d}}
 		return nil
 	})
-	return status, body, c.cadenceError(err)
+	return status, body, err
 }
 
 // cadenceWrite runs one cadence change: access checks, then fn with the decoded body; the item it
@@ -150,7 +136,7 @@ func (c *call) cadenceWrite(op string, allOK int, fn func(tx crm.Tx, body map[st
 		return err
 	})
 	if err != nil {
-		return 0, nil, c.cadenceError(err)
+		return 0, nil, err
 	}
 	items := []crm.Item{item}
 	return crm.MultiStatus(items, allOK), map[string]any{"cadences": items}, nil
@@ -189,7 +175,7 @@ func (s *Server) updateCadences(ctx context.Context, c *call) (int, any, error) 
 		return err
 	})
 	if err != nil {
-		return 0, nil, c.cadenceError(err)
+		return 0, nil, err
 	}
 	return crm.MultiStatus(items, http.StatusOK), map[string]any{"cadences": items}, nil
 }
@@ -242,7 +228,7 @@ func (s *Server) cadenceAction(ctx context.Context, c *call) (int, any, error) {
 		return err
 	})
 	if err != nil {
-		return 0, nil, c.cadenceError(err)
+		return 0, nil, err
 	}
 	items := []crm.Item{item}
 	return crm.MultiStatus(items, http.StatusOK), map[string]any{"cadences": items}, nil
@@ -293,7 +279,7 @@ func (s *Server) enrolment(ctx context.Context, c *call, enrol bool) (int, any, 
 		return err
 	})
 	if err != nil {
-		return 0, nil, c.cadenceError(err)
+		return 0, nil, err
 	}
 	return crm.MultiStatus(items, http.StatusOK), map[string]any{"data": items}, nil
 }

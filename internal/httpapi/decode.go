@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"net/http"
 
 	"github.com/zcrm/zcrm/internal/crm"
 )
@@ -32,22 +33,52 @@ func DecodeObject(body []byte) (map[string]any, error) {
 	return obj, nil
 }
 
-// body returns the request body decoded as a JSON object. The body is read from the wire once and
-// decoded afresh on every call, so a handler may call it inside a write transaction that the store
-// retries: each attempt gets its own copy, whatever the previous attempt did to it.
-func (c *call) body() (map[string]any, error) {
-	if !c.bodyRead {
-		c.bodyRead = true
-		if c.r.Body != nil {
-			b, err := io.ReadAll(c.r.Body)
-			if err != nil {
-				c.bodyErr = crm.ErrUnparsable()
-			}
-			c.rawBody = b
-		}
+// readBody reads the request body from the wire (bounded by the middleware's size limit and the
+// server's read deadline) and decodes it, before any transaction starts: a client that trickles its
+// body holds only its own request, never the writer or a group-commit batch. A failure is kept for
+// the handler to answer in Zoho's order of checks (a body is checked after module, scope and
+// permission).
+func (c *call) readBody() {
+	if c.r.Body == nil || c.r.Body == http.NoBody {
+		c.decoded = map[string]any{}
+		return
 	}
+	raw, err := io.ReadAll(c.r.Body)
+	if err != nil {
+		c.bodyErr = crm.ErrUnparsable()
+		return
+	}
+	c.decoded, c.bodyErr = DecodeObject(raw)
+}
+
+// body returns the request body decoded as a JSON object (an empty object when there is none). It
+// is a fresh copy on every call, so a write function that the store runs again sees the body as
+// sent, whatever the previous run did to its copy.
+func (c *call) body() (map[string]any, error) {
 	if c.bodyErr != nil {
 		return nil, c.bodyErr
 	}
-	return DecodeObject(c.rawBody)
+	if c.decoded == nil {
+		return map[string]any{}, nil
+	}
+	return cloneJSON(c.decoded).(map[string]any), nil
+}
+
+// cloneJSON deep-copies a decoded JSON value (objects and arrays; scalars are immutable).
+func cloneJSON(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[k] = cloneJSON(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = cloneJSON(e)
+		}
+		return out
+	}
+	return v
 }

@@ -6,13 +6,19 @@ import (
 	"testing"
 )
 
-// A handler may decode the body in each attempt of a retried transaction: every call returns a
-// fresh copy of what the client sent, unaffected by what an earlier attempt did to its copy.
+// The body is read before any transaction, and a handler may ask for it in each attempt of a
+// retried transaction: every call returns a fresh copy of what the client sent, unaffected by what
+// an earlier attempt did to its copy, nested values included.
 func TestBodyDecodesAFreshCopyPerCall(t *testing.T) {
 	c := &call{r: httptest.NewRequest("POST", "/crm/v8/Leads", strings.NewReader(`{"data":[{"Last_Name":"A"}]}`))}
+	c.readBody()
 	first, err := c.body()
 	if err != nil {
 		t.Fatal(err)
+	}
+	first["data"].([]any)[0].(map[string]any)["Last_Name"] = "changed by attempt one"
+	if again, _ := c.body(); again["data"].([]any)[0].(map[string]any)["Last_Name"] != "A" {
+		t.Fatalf("second copy = %v, want the body as sent", again)
 	}
 	first["data"] = "changed by attempt one"
 	second, err := c.body()
@@ -29,6 +35,7 @@ func TestBodyDecodesAFreshCopyPerCall(t *testing.T) {
 func TestBodyMalformed(t *testing.T) {
 	for _, b := range []string{`{`, `[1,2]`, `"x"`, `{"a":1} {"b":2}`, `{"a":1}x`} {
 		c := &call{r: httptest.NewRequest("POST", "/crm/v8/Leads", strings.NewReader(b))}
+		c.readBody()
 		for i := 0; i < 2; i++ {
 			if _, err := c.body(); err == nil || !strings.Contains(err.Error(), "UNABLE_TO_PARSE_DATA_TYPE") {
 				t.Fatalf("body %q call %d: err = %v, want UNABLE_TO_PARSE_DATA_TYPE", b, i, err)

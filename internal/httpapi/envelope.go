@@ -68,14 +68,21 @@ type errorBody struct {
 // writeError renders err: a *crm.Error as Zoho's error object with its status; anything else as a
 // logged 500 INTERNAL_ERROR whose body carries no internals.
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	writeErrorAs(w, r, err, crm.ErrInternal)
+}
+
+// writeErrorAs is writeError with the route's own 500 answer. It is the one place that decides
+// what becomes a 500: every error that is not a *crm.Error, sentinels included, arrives here as it
+// was returned.
+func writeErrorAs(w http.ResponseWriter, r *http.Request, err error, internal func() *crm.Error) {
 	var ce *crm.Error
 	if !errors.As(err, &ce) {
 		attrs := []any{"err", err}
 		if r != nil {
-			attrs = append(attrs, "method", r.Method, "path", r.URL.Path, "request_id", requestID(r.Context()))
+			attrs = append(attrs, "method", r.Method, "path", clip(r.URL.Path), "request_id", requestID(r.Context()))
 		}
 		slog.Error("internal error", attrs...)
-		ce = crm.ErrInternal()
+		ce = internal()
 	}
 	details := ce.Details
 	if details == nil {

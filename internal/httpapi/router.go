@@ -2,11 +2,11 @@ package httpapi
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/zcrm/zcrm/internal/crm"
 	"github.com/zcrm/zcrm/internal/oauth"
@@ -23,18 +23,47 @@ type route struct {
 	serve   handler
 }
 
+// routeGroup is routes that name their 500 answer alike (internal).
+type routeGroup struct {
+	routes   []route
+	internal func() *crm.Error
+}
+
+// boundRoute is a route with the 500 answer of its group.
+type boundRoute struct {
+	route
+	internal func() *crm.Error
+}
+
 // crmRouter dispatches /crm/{version}/… requests: 404 INVALID_URL_PATTERN when no pattern matches,
 // 400 INVALID_REQUEST_METHOD when the best pattern lacks the method, then authentication, then the
 // handler. A literal segment beats a wildcard at the first position where two patterns differ.
 type crmRouter struct {
-	routes []route
+	routes []boundRoute
 	s      *Server
+	// timeout bounds a request's work once its body is read; the work no longer depends on the
+	// client staying connected (see ServeHTTP).
+	timeout time.Duration
+}
+
+func newCRMRouter(s *Server, groups []routeGroup, timeout time.Duration) *crmRouter {
+	rt := &crmRouter{s: s, timeout: timeout}
+	for _, g := range groups {
+		for _, ro := range g.routes {
+			rt.routes = append(rt.routes, boundRoute{ro, g.internal})
+		}
+	}
+	return rt
 }
 
 var versionRE = regexp.MustCompile(`^v[0-9]+(\.[0-9]+)?$`)
 
 var supportedVersions = map[string]bool{"v2": true, "v2.1": true, "v2.2": true, "v3": true, "v4": true, "v5": true, "v6": true, "v7": true, "v8": true}
 
+// ServeHTTP routes the request and writes its answer. The work runs detached from the client's
+// connection (bounded by rt.timeout): a client that half-closes its side after sending the request
+// still gets its answer, and one that goes away leaves a finished request behind, never a
+// half-done one or an error from a cancelled statement.
 func (rt *crmRouter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	segs := strings.Split(strings.Trim(strings.TrimPrefix(r.URL.Path, "/crm/"), "/"), "/")
 	if len(segs) < 2 || !versionRE.MatchString(segs[0]) {
@@ -55,23 +84,24 @@ func (rt *crmRouter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	c := &call{r: r, s: rt.s, params: params, version: version, segs: segs}
-	status, body, err := rt.serve(c, best)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), rt.timeout)
+	defer cancel()
+	c := &call{ctx: ctx, r: r, s: rt.s, params: params, version: version, segs: segs}
+	status, body, err := rt.serve(ctx, c, &best.route)
 	if err != nil {
-		writeError(w, r, err)
+		writeErrorAs(w, r, err, best.internal)
 		return
 	}
 	writeJSON(w, status, body)
 }
 
-// serve authenticates c and runs its route. A read authenticates first, org version and all. A
-// write trusts the token cache (oauth.Service.AuthenticateCached) and makes sure of the org's
-// version in its write transaction (call.write); a write route that answered without writing
-// reads the version after the handler. Either way, when the version changed since the token was
-// cached the answer is dropped and the route runs again, authenticated afresh: nothing was written
-// (a stale write never runs), and the token may be gone.
-func (rt *crmRouter) serve(c *call, ro *route) (int, any, error) {
-	ctx, header := c.r.Context(), c.r.Header.Get("Authorization")
+// serve authenticates c, reads its body and runs its route, once. A read authenticates first, org
+// version and all. A write trusts the token cache (oauth.Service.AuthenticateCached) and confirms
+// the caller inside its write transaction (call.write, oauth.Service.Confirm), which looks the
+// token up afresh there when the org's version moved; a write route that answered without writing
+// authenticates afresh after the handler instead, and a token gone by then answers as gone.
+func (rt *crmRouter) serve(ctx context.Context, c *call, ro *route) (int, any, error) {
+	header := c.r.Header.Get("Authorization")
 	if c.r.Method == http.MethodGet || c.r.Method == http.MethodHead {
 		caller, err := rt.s.oauth.Authenticate(ctx, header)
 		if err != nil {
@@ -85,29 +115,21 @@ func (rt *crmRouter) serve(c *call, ro *route) (int, any, error) {
 		return 0, nil, err
 	}
 	c.Caller, c.verified = caller, verified
+	c.readBody()
 	status, body, err := ro.serve(ctx, c)
-	if c.verified {
-		return status, body, err
+	if !c.verified && !c.wrote {
+		if _, aerr := rt.s.oauth.Authenticate(ctx, header); aerr != nil {
+			return 0, nil, aerr
+		}
 	}
-	if errors.Is(err, crm.ErrVersionChanged) {
-		rt.s.oauth.Forget(caller)
-	} else if current, verr := rt.s.oauth.Verify(ctx, caller); verr != nil { // Verify forgets a stale token
-		return 0, nil, verr
-	} else if current {
-		return status, body, err
-	}
-	if c.Caller, err = rt.s.oauth.Authenticate(ctx, header); err != nil {
-		return 0, nil, err
-	}
-	c.verified = true
-	return ro.serve(ctx, c)
+	return status, body, err
 }
 
 // match returns the route for segs and method. When some pattern matches the path but none with
 // the method, it returns a nil route and non-nil params.
-func (rt *crmRouter) match(segs []string, method string) (*route, map[string]string) {
+func (rt *crmRouter) match(segs []string, method string) (*boundRoute, map[string]string) {
 	var best []string
-	var cands []*route
+	var cands []*boundRoute
 	for i := range rt.routes {
 		ro := &rt.routes[i]
 		if !patternMatches(ro.pattern, segs) {
@@ -115,7 +137,7 @@ func (rt *crmRouter) match(segs []string, method string) (*route, map[string]str
 		}
 		switch cmp := moreSpecific(ro.pattern, best); {
 		case best == nil || cmp > 0:
-			best, cands = ro.pattern, []*route{ro}
+			best, cands = ro.pattern, []*boundRoute{ro}
 		case cmp == 0:
 			cands = append(cands, ro)
 		}
@@ -177,15 +199,17 @@ type call struct {
 	oauth.Caller
 	// verified: the org version Caller came with is known to be current (see crmRouter.serve).
 	verified bool
-	r        *http.Request
-	s        *Server
-	params   map[string]string
-	version  string
-	segs     []string // path segments after /crm/{version}/
+	// wrote: the handler ran a write transaction, which confirmed Caller (call.write).
+	wrote   bool
+	ctx     context.Context // the request's work: detached from the client, bounded in time
+	r       *http.Request
+	s       *Server
+	params  map[string]string
+	version string
+	segs    []string // path segments after /crm/{version}/
 
-	bodyRead bool   // the request body has been read into rawBody
-	rawBody  []byte // the request body as received
-	bodyErr  error  // why the body could not be read
+	decoded map[string]any // the request body as a JSON object (readBody), read before any transaction
+	bodyErr error          // why the body could not be read or decoded: answered when a handler asks for it
 
 	values url.Values // the parsed query string, once asked for
 }

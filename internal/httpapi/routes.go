@@ -3,14 +3,17 @@ package httpapi
 import (
 	"net/http"
 	"strings"
+
+	"github.com/zcrm/zcrm/internal/crm"
 )
 
 func p(path string) []string { return strings.Split(path, "/") }
 
-// crmRoutes is the whole CRM API surface: every path after /crm/{version}/ and its methods.
-func (s *Server) crmRoutes() []route {
+// crmRoutes is the whole CRM API surface: every path after /crm/{version}/ and its methods, in
+// groups that share the name of their 500 answer.
+func (s *Server) crmRoutes() []routeGroup {
 	const get, post, put, del = http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete
-	return []route{
+	routes := []route{
 		// Org, users, metadata.
 		{get, p("org"), s.getOrg},
 		{get, p("users"), s.listUsers},
@@ -20,17 +23,6 @@ func (s *Server) crmRoutes() []route {
 		{get, p("settings/fields"), s.listFields},
 		{get, p("settings/related_lists"), s.listRelatedLists},
 		{get, p("settings/custom_views"), s.listCustomViews},
-
-		// Cadences: definitions, lifecycle actions, enrolment.
-		{get, p("settings/automation/cadences"), s.listCadences},
-		{post, p("settings/automation/cadences"), s.createCadences},
-		{put, p("settings/automation/cadences"), s.updateCadences},
-		{get, p("settings/automation/cadences/{id}"), s.getCadence},
-		{put, p("settings/automation/cadences/{id}"), s.updateCadence},
-		{del, p("settings/automation/cadences/{id}"), s.deleteCadence},
-		{post, p("settings/automation/cadences/{id}/actions/{action}"), s.cadenceAction},
-		{post, p("{module}/actions/enrol_in_cadences"), s.enrolInCadences},
-		{post, p("{module}/actions/unenrol_from_cadences"), s.unenrolFromCadences},
 
 		// Contact role definitions.
 		{get, p("Contacts/roles"), s.listContactRoles},
@@ -66,4 +58,19 @@ func (s *Server) crmRoutes() []route {
 		{put, p("{module}/{id}/{related_list}/{related_id}"), s.linkRelatedOne},
 		{del, p("{module}/{id}/{related_list}/{related_id}"), s.delinkRelatedOne},
 	}
+
+	// Cadences: definitions, lifecycle actions, enrolment. Their documents name a 500
+	// INTERNAL_SERVER_ERROR (the records APIs' is INTERNAL_ERROR).
+	cadences := []route{
+		{get, p("settings/automation/cadences"), s.listCadences},
+		{post, p("settings/automation/cadences"), s.createCadences},
+		{put, p("settings/automation/cadences"), s.updateCadences},
+		{get, p("settings/automation/cadences/{id}"), s.getCadence},
+		{put, p("settings/automation/cadences/{id}"), s.updateCadence},
+		{del, p("settings/automation/cadences/{id}"), s.deleteCadence},
+		{post, p("settings/automation/cadences/{id}/actions/{action}"), s.cadenceAction},
+		{post, p("{module}/actions/enrol_in_cadences"), s.enrolInCadences},
+		{post, p("{module}/actions/unenrol_from_cadences"), s.unenrolFromCadences},
+	}
+	return []routeGroup{{routes, crm.ErrInternal}, {cadences, crm.ErrCadenceInternal}}
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/zcrm/zcrm/internal/crm"
 	"github.com/zcrm/zcrm/internal/oauth"
@@ -26,6 +27,10 @@ type Deps struct {
 	PublicURL string
 	// Logger receives the access log and internal errors; nil discards the access log.
 	Logger *slog.Logger
+	// RequestTimeout bounds the work of one CRM request once its body is read (default
+	// DefaultLimits.WriteTimeout, past which its answer could not be written anyway); the work goes
+	// on when the client goes away, so it is never left half done.
+	RequestTimeout time.Duration
 }
 
 // Server is the zcrm HTTP handler.
@@ -52,7 +57,11 @@ func dispatch(crm, mux http.Handler) http.Handler {
 func NewServer(d Deps) *Server {
 	s := &Server{store: d.Store, oauth: &oauth.Service{Store: d.Store, PublicURL: strings.TrimSuffix(d.PublicURL, "/")}}
 	mux := http.NewServeMux()
-	crmAPI := &crmRouter{routes: s.crmRoutes(), s: s}
+	timeout := d.RequestTimeout
+	if timeout <= 0 {
+		timeout = DefaultLimits.WriteTimeout
+	}
+	crmAPI := newCRMRouter(s, s.crmRoutes(), timeout)
 	mux.Handle("/crm/", crmAPI)
 	s.oauth.Register(mux)
 	mux.HandleFunc("/healthz", s.healthz)

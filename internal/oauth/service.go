@@ -63,23 +63,10 @@ func (s *Service) Authenticate(ctx context.Context, header string) (Caller, erro
 	}
 	var e cachedCaller
 	err = s.Store.Read(ctx, func(tx crm.Tx) error {
-		at, actor, err := tx.TokenActor(ctx, hash)
-		if err != nil {
-			return err
-		}
-		if !tx.Now().Before(at.ExpiresAt) || actor.User.Status != "active" {
-			return crm.ErrNotFound
-		}
-		v, err := tx.OrgVersion(ctx, actor.Org.ID)
-		if err != nil {
-			return err
-		}
-		e = cachedCaller{caller: Caller{Actor: actor, Scopes: grantedScopes(at.Scopes), Version: v, hash: hash}, expires: at.ExpiresAt, version: v}
-		return nil
+		var err error
+		e, err = lookup(ctx, tx, hash)
+		return err
 	})
-	if errors.Is(err, crm.ErrNotFound) {
-		return Caller{}, crm.ErrInvalidToken()
-	}
 	if err != nil {
 		return Caller{}, err
 	}
@@ -87,10 +74,51 @@ func (s *Service) Authenticate(ctx context.Context, header string) (Caller, erro
 	return e.caller, nil
 }
 
+// lookup resolves a token hash in tx: INVALID_TOKEN when the token is unknown, expired, or its
+// user is not active.
+func lookup(ctx context.Context, tx crm.Tx, hash string) (cachedCaller, error) {
+	at, actor, err := tx.TokenActor(ctx, hash)
+	if errors.Is(err, crm.ErrNotFound) {
+		return cachedCaller{}, crm.ErrInvalidToken()
+	}
+	if err != nil {
+		return cachedCaller{}, err
+	}
+	if !tx.Now().Before(at.ExpiresAt) || actor.User.Status != "active" {
+		return cachedCaller{}, crm.ErrInvalidToken()
+	}
+	v, err := tx.OrgVersion(ctx, actor.Org.ID)
+	if errors.Is(err, crm.ErrNotFound) {
+		return cachedCaller{}, crm.ErrInvalidToken()
+	}
+	if err != nil {
+		return cachedCaller{}, err
+	}
+	return cachedCaller{caller: Caller{Actor: actor, Scopes: grantedScopes(at.Scopes), Version: v, hash: hash}, expires: at.ExpiresAt, version: v}, nil
+}
+
+// Confirm returns who a write acts as, in the write's own transaction: c itself while the org's
+// version in tx still reads c.Version, otherwise c's token looked up afresh in tx (INVALID_TOKEN
+// when it is gone; its stale cache entry is dropped). A caller from AuthenticateCached is only
+// trusted after this, so a write never acts on a token revoked or changed before it committed, and
+// never has to run again because of it.
+func (s *Service) Confirm(ctx context.Context, tx crm.Tx, c Caller) (Caller, error) {
+	v, err := tx.OrgVersion(ctx, c.Org.ID)
+	if err == nil && v == c.Version {
+		return c, nil
+	}
+	if err != nil && !errors.Is(err, crm.ErrNotFound) {
+		return Caller{}, err
+	}
+	s.Forget(c)
+	e, err := lookup(ctx, tx, c.hash)
+	return e.caller, err
+}
+
 // AuthenticateCached is Authenticate trusting the token cache without reading the org's version:
 // verified is false when the caller came from the cache unchecked, and the request must then make
-// sure of its version before it answers — in the transaction of its write (crm.VersionCheck with
-// the caller's Version) or with Verify — and authenticate again if it changed.
+// sure of it before it answers — in the transaction of its write (Confirm) or, when it wrote
+// nothing, with Authenticate.
 func (s *Service) AuthenticateCached(ctx context.Context, header string) (c Caller, verified bool, err error) {
 	hash, err := headerHash(header)
 	if err != nil {

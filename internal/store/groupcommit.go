@@ -30,16 +30,14 @@ import (
 //   - isolation is serial: each call sees the calls before it, exactly as it would have after
 //     their commits, and nobody outside sees any of them before the COMMIT.
 //
-// A call with a version check (crm.VersionCheck) has it made by the committer, in the batch's
-// transaction, before its turn; the calls of one org share one read of its version until a call
-// of the batch bumps it. A call whose check fails is answered crm.ErrVersionChanged and never runs.
+// The calls of a batch share the org versions read in its transaction (Tx.OrgVersion) until one
+// of them bumps a version, so a batch of one org's writes reads its version once.
 //
 // PostgreSQL (SERIALIZABLE, pgCommitters committers on their own connections): no savepoints,
 // whose round trips would cost what the batch saves. The first call that fails ends its batch; if
 // no earlier call of the batch awaits the COMMIT its error is its answer, as it would be alone;
 // otherwise the batch is rolled back and every call in it runs again in a transaction of its own
-// (Write, which also retries lost serialization races), as they all do when the server refuses the
-// COMMIT. Durability and isolation are as on SQLite; concurrent batches are kept apart by
+// (errRunAlone; see rerun), as they all do when the server refuses the COMMIT. Durability and isolation are as on SQLite; concurrent batches are kept apart by
 // SERIALIZABLE.
 
 // maxBatch bounds the calls that share one COMMIT, and so the wait of the first of them.
@@ -48,10 +46,9 @@ const maxBatch = 64
 // writeJob is one Write call waiting for, or holding, its turn in a batch.
 type writeJob struct {
 	ctx    context.Context
-	check  *crm.VersionCheck // made by the committer before the call's turn (nil: none)
-	turn   chan *Tx          // the committer hands the open transaction over
-	result chan error        // the caller hands back what fn returned
-	done   chan error        // the verdict: nil once committed; buffered, so the committer never waits
+	turn   chan *Tx   // the committer hands the open transaction over
+	result chan error // the caller hands back what fn returned
+	done   chan error // the verdict: nil once committed; buffered, so the committer never waits
 }
 
 // CommitStats counts what group commit did since Open.
@@ -131,8 +128,8 @@ func (db *DB) commitLoop() {
 
 // groupWrite queues fn for a committer, runs it on this goroutine when
 // its turn comes, and waits for the verdict.
-func (db *DB) groupWrite(ctx context.Context, w write) error {
-	job := &writeJob{ctx: ctx, check: w.check, turn: make(chan *Tx), result: make(chan error), done: make(chan error, 1)}
+func (db *DB) groupWrite(ctx context.Context, fn func(crm.Tx) error) error {
+	job := &writeJob{ctx: ctx, turn: make(chan *Tx), result: make(chan error), done: make(chan error, 1)}
 	select {
 	case db.jobs <- job:
 	case <-ctx.Done():
@@ -142,7 +139,7 @@ func (db *DB) groupWrite(ctx context.Context, w write) error {
 	}
 	select {
 	case tx := <-job.turn:
-		job.runTurn(tx, w.fn)
+		job.runTurn(tx, fn)
 		return <-job.done
 	case err := <-job.done:
 		return err
@@ -183,34 +180,22 @@ func (db *DB) runBatch(first *writeJob) {
 		}
 	}
 	versions := map[int64]int64{} // org versions read in this transaction, until a call bumps one
+	run := db.runSavepointJob
+	if db.dialect == Postgres {
+		run = db.runPGJob
+	}
 	job := first
 	for n := 1; job != nil; n++ {
-		t := &Tx{tx: tx, db: db, detached: true}
 		if err := job.ctx.Err(); err != nil {
 			job.done <- err
-		} else if err := t.checkVersion(ctx, job.check, versions); errors.Is(err, crm.ErrVersionChanged) {
-			job.done <- err // the call's authentication is stale: it never ran
-		} else if err != nil && db.dialect == Postgres { // the read failed: as a failing call (runPGJob)
-			job.done <- pgCallError(err, len(held))
-			fail(errRunAlone)
-			return
-		} else if err != nil { // SQLite: a failed read leaves the transaction as it was
-			job.done <- err
 		} else {
-			run := db.runSavepointJob
-			if db.dialect == Postgres {
-				run = db.runPGJob
-			}
-			ok, doom := run(ctx, tx, t, job, len(held))
+			ok, doom := run(ctx, tx, &Tx{tx: tx, db: db, detached: true, versions: versions}, job, len(held))
 			if doom != nil { // nothing of the transaction may commit
 				fail(doom)
 				return
 			}
 			if ok {
 				held = append(held, job)
-			}
-			if t.bumped {
-				clear(versions)
 			}
 		}
 		job = nil
@@ -260,6 +245,7 @@ func (db *DB) runSavepointJob(ctx context.Context, tx *sql.Tx, t *Tx, job *write
 	}
 	job.turn <- t
 	if fnErr := <-job.result; fnErr != nil {
+		clear(t.versions) // a version the call bumped and then read is rolled back with it
 		if _, err := tx.ExecContext(ctx, `ROLLBACK TO zcrm_call`); err != nil {
 			return false, fmt.Errorf("rollback to savepoint: %w", err)
 		}

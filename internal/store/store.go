@@ -59,7 +59,7 @@ type DB struct {
 	committers sync.WaitGroup
 	jobs       chan *writeJob
 	stats      commitCounters
-	// exclusive is held shared by PostgreSQL writes and exclusively by retryExclusive.
+	// exclusive is held shared by PostgreSQL writes and exclusively by a retry of a lost race (try).
 	exclusive sync.RWMutex
 	quit      chan struct{}
 	stopped   chan struct{}
@@ -164,52 +164,82 @@ func (db *DB) Read(ctx context.Context, fn func(crm.Tx) error) error {
 
 // Write runs fn in a read-write transaction and commits it when fn returns nil. Concurrent writes
 // share a transaction and its COMMIT (groupcommit.go). On SQLite writes go through the single
-// writer connection (BEGIN IMMEDIATE). On PostgreSQL the transaction is SERIALIZABLE; fn must be
-// safe to run more than once, because a call whose batch was rolled back for another call's sake
-// runs again alone, and a call that loses serialization races is retried (retryExclusive).
+// writer connection (BEGIN IMMEDIATE) and fn runs once. On PostgreSQL the transaction is
+// SERIALIZABLE and fn may run again (see rerun): it must only compute its answer.
 func (db *DB) Write(ctx context.Context, fn func(crm.Tx) error) error {
-	return db.WriteChecked(ctx, nil, fn)
+	var try attempt
+	for {
+		err := db.try(ctx, fn, try)
+		next, again := rerun(err, try)
+		if !again {
+			return err
+		}
+		if next.exclusive {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(RetryPause(next.n)):
+			}
+		}
+		try = next
+	}
 }
 
-// WriteChecked is Write made conditional on check (crm.VersionCheck): in a group-committed batch,
-// calls of one org share one read of its version until a call of the batch bumps it.
-func (db *DB) WriteChecked(ctx context.Context, check *crm.VersionCheck, fn func(crm.Tx) error) error {
-	w := write{check, fn}
+// attempt is how one try of a write runs.
+type attempt struct {
+	n         int  // tries made before this one
+	alone     bool // in a transaction of its own, not a group-committed batch
+	exact     bool // set operations answer with RETURNING from the start (setOp)
+	exclusive bool // with every other write of this process held back
+}
+
+// rerun is the one place that decides whether a write that ended with err runs again, and how. Only
+// PostgreSQL ever asks for it, for three reasons the database leaves no other way round:
+//   - errRunAlone: its group-commit batch was rolled back for another call's sake (no savepoints);
+//     it runs again alone;
+//   - errInexact: a set operation changed fewer rows than ids and cannot tell which; it runs again
+//     alone with exact answers;
+//   - a lost serialization race or deadlock: it runs again after a random pause with the rest of
+//     the process held back, up to MaxExclusiveAttempts times.
+//
+// Anything else, success included, is the answer.
+func rerun(err error, prev attempt) (attempt, bool) {
+	next := attempt{n: prev.n + 1, alone: true, exact: prev.exact, exclusive: prev.exclusive}
+	switch {
+	case err == nil:
+		return prev, false
+	case errors.Is(err, errRunAlone):
+	case errors.Is(err, errInexact):
+		next.exact = true
+	case IsSerializationFailure(err) && prev.n < MaxExclusiveAttempts:
+		next.exclusive = true
+	default:
+		return prev, false
+	}
+	return next, true
+}
+
+// try runs fn once as a says: in a batch (the first try), or alone, holding db.exclusive shared or,
+// for a retry of a lost race, exclusively (released even if fn panics).
+func (db *DB) try(ctx context.Context, fn func(crm.Tx) error, a attempt) error {
 	if db.dialect == SQLite {
-		return db.groupWrite(ctx, w)
+		return db.groupWrite(ctx, fn)
 	}
-	err := db.sharedWrite(ctx, w)
-	if err == nil || !IsSerializationFailure(err) {
-		return err
+	if a.exclusive {
+		db.exclusive.Lock()
+		defer db.exclusive.Unlock()
+		db.stats.exclusive.Add(1)
+	} else {
+		db.exclusive.RLock()
+		defer db.exclusive.RUnlock()
 	}
-	return db.retryExclusive(ctx, w)
-}
-
-// write is one Write call's work: the version check (nil: none), then fn.
-type write struct {
-	check *crm.VersionCheck
-	fn    func(crm.Tx) error
-}
-
-// sharedWrite is a PostgreSQL write's first try, in a batch and, if the batch was rolled back,
-// once alone, while holding db.exclusive shared (released even if fn panics).
-func (db *DB) sharedWrite(ctx context.Context, w write) error {
-	db.exclusive.RLock()
-	defer db.exclusive.RUnlock()
-	err := db.groupWrite(ctx, w)
-	if errors.Is(err, errRunAlone) || errors.Is(err, errInexact) {
+	if !a.alone {
+		return db.groupWrite(ctx, fn)
+	}
+	if !a.exclusive {
 		db.stats.alone.Add(1)
-		err = db.writeOnce(ctx, w, errors.Is(err, errInexact))
 	}
-	return err
-}
-
-// exclusiveWrite is one try of w with every other write of this process held back.
-func (db *DB) exclusiveWrite(ctx context.Context, w write) error {
-	db.exclusive.Lock()
-	defer db.exclusive.Unlock()
-	db.stats.exclusive.Add(1)
-	return db.writeOnce(ctx, w, false)
+	return db.writeTx(ctx, fn, a.exact)
 }
 
 // MaxExclusiveAttempts bounds the retries of a write that keeps losing serialization races even
@@ -222,36 +252,9 @@ func RetryPause(attempt int) time.Duration {
 	return time.Duration(1+rand.IntN(1<<min(attempt, 5))) * time.Millisecond
 }
 
-// retryExclusive retries a PostgreSQL write that lost a serialization race, after a random pause,
-// while every other write of this process waits: under heavy contention (many transactions
-// touching the same index pages, a predicate-lock table that overflows into relation locks)
-// plain retries can keep losing to each other until they give up; run alone, a retry can only
-// lose to other processes, and among their equally escalated retries SERIALIZABLE lets one win.
-func (db *DB) retryExclusive(ctx context.Context, w write) error {
-	for attempt := 1; ; attempt++ {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(RetryPause(attempt)):
-		}
-		err := db.exclusiveWrite(ctx, w)
-		if err == nil || !IsSerializationFailure(err) || attempt >= MaxExclusiveAttempts {
-			return err
-		}
-	}
-}
-
-// writeOnce runs w in a transaction of its own; exact makes its set operations answer with
-// RETURNING from the start (setOp), as it does anyway when one of them turns out inexact.
-func (db *DB) writeOnce(ctx context.Context, w write, exact bool) error {
-	err := db.writeTx(ctx, w, exact)
-	if !exact && errors.Is(err, errInexact) {
-		err = db.writeTx(ctx, w, true)
-	}
-	return err
-}
-
-func (db *DB) writeTx(ctx context.Context, w write, exact bool) error {
+// writeTx runs fn in a transaction of its own; exact makes its set operations answer with
+// RETURNING (setOp).
+func (db *DB) writeTx(ctx context.Context, fn func(crm.Tx) error, exact bool) error {
 	var opts *sql.TxOptions
 	if db.dialect == Postgres {
 		opts = &sql.TxOptions{Isolation: sql.LevelSerializable}
@@ -261,11 +264,7 @@ func (db *DB) writeTx(ctx context.Context, w write, exact bool) error {
 		return fmt.Errorf("begin write: %w", err)
 	}
 	defer tx.Rollback()
-	t := &Tx{tx: tx, db: db, exact: exact}
-	if err := t.checkVersion(ctx, w.check, nil); err != nil {
-		return err
-	}
-	if err := w.fn(t); err != nil {
+	if err := fn(&Tx{tx: tx, db: db, exact: exact, versions: map[int64]int64{}}); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -279,10 +278,11 @@ type Tx struct {
 	// detached runs statements without the caller's cancellation (a group-committed write: an
 	// interrupted SQLite write would roll back the other callers' work too).
 	detached bool
-	// bumped records that the transaction bumped an org's version.
-	bumped bool
 	// exact makes PostgreSQL set operations answer with RETURNING (setOp).
 	exact bool
+	// versions holds the org versions read in this write transaction (shared by the calls of a
+	// group-committed batch) until one of them bumps a version; nil in a read transaction.
+	versions map[int64]int64
 }
 
 // stmtCtx is the context statements run under.

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/zcrm/zcrm/internal/crm"
@@ -14,35 +13,10 @@ import (
 
 // bumpOrgVersion advances the org's version.
 func (t *Tx) bumpOrgVersion(ctx context.Context, orgID int64) error {
-	t.bumped = true
+	clear(t.versions)
 	if _, err := t.exec(ctx, `UPDATE org_versions SET version = version + 1 WHERE org_id = ?`, orgID); err != nil {
 		return fmt.Errorf("bump org version: %w", err)
 	}
-	return nil
-}
-
-// checkVersion makes check (nil: none) in this transaction, reading the version unless versions
-// (the versions this transaction has read, by org; nil: none kept) holds it.
-func (t *Tx) checkVersion(ctx context.Context, check *crm.VersionCheck, versions map[int64]int64) error {
-	if check == nil {
-		return nil
-	}
-	v, ok := versions[check.OrgID]
-	if !ok {
-		var err error
-		if v, err = t.OrgVersion(ctx, check.OrgID); errors.Is(err, crm.ErrNotFound) {
-			return crm.ErrVersionChanged
-		} else if err != nil {
-			return err
-		}
-		if versions != nil {
-			versions[check.OrgID] = v
-		}
-	}
-	if v != check.Version {
-		return crm.ErrVersionChanged
-	}
-	check.Verified = true
 	return nil
 }
 
@@ -60,10 +34,17 @@ func (t *Tx) execBumping(ctx context.Context, q string, args ...any) error {
 	return nil
 }
 
-// OrgVersion returns the org's version as this transaction sees it.
+// OrgVersion returns the org's version as this transaction sees it. A write transaction reads it
+// once (its group-commit batch shares the reading) until it bumps a version.
 func (t *Tx) OrgVersion(ctx context.Context, orgID int64) (int64, error) {
+	if v, ok := t.versions[orgID]; ok {
+		return v, nil
+	}
 	var v int64
 	err := t.queryRow(ctx, `SELECT version FROM org_versions WHERE org_id = ?`, orgID).Scan(&v)
+	if err == nil && t.versions != nil {
+		t.versions[orgID] = v
+	}
 	return v, notFound(err)
 }
 
