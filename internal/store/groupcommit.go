@@ -160,16 +160,49 @@ func (job *writeJob) runTurn(tx *Tx, fn func(crm.Tx) error) {
 	job.result <- err
 }
 
-// runBatch runs first and every call that arrives while the batch is open, then commits them.
+// runBatch runs first and the calls that join it, then commits them. On SQLite a call may join
+// while the batch runs: the one writer connection always sees every commit. On PostgreSQL only the
+// calls already waiting when the batch begins may join: the transaction's snapshot is fixed at its
+// first statement, and a call sent after it would not see a write acknowledged before it was sent.
 func (db *DB) runBatch(first *writeJob) {
 	ctx := context.Background()
+	var waiting []*writeJob // PostgreSQL: the calls of the batch after first
+	if db.dialect == Postgres {
+	drain:
+		for len(waiting) < maxBatch-1 {
+			select {
+			case job := <-db.jobs:
+				waiting = append(waiting, job)
+			default:
+				break drain
+			}
+		}
+	}
+	next := func(n int) *writeJob {
+		switch {
+		case db.dialect == Postgres && len(waiting) > 0:
+			job := waiting[0]
+			waiting = waiting[1:]
+			return job
+		case db.dialect == Postgres || n >= maxBatch:
+			return nil
+		}
+		select {
+		case job := <-db.jobs:
+			return job
+		default:
+			return nil
+		}
+	}
 	var opts *sql.TxOptions
 	if db.dialect == Postgres {
 		opts = &sql.TxOptions{Isolation: sql.LevelSerializable}
 	}
 	tx, err := db.write.BeginTx(ctx, opts)
 	if err != nil {
-		first.done <- fmt.Errorf("begin write: %w", err)
+		for _, job := range append([]*writeJob{first}, waiting...) {
+			job.done <- fmt.Errorf("begin write: %w", err)
+		}
 		return
 	}
 	var held []*writeJob // calls whose changes await the COMMIT
@@ -177,6 +210,9 @@ func (db *DB) runBatch(first *writeJob) {
 		tx.Rollback()
 		for _, j := range held {
 			j.done <- err
+		}
+		for _, j := range waiting { // PostgreSQL calls that never had their turn
+			j.done <- errRunAlone
 		}
 	}
 	versions := map[int64]int64{} // org versions read in this transaction, until a call bumps one
@@ -198,13 +234,7 @@ func (db *DB) runBatch(first *writeJob) {
 				held = append(held, job)
 			}
 		}
-		job = nil
-		if n < maxBatch {
-			select {
-			case job = <-db.jobs:
-			default:
-			}
-		}
+		job = next(n)
 	}
 	if len(held) == 0 {
 		tx.Rollback()
