@@ -12,7 +12,8 @@ import (
 )
 
 // CreateOrg creates an org of the edition (free, standard, professional, enterprise or ultimate)
-// with its first Administrator (admin@<slug of name>.zcrm.local), and returns both.
+// with its first Administrator (admin@<slug of name>.zcrm.local), and returns both. The server's
+// own OAuth client (ClientID) is granted the org; other clients are not.
 func (s *Server) CreateOrg(name, edition string) (Org, User) {
 	if s.tb != nil {
 		s.tb.Helper()
@@ -24,7 +25,10 @@ func (s *Server) CreateOrg(name, edition string) (Org, User) {
 		if err != nil {
 			return err
 		}
-		org, admin, err = crm.CreateOrg(ctx, tx, crm.NewOrg{Name: name, Edition: ed})
+		if org, admin, err = crm.CreateOrg(ctx, tx, crm.NewOrg{Name: name, Edition: ed}); err != nil {
+			return err
+		}
+		_, err = s.ownClient(ctx, tx, s.ClientID, org.ID)
 		return err
 	}); err != nil {
 		s.fail(err)
@@ -119,20 +123,70 @@ func (s *Server) CreateModule(org Org, apiName string) string {
 	return crm.FormatID(m.ID)
 }
 
-// CreateOAuthClient creates a self client (usable in every org) and returns its id and secret.
+// CreateOAuthClient creates a self client of the default org and returns its id and secret. As in
+// Zoho, a client acts only in its own org: use CreateOAuthClientIn for another org, and
+// GrantOAuthClientOrg to let it act in more.
 func (s *Server) CreateOAuthClient(name string) (clientID, clientSecret string) {
 	if s.tb != nil {
 		s.tb.Helper()
 	}
+	return s.CreateOAuthClientIn(s.Org, name)
+}
+
+// CreateOAuthClientIn creates a self client of the org and returns its id and secret.
+func (s *Server) CreateOAuthClientIn(org Org, name string) (clientID, clientSecret string) {
+	if s.tb != nil {
+		s.tb.Helper()
+	}
 	if err := s.write(func(ctx context.Context, tx crm.Tx) error {
-		var err error
-		clientID, clientSecret, err = oauth.CreateClient(ctx, tx, name)
+		o, err := s.org(ctx, tx, org.ID)
+		if err != nil {
+			return err
+		}
+		clientID, clientSecret, err = oauth.CreateClient(ctx, tx, o.ID, name)
 		return err
 	}); err != nil {
 		s.fail(err)
 		return "", ""
 	}
 	return clientID, clientSecret
+}
+
+// GrantOAuthClientOrg lets the OAuth client clientID act in the org as well (grant codes, refresh
+// tokens and the client credentials flow there), as `zcrm client grant-org` does. Granting an org
+// twice does nothing.
+func (s *Server) GrantOAuthClientOrg(clientID string, org Org) {
+	if s.tb != nil {
+		s.tb.Helper()
+	}
+	if err := s.write(func(ctx context.Context, tx crm.Tx) error {
+		oc, err := oauth.ClientByID(ctx, tx, clientID)
+		if err != nil {
+			return err
+		}
+		o, err := s.org(ctx, tx, org.ID)
+		if err != nil {
+			return err
+		}
+		return oauth.GrantClientOrg(ctx, tx, oc, o.ID)
+	}); err != nil {
+		s.fail(err)
+	}
+}
+
+// ownClient returns the OAuth client clientID for use in orgID. The server's own client (ClientID)
+// is the test's: it is granted the org when it lacks it (CreateOrg grants it up front; this covers
+// orgs of a database made elsewhere, WithDatabase), so Token, NewClient and GrantCode work for
+// users of every org. Any other client must belong to the org already.
+func (s *Server) ownClient(ctx context.Context, tx crm.Tx, clientID string, orgID int64) (crm.Client, error) {
+	oc, err := oauth.ClientByID(ctx, tx, clientID)
+	if err != nil {
+		return crm.Client{}, err
+	}
+	if clientID == s.ClientID {
+		err = oauth.GrantClientOrg(ctx, tx, oc, orgID)
+	}
+	return oc, err
 }
 
 // GrantCode issues a one-time grant code of the server's self client (ClientID) for user with the
@@ -145,7 +199,8 @@ func (s *Server) GrantCode(user User, scopes ...string) string {
 }
 
 // GrantCodeFor issues a one-time grant code of the OAuth client clientID for user with the scopes,
-// valid for ttl (at most ten minutes).
+// valid for ttl (at most ten minutes). The client must belong to the user's org (the server's own
+// client always does).
 func (s *Server) GrantCodeFor(clientID string, user User, ttl time.Duration, scopes ...string) string {
 	if s.tb != nil {
 		s.tb.Helper()
@@ -156,11 +211,11 @@ func (s *Server) GrantCodeFor(clientID string, user User, ttl time.Duration, sco
 		if err != nil {
 			return err
 		}
-		oc, err := oauth.ClientByID(ctx, tx, clientID)
+		u, err := s.user(ctx, tx, user)
 		if err != nil {
 			return err
 		}
-		u, err := s.user(ctx, tx, user)
+		oc, err := s.ownClient(ctx, tx, clientID, u.OrgID)
 		if err != nil {
 			return err
 		}
@@ -198,11 +253,11 @@ func (s *Server) token(user User, scopes []string) (*client.Token, error) {
 		if err != nil {
 			return err
 		}
-		oc, err := oauth.ClientByID(ctx, tx, s.ClientID)
+		u, err := s.user(ctx, tx, user)
 		if err != nil {
 			return err
 		}
-		u, err := s.user(ctx, tx, user)
+		oc, err := s.ownClient(ctx, tx, s.ClientID, u.OrgID)
 		if err != nil {
 			return err
 		}

@@ -68,7 +68,8 @@ type Server struct {
 	Org   Org
 	Admin User
 	// ClientID and ClientSecret are the self client behind Client and the Token and GrantCode
-	// helpers.
+	// helpers. It belongs to the default org, to every org CreateOrg makes, and to the org of
+	// every user those helpers use it for.
 	ClientID, ClientSecret string
 
 	tb       testing.TB
@@ -154,8 +155,8 @@ func Start(opts ...Option) (s *Server, err error) {
 		return nil, err
 	}
 	s.URL = "http://" + ln.Addr().String()
-	s.srv = &http.Server{Handler: httpapi.NewServer(httpapi.Deps{Store: s.db, PublicURL: s.URL, Logger: cfg.logger}),
-		ReadHeaderTimeout: 10 * time.Second, ConnState: s.track}
+	s.srv = httpapi.DefaultLimits.Server(httpapi.NewServer(httpapi.Deps{Store: s.db, PublicURL: s.URL, Logger: cfg.logger}))
+	s.srv.ConnState = s.track
 	go s.srv.Serve(ln)
 	s.cleanup = append(s.cleanup, s.stop)
 	s.http = &http.Client{Transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 32}, Timeout: time.Minute}
@@ -171,7 +172,7 @@ func Start(opts ...Option) (s *Server, err error) {
 		if admin, err = tx.FirstAdmin(ctx, org.ID); err != nil {
 			return err
 		}
-		s.ClientID, s.ClientSecret, err = oauth.CreateClient(ctx, tx, "zcrmtest")
+		s.ClientID, s.ClientSecret, err = oauth.CreateClient(ctx, tx, org.ID, "zcrmtest")
 		return err
 	})
 	if err != nil {

@@ -42,7 +42,8 @@ func commands() []command {
 		{"user create", "add a user to an org", runUserCreate},
 		{"profile create", "add a profile cloned from Standard, minus --deny permissions", runProfileCreate},
 		{"module create", "add a custom module (Enterprise and above)", runModuleCreate},
-		{"client create", "create an OAuth self client", runClientCreate},
+		{"client create", "create an OAuth self client of an org", runClientCreate},
+		{"client grant-org", "let an OAuth client act in one more org", runClientGrantOrg},
 		{"grant", "issue a one-time grant code, like Generate Code in Zoho's API console", runGrant},
 		{"token", "mint an access and refresh token directly (skips the code exchange)", runToken},
 		{"bench", "load-test zcrm on a fresh database and report ratios to ceilings measured in the same run", runBench},
@@ -81,7 +82,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: zcrm <command> [flags]   (each command takes -h)")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-15s %s\n", c.name, c.help)
+		fmt.Fprintf(w, "  %-16s %s\n", c.name, c.help)
 	}
 }
 

@@ -12,23 +12,28 @@ import (
 	"github.com/zcrm/zcrm/internal/store"
 )
 
-// runClientCreate creates a self client: {"client_id":"1000.…","client_secret":"…"}.
+// runClientCreate creates a self client of an org (the default org without --org), as Zoho's API
+// console registers a client in the org it is used from: {"client_id":"1000.…","client_secret":"…"}.
 func runClientCreate(ctx context.Context, e env, args []string) error {
-	var dsn, name string
+	var dsn, name, orgID string
 	fs := flags(e, "client create", &dsn)
 	fs.StringVar(&name, "name", oauth.DefaultClientName, "client name")
+	fs.StringVar(&orgID, "org", "", "id of the org the client belongs to (default: the default org)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	db, _, err := openStore(ctx, dsn, store.Options{})
+	db, def, err := openStore(ctx, dsn, store.Options{})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	var id, secret string
 	if err := db.Write(ctx, func(tx crm.Tx) error {
-		var err error
-		id, secret, err = oauth.CreateClient(ctx, tx, strings.TrimSpace(name))
+		org, err := orgFor(ctx, tx, def, orgID)
+		if err != nil {
+			return err
+		}
+		id, secret, err = oauth.CreateClient(ctx, tx, org.ID, strings.TrimSpace(name))
 		return err
 	}); err != nil {
 		return err
@@ -37,6 +42,46 @@ func runClientCreate(ctx context.Context, e env, args []string) error {
 		ClientID     string `json:"client_id"`
 		ClientSecret string `json:"client_secret"`
 	}{id, secret})
+}
+
+// runClientGrantOrg lets a client act in one more org (grant codes, refresh tokens and
+// client_credentials there); granting an org twice is not an error: {"client_id":"…","org_id":"…"}.
+func runClientGrantOrg(ctx context.Context, e env, args []string) error {
+	var dsn, clientID, orgID string
+	fs := flags(e, "client grant-org", &dsn)
+	fs.StringVar(&clientID, "client-id", "", "client id from 'zcrm client create' (required)")
+	fs.StringVar(&orgID, "org", "", "id of the org to grant (required)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if clientID == "" {
+		return errors.New("--client-id is required")
+	}
+	if orgID == "" {
+		return errors.New("--org is required")
+	}
+	db, def, err := openStore(ctx, dsn, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var org crm.Org
+	if err := db.Write(ctx, func(tx crm.Tx) error {
+		client, err := oauth.ClientByID(ctx, tx, clientID)
+		if err != nil {
+			return err
+		}
+		if org, err = orgFor(ctx, tx, def, orgID); err != nil {
+			return err
+		}
+		return oauth.GrantClientOrg(ctx, tx, client, org.ID)
+	}); err != nil {
+		return err
+	}
+	return printJSON(e, struct {
+		ClientID string `json:"client_id"`
+		OrgID    string `json:"org_id"`
+	}{clientID, crm.FormatID(org.ID)})
 }
 
 // runGrant issues a one-time grant code, like Generate Code for a self client in Zoho's API console:

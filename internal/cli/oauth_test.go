@@ -205,10 +205,11 @@ func TestGrantExchange(t *testing.T) {
 			t.Fatalf("second exchange = %v", again)
 		}
 
-		// --user and --org pick the user; --ttl sets the lifetime.
+		// --user and --org pick the user (of an org the client was granted); --ttl sets the lifetime.
 		org := ok(t, dsn, "org", "create", "--name", "Acme")
 		orgID := str(t, org, "org_id")
 		ok(t, dsn, "user", "create", "--org", orgID, "--email", "bob@acme.test")
+		ok(t, dsn, "client", "grant-org", "--client-id", id, "--org", orgID)
 		grant = ok(t, dsn, "grant", "--client-id", id, "--scope", "ZohoCRM.modules.ALL", "--org", orgID, "--user", "BOB@acme.test", "--ttl", "10m")
 		if grant["expires_in"] != float64(600) {
 			t.Fatalf("grant = %v", grant)
@@ -218,6 +219,97 @@ func TestGrantExchange(t *testing.T) {
 		if c.User.Email != "bob@acme.test" || crm.FormatID(c.Org.ID) != orgID {
 			t.Fatalf("token acts as %s in org %d", c.User.Email, c.Org.ID)
 		}
+	})
+}
+
+// defaultOrgID returns the id of the database's default org.
+func defaultOrgID(t *testing.T, s *server) string {
+	t.Helper()
+	var org crm.Org
+	if err := s.db.Write(context.Background(), func(tx crm.Tx) error {
+		var err error
+		org, err = crm.EnsureDefaultOrg(context.Background(), tx)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return crm.FormatID(org.ID)
+}
+
+// A client belongs to the org it is created in (`client create --org`, the default org without
+// it): grant codes for another org's users are refused by `zcrm grant`, and client_credentials
+// for another org is invalid_client, until `client grant-org` (idempotent) grants that org.
+func TestClientOrgs(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		dsn := storetest.DSN(t, b)
+		acme := str(t, ok(t, dsn, "org", "create", "--name", "Acme"), "org_id")
+		out := ok(t, dsn, "client", "create", "--name", "acme-app", "--org", acme)
+		if got := keys(out); !reflect.DeepEqual(got, []string{"client_id", "client_secret"}) {
+			t.Fatalf("keys = %v", got)
+		}
+		id, secret := str(t, out, "client_id"), str(t, out, "client_secret")
+		s := serve(t, dsn)
+		def := defaultOrgID(t, s)
+		cc := func(org string) map[string]any {
+			t.Helper()
+			return s.post(t, oauth.TokenPath, url.Values{"grant_type": {"client_credentials"}, "client_id": {id},
+				"client_secret": {secret}, "scope": {"ZohoCRM.org.ALL"}, "soid": {"ZohoCRM." + org}})
+		}
+		exchange := func(code string) oauth.Caller {
+			t.Helper()
+			tok := s.post(t, oauth.TokenPath, url.Values{"grant_type": {"authorization_code"}, "client_id": {id},
+				"client_secret": {secret}, "code": {code}})
+			return s.caller(t, str(t, tok, "access_token"))
+		}
+
+		// Its own org.
+		if c := exchange(str(t, ok(t, dsn, "grant", "--client-id", id, "--scope", "ZohoCRM.org.ALL", "--org", acme), "code")); crm.FormatID(c.Org.ID) != acme {
+			t.Fatalf("acme code acts in org %d", c.Org.ID)
+		}
+		if c := s.caller(t, str(t, cc(acme), "access_token")); crm.FormatID(c.Org.ID) != acme || c.User.Email != "admin@acme.zcrm.local" {
+			t.Fatalf("client_credentials acts as %s in org %d", c.User.Email, c.Org.ID)
+		}
+
+		// Not the default org.
+		notIn := "client " + id + " does not belong to org " + def + " (grant it with 'zcrm client grant-org --client-id " + id + " --org " + def + "')"
+		fails(t, dsn, notIn, "grant", "--client-id", id, "--scope", "ZohoCRM.org.ALL")
+		if got := cc(def); !reflect.DeepEqual(got, map[string]any{"error": "invalid_client"}) {
+			t.Fatalf("client_credentials for the default org = %v", got)
+		}
+
+		// Granted, twice: the same answer each time, and then the default org works.
+		for range 2 {
+			if got := ok(t, dsn, "client", "grant-org", "--client-id", id, "--org", def); !reflect.DeepEqual(got, map[string]any{"client_id": id, "org_id": def}) {
+				t.Fatalf("client grant-org = %v", got)
+			}
+		}
+		if c := exchange(str(t, ok(t, dsn, "grant", "--client-id", id, "--scope", "ZohoCRM.org.ALL"), "code")); !c.Org.Default {
+			t.Fatalf("default-org code acts in org %d", c.Org.ID)
+		}
+		if c := s.caller(t, str(t, cc(def), "access_token")); !c.Org.Default {
+			t.Fatalf("client_credentials acts in org %d", c.Org.ID)
+		}
+
+		// Without --org a client belongs to the default org only.
+		plain := str(t, ok(t, dsn, "client", "create"), "client_id")
+		ok(t, dsn, "grant", "--client-id", plain, "--scope", "ZohoCRM.org.ALL")
+		fails(t, dsn, "does not belong to org "+acme, "grant", "--client-id", plain, "--scope", "ZohoCRM.org.ALL", "--org", acme)
+	})
+}
+
+// client create --org and client grant-org fail with one line on stderr for every wrong input.
+func TestClientOrgErrors(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		dsn := storetest.DSN(t, b)
+		id := str(t, ok(t, dsn, "client", "create"), "client_id")
+		fails(t, dsn, "no org 42", "client", "create", "--org", "42")
+		fails(t, dsn, `invalid org id "acme"`, "client", "create", "--org", "acme")
+		fails(t, dsn, "--client-id is required", "client", "grant-org", "--org", "42")
+		fails(t, dsn, "--org is required", "client", "grant-org", "--client-id", id)
+		fails(t, dsn, `no client "1000.NOPE"`, "client", "grant-org", "--client-id", "1000.NOPE", "--org", "42")
+		fails(t, dsn, "no org 42", "client", "grant-org", "--client-id", id, "--org", "42")
+		fails(t, dsn, `invalid org id "acme"`, "client", "grant-org", "--client-id", id, "--org", "acme")
+		fails(t, dsn, "unexpected argument", "client", "grant-org", "--client-id", id, "--org", "42", "extra")
 	})
 }
 

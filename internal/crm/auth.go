@@ -5,8 +5,9 @@ import (
 	"time"
 )
 
-// Client is an OAuth client (a self client: usable in every org). SecretHash is the SHA-256 hex
-// digest of the client secret; the secret itself is never stored.
+// Client is an OAuth client. As in Zoho, a client acts only in the orgs it belongs to: the org
+// that registered it, and those it was explicitly granted to (AuthTx.AddClientOrg). SecretHash is
+// the SHA-256 hex digest of the client secret; the secret itself is never stored.
 type Client struct {
 	ID          int64
 	ClientID    string
@@ -62,6 +63,10 @@ type AuthTx interface {
 	InsertClient(ctx context.Context, c Client) error
 	// ClientByClientID returns the client with that public client id.
 	ClientByClientID(ctx context.Context, clientID string) (Client, error)
+	// AddClientOrg lets the client act in the org; adding an org the client already has is not an error.
+	AddClientOrg(ctx context.Context, clientPK, orgID int64) error
+	// ClientInOrg reports whether the client may act in the org.
+	ClientInOrg(ctx context.Context, clientPK, orgID int64) (bool, error)
 
 	// InsertGrant stores a new grant code.
 	InsertGrant(ctx context.Context, g Grant) error

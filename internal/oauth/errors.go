@@ -12,7 +12,9 @@ const (
 	// ErrInvalidCode: the grant code or refresh token is missing, unknown, used, expired, revoked, or
 	// belongs to another client (Zoho's word for all of these, refresh tokens included).
 	ErrInvalidCode Error = "invalid_code"
-	// ErrInvalidClient: client_id is missing or names no client.
+	// ErrInvalidClient: client_id is missing or names no client; or the client does not belong to
+	// the org of the grant code or refresh token, or named by client_credentials' soid (existing or
+	// not): a client acts only in the orgs it was created in or granted.
 	ErrInvalidClient Error = "invalid_client"
 	// ErrInvalidClientSecret: client_secret is missing or wrong for the client.
 	ErrInvalidClientSecret Error = "invalid_client_secret"
@@ -21,7 +23,7 @@ const (
 	// ErrInvalidScope: client_credentials without a scope, with a malformed one, or without any ZohoCRM scope.
 	ErrInvalidScope Error = "invalid_scope"
 	// ErrInvalidRequest: the body cannot be parsed; client_credentials without a soid of the form
-	// ZohoCRM.<org id> naming an existing org; revoke without a token.
+	// ZohoCRM.<org id>, or naming an org without an active Administrator; revoke without a token.
 	ErrInvalidRequest Error = "invalid_request"
 	// ErrInvalidRequestMethod: a method other than POST (sent with HTTP 405 and an Allow header).
 	ErrInvalidRequestMethod Error = "invalid_request_method"

@@ -76,7 +76,7 @@ func FuzzTokenEndpoint(f *testing.F) {
 		if err != nil {
 			return err
 		}
-		if clientID, secret, err = oauth.CreateClient(ctx, tx, "fuzz"); err != nil {
+		if clientID, secret, err = oauth.CreateClient(ctx, tx, org.ID, "fuzz"); err != nil {
 			return err
 		}
 		client, err := tx.ClientByClientID(ctx, clientID)

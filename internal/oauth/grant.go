@@ -104,8 +104,22 @@ func activeUser(ctx context.Context, tx crm.Tx, orgID, userID int64) (crm.User, 
 	return u, err
 }
 
+// inOrg answers ErrInvalidClient unless the client may act in the org: in Zoho a client acts in the
+// org that registered it (and those it was granted), whatever code, token or soid it presents.
+func inOrg(ctx context.Context, tx crm.Tx, client crm.Client, orgID int64) error {
+	in, err := InOrg(ctx, tx, client, orgID)
+	if err != nil {
+		return err
+	}
+	if !in {
+		return ErrInvalidClient
+	}
+	return nil
+}
+
 // exchangeCode is the authorization_code grant: a one-time, unexpired code of this client becomes a
-// refresh token and an access token.
+// refresh token and an access token. A code for an org the client does not belong to (which
+// IssueGrant refuses to issue) is invalid_client, and stays unused.
 func exchangeCode(ctx context.Context, tx crm.Tx, client crm.Client, code string) (TokenResponse, error) {
 	if code == "" {
 		return TokenResponse{}, ErrInvalidCode
@@ -117,7 +131,13 @@ func exchangeCode(ctx context.Context, tx crm.Tx, client crm.Client, code string
 	} else if err != nil {
 		return TokenResponse{}, err
 	}
-	if g.ClientPK != client.ID || g.Used || !tx.Now().Before(g.ExpiresAt) {
+	if g.ClientPK != client.ID {
+		return TokenResponse{}, ErrInvalidCode
+	}
+	if err := inOrg(ctx, tx, client, g.OrgID); err != nil {
+		return TokenResponse{}, err
+	}
+	if g.Used || !tx.Now().Before(g.ExpiresAt) {
 		return TokenResponse{}, ErrInvalidCode
 	}
 	if err := tx.UseGrant(ctx, hash); errors.Is(err, crm.ErrNotFound) {
@@ -129,14 +149,15 @@ func exchangeCode(ctx context.Context, tx crm.Tx, client crm.Client, code string
 	if err != nil {
 		return TokenResponse{}, err
 	}
-	access, refresh, err := IssueTokens(ctx, tx, client, user, g.Scopes)
+	access, refresh, err := issueTokens(ctx, tx, client, user, g.Scopes)
 	if err != nil {
 		return TokenResponse{}, err
 	}
 	return TokenResponse{AccessToken: access, RefreshToken: refresh, Scope: strings.Join(g.Scopes, " ")}, nil
 }
 
-// refresh is the refresh_token grant: a live refresh token of this client mints a new access token.
+// refresh is the refresh_token grant: a live refresh token of this client mints a new access token,
+// if the client (still) belongs to the token's org; otherwise invalid_client.
 func refresh(ctx context.Context, tx crm.Tx, client crm.Client, token string) (TokenResponse, error) {
 	if token == "" {
 		return TokenResponse{}, ErrInvalidCode
@@ -150,6 +171,9 @@ func refresh(ctx context.Context, tx crm.Tx, client crm.Client, token string) (T
 	if r.ClientPK != client.ID {
 		return TokenResponse{}, ErrInvalidCode
 	}
+	if err := inOrg(ctx, tx, client, r.OrgID); err != nil {
+		return TokenResponse{}, err
+	}
 	if _, err := activeUser(ctx, tx, r.OrgID, r.UserID); err != nil {
 		return TokenResponse{}, err
 	}
@@ -161,7 +185,9 @@ func refresh(ctx context.Context, tx crm.Tx, client crm.Client, token string) (T
 }
 
 // clientCredentials is the client_credentials grant: an access token (no refresh token) acting as
-// the first Administrator of the org named by soid=ZohoCRM.<org id>.
+// the first Administrator of the org named by soid=ZohoCRM.<org id>, which must be one the client
+// belongs to. Any other org id, existing or not, is invalid_client: org ids are sequential, and
+// the answer must not tell a client which of them exist.
 func clientCredentials(ctx context.Context, tx crm.Tx, client crm.Client, soid, scope string) (TokenResponse, error) {
 	const prefix = "zohocrm."
 	if len(soid) <= len(prefix) || !strings.EqualFold(soid[:len(prefix)], prefix) {
@@ -171,7 +197,10 @@ func clientCredentials(ctx context.Context, tx crm.Tx, client crm.Client, soid, 
 	if !ok {
 		return TokenResponse{}, ErrInvalidRequest
 	}
-	if _, err := tx.Org(ctx, orgID); errors.Is(err, crm.ErrNotFound) {
+	if err := inOrg(ctx, tx, client, orgID); err != nil {
+		return TokenResponse{}, err
+	}
+	if _, err := tx.Org(ctx, orgID); errors.Is(err, crm.ErrNotFound) { // only the CLI's client gets here
 		return TokenResponse{}, ErrInvalidRequest
 	} else if err != nil {
 		return TokenResponse{}, err

@@ -2,6 +2,7 @@ package oauth
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -46,7 +47,7 @@ func (s *Service) serveToken(w http.ResponseWriter, r *http.Request, grants ...s
 	if !ok {
 		return
 	}
-	res, err := s.token(r.Context(), p, grants...)
+	res, err := s.token(detached(r), p, grants...)
 	if err != nil {
 		fail(w, r, err)
 		return
@@ -59,12 +60,16 @@ func (s *Service) serveRevoke(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.Revoke(r.Context(), p.Get("token")); err != nil {
+	if err := s.Revoke(detached(r), p.Get("token")); err != nil {
 		fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "success"})
 }
+
+// detached is the context a token or revoke call runs under: its parameters are read, so the call
+// finishes even when the client goes away (it is short), and never fails half done for it.
+func detached(r *http.Request) context.Context { return context.WithoutCancel(r.Context()) }
 
 // readParams checks the method and returns the request's parameters: the body's (urlencoded, or
 // multipart/form-data; a body without a Content-Type is read as urlencoded; other bodies are

@@ -86,14 +86,20 @@ func (e *env) write(fn func(ctx context.Context, tx crm.Tx) error) {
 	}
 }
 
-// newClient creates a self client and returns it with its id and secret.
+// newClient creates a self client of the default org and returns it with its id and secret.
 func (e *env) newClient(name string) (crm.Client, string, string) {
+	e.t.Helper()
+	return e.newClientIn(e.org, name)
+}
+
+// newClientIn creates a self client of the org and returns it with its id and secret.
+func (e *env) newClientIn(org crm.Org, name string) (crm.Client, string, string) {
 	e.t.Helper()
 	var c crm.Client
 	var id, secret string
 	e.write(func(ctx context.Context, tx crm.Tx) error {
 		var err error
-		if id, secret, err = oauth.CreateClient(ctx, tx, name); err != nil {
+		if id, secret, err = oauth.CreateClient(ctx, tx, org.ID, name); err != nil {
 			return err
 		}
 		c, err = tx.ClientByClientID(ctx, id)
@@ -116,6 +122,12 @@ func (e *env) grantFor(c crm.Client, user crm.User, scopes ...string) string {
 		return err
 	})
 	return code
+}
+
+// grantOrg lets the client act in the org too, as `zcrm client grant-org` does.
+func (e *env) grantOrg(c crm.Client, org crm.Org) {
+	e.t.Helper()
+	e.write(func(ctx context.Context, tx crm.Tx) error { return oauth.GrantClientOrg(ctx, tx, c, org.ID) })
 }
 
 // newOrg creates another org with its admin.

@@ -148,12 +148,14 @@ func TestRevokeErrors(t *testing.T) {
 	})
 }
 
-// A token carries its org and user: the same client and the same kind of grant give tokens of
-// different orgs that each act only as their own user, and nothing in a request can change that.
+// A token carries its org and user: the same client (granted both orgs) and the same kind of grant
+// give tokens of different orgs that each act only as their own user, and nothing in a request can
+// change that.
 func TestTokensAreBoundToTheirOrg(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		e := newEnv(t, b)
 		acme, acmeAdmin := e.newOrg("Acme")
+		e.grantOrg(e.client, acme)
 		bob := e.newUser(acme.ID, "bob@acme.test")
 		tokA, _ := e.exchange(e.grant(e.admin, "ZohoCRM.modules.ALL"))
 		tokB, _ := e.exchange(e.grant(bob, "ZohoCRM.modules.ALL"))

@@ -133,8 +133,9 @@ func TestAccessTokenExpires(t *testing.T) {
 	})
 }
 
-// client_credentials acts as the first Administrator of the org named by soid, on /oauth/v2/token
-// and on /oauth/v2/auth (where Zoho's docs send it), and returns no refresh token.
+// client_credentials acts as the first Administrator of the org named by soid (one the client
+// belongs to), on /oauth/v2/token and on /oauth/v2/auth (where Zoho's docs send it), and returns no
+// refresh token.
 func TestClientCredentialsGrant(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		for _, path := range []string{oauth.TokenPath, oauth.AuthPath} {
@@ -142,6 +143,7 @@ func TestClientCredentialsGrant(t *testing.T) {
 				t.Run(strings.TrimPrefix(path, "/oauth/v2/")+"/"+string(enc), func(t *testing.T) {
 					e := newEnv(t, b)
 					acme, acmeAdmin := e.newOrg("Acme")
+					e.grantOrg(e.client, acme)
 					e.newUser(acme.ID, "zed@acme.test") // a later user is not the one acted as
 					p := form("grant_type", "client_credentials", "client_id", e.id, "client_secret", e.secret,
 						"scope", "ZohoCRM.modules.ALL,ZohoCRM.org.READ", "soid", "ZohoCRM."+crm.FormatID(acme.ID))
@@ -186,6 +188,7 @@ func TestTokenEndpointErrors(t *testing.T) {
 			_, otherRefresh = res.tokens(t, `{"access_token":"ACCESS","refresh_token":"REFRESH","scope":"ZohoCRM.org.ALL","api_domain":"http://zcrm.test","token_type":"Bearer","expires_in":3600}`)
 		}
 		soid := "ZohoCRM." + crm.FormatID(e.org.ID)
+		acme, _ := e.newOrg("Acme") // an org the client does not belong to
 		client := func(kv ...string) []string {
 			return append([]string{"client_id", e.id, "client_secret", e.secret}, kv...)
 		}
@@ -210,6 +213,9 @@ func TestTokenEndpointErrors(t *testing.T) {
 			{"unknown client_id", oauth.TokenPath, []string{"grant_type", "refresh_token", "client_id", "1000.NOSUCHCLIENT", "client_secret", e.secret, "refresh_token", refresh}, "invalid_client"},
 			{"client_id with a NUL byte", oauth.TokenPath, []string{"grant_type", "refresh_token", "client_id", e.id + "\x00", "client_secret", e.secret}, "invalid_client"},
 			{"client_id before code", oauth.TokenPath, []string{"grant_type", "authorization_code", "client_id", "x", "code", "y"}, "invalid_client"},
+			{"soid of another org", oauth.TokenPath, cc("scope", "ZohoCRM.org.ALL", "soid", "ZohoCRM."+crm.FormatID(acme.ID)), "invalid_client"},
+			{"soid of no org", oauth.TokenPath, cc("scope", "ZohoCRM.org.ALL", "soid", "ZohoCRM.999"), "invalid_client"},
+			{"soid's org before scope", oauth.AuthPath, cc("soid", "ZohoCRM."+crm.FormatID(acme.ID)), "invalid_client"},
 
 			{"no client_secret", oauth.TokenPath, []string{"grant_type", "authorization_code", "client_id", e.id, "code", usedCode}, "invalid_client_secret"},
 			{"wrong client_secret", oauth.TokenPath, []string{"grant_type", "refresh_token", "client_id", e.id, "client_secret", e.secret + "0", "refresh_token", refresh}, "invalid_client_secret"},
@@ -230,8 +236,7 @@ func TestTokenEndpointErrors(t *testing.T) {
 			{"soid without org", oauth.TokenPath, cc("scope", "ZohoCRM.org.ALL", "soid", "ZohoCRM."), "invalid_request"},
 			{"soid with a bad org id", oauth.TokenPath, cc("scope", "ZohoCRM.org.ALL", "soid", "ZohoCRM.12ab"), "invalid_request"},
 			{"soid of another service", oauth.TokenPath, cc("scope", "ZohoCRM.org.ALL", "soid", "ZohoBooks."+crm.FormatID(e.org.ID)), "invalid_request"},
-			{"soid of no org", oauth.TokenPath, cc("scope", "ZohoCRM.org.ALL", "soid", "ZohoCRM.999"), "invalid_request"},
-			{"soid before scope", oauth.AuthPath, cc("soid", "ZohoCRM.999"), "invalid_request"},
+			{"soid before scope", oauth.AuthPath, cc("soid", "ZohoCRM.12ab"), "invalid_request"},
 			{"no scope", oauth.TokenPath, cc("soid", soid), "invalid_scope"},
 			{"malformed scope", oauth.TokenPath, cc("soid", soid, "scope", "ZohoCRM.modules"), "invalid_scope"},
 			{"unknown operation", oauth.AuthPath, cc("soid", soid, "scope", "ZohoCRM.modules.leads.FETCH"), "invalid_scope"},

@@ -29,6 +29,19 @@ func (t *Tx) ClientByClientID(ctx context.Context, clientID string) (crm.Client,
 	return c, nil
 }
 
+// AddClientOrg links the client to the org (oauth_client_orgs); an existing link is left alone.
+func (t *Tx) AddClientOrg(ctx context.Context, clientPK, orgID int64) error {
+	_, err := t.exec(ctx, `INSERT INTO oauth_client_orgs (client_pk, org_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, clientPK, orgID)
+	return err
+}
+
+// ClientInOrg reports whether the client is linked to the org.
+func (t *Tx) ClientInOrg(ctx context.Context, clientPK, orgID int64) (bool, error) {
+	var n int
+	err := t.queryRow(ctx, `SELECT COUNT(*) FROM oauth_client_orgs WHERE client_pk = ? AND org_id = ?`, clientPK, orgID).Scan(&n)
+	return n > 0, err
+}
+
 // InsertGrant stores a grant code (by hash).
 func (t *Tx) InsertGrant(ctx context.Context, g crm.Grant) error {
 	_, err := t.exec(ctx, `INSERT INTO oauth_grants (code_hash, client_pk, org_id, user_id, scopes, created_time, expires_at, used)
