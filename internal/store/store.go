@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/zcrm/zcrm/internal/crm"
@@ -58,6 +59,7 @@ type DB struct {
 	// Group commit (groupcommit.go).
 	committers sync.WaitGroup
 	jobs       chan *writeJob
+	running    atomic.Int64 // PostgreSQL batches running
 	stats      commitCounters
 	// exclusive is held shared by PostgreSQL writes and exclusively by a retry of a lost race (try).
 	exclusive sync.RWMutex
