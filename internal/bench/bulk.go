@@ -20,11 +20,12 @@ const (
 // few transactions. It is not safe for concurrent use, and nothing else may write while it is open
 // (on SQLite it holds the only writer connection).
 type bulk struct {
-	ctx     context.Context
-	db      *store.DB
-	tx      *sql.Tx
-	pending int // rows inserted since the last commit
-	rows    int // rows inserted in all
+	ctx      context.Context
+	db       *store.DB
+	tx       *sql.Tx
+	pending  int       // rows inserted since the last commit
+	rows     int       // rows inserted in all
+	progress *progress // shows rows as they go in; nil: nothing
 }
 
 func newBulk(ctx context.Context, db *store.DB) *bulk { return &bulk{ctx: ctx, db: db} }
@@ -119,6 +120,7 @@ func (t *batch) flush() error {
 	t.args = t.args[:0]
 	t.b.pending += n
 	t.b.rows += n
+	t.b.progress.update(t.b.rows)
 	if t.b.pending >= rowsPerCommit {
 		return t.b.commit()
 	}

@@ -83,6 +83,8 @@ func loadDataset(ctx context.Context, db *store.DB, n, workers int, log io.Write
 
 	l := &loader{ctx: ctx, db: db, ds: ds, b: newBulk(ctx, db), now: time.Now().UnixMilli()}
 	defer l.b.abort()
+	l.b.progress = newProgress(log, loadRows(n, workers)) // a live counter on a terminal only
+	defer l.b.progress.clear()
 	steps := []struct {
 		what string
 		fn   func() error
@@ -100,12 +102,26 @@ func loadDataset(ctx context.Context, db *store.DB, n, workers int, log io.Write
 		if err := l.b.commit(); err != nil {
 			return nil, fmt.Errorf("load %s: %w", s.what, err)
 		}
+		l.b.progress.clear()
 		fmt.Fprintf(log, "  %-24s %9d rows  %6.2fs\n", s.what, l.b.rows-rows, time.Since(start).Seconds())
 	}
 	if err := settle(ctx, db); err != nil {
 		return nil, err
 	}
 	return ds, nil
+}
+
+// loadRows is how many rows loadDataset writes for n records and workers blocks (what the loader's
+// steps below write), the total its progress counter counts towards.
+func loadRows(n, workers int) int {
+	nDeals := max(n/dealsPerRecord, workers)
+	blockEnd := workers * blockSize
+	rest := n - blockEnd
+	records := n + nDeals + 1                                               // contacts, deals, the campaign
+	cadences := cadenceCount + blockEnd*cadencesPerCall + rest + (rest+3)/4 // and enrolments
+	members := n                                                            // campaign members
+	roles := workers*blockSize + (nDeals-workers)*2                         // deal contact roles
+	return records + cadences + members + roles
 }
 
 // settle brings the freshly loaded database to the state a running one would be in: PostgreSQL's

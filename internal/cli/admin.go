@@ -2,8 +2,10 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
+	"github.com/zcrm/zcrm/internal/catalog"
 	"github.com/zcrm/zcrm/internal/crm"
 	"github.com/zcrm/zcrm/internal/store"
 )
@@ -29,6 +31,9 @@ func runOrgCreate(ctx context.Context, e env, args []string) error {
 	var org crm.Org
 	var admin crm.User
 	if err := db.Write(ctx, func(tx crm.Tx) error {
+		if err := uniqueOrgName(ctx, tx, name); err != nil {
+			return err
+		}
 		org, admin, err = crm.CreateOrg(ctx, tx, crm.NewOrg{Name: name, Edition: ed, AdminEmail: adminEmail})
 		return err
 	}); err != nil {
@@ -86,7 +91,11 @@ func runProfileCreate(ctx context.Context, e env, args []string) error {
 		if err != nil {
 			return err
 		}
-		p, err = crm.CreateProfile(ctx, tx, org.ID, name, splitList(deny))
+		denied, err := checkPermissions(ctx, tx, org, splitList(deny))
+		if err != nil {
+			return err
+		}
+		p, err = crm.CreateProfile(ctx, tx, org.ID, name, denied)
 		return err
 	}); err != nil {
 		return err
@@ -154,6 +163,70 @@ func runOrgSharing(ctx context.Context, e env, args []string) error {
 	}
 	return printJSON(e, map[string]string{"module": name, "access": strings.ToLower(access)})
 }
+
+// uniqueOrgName refuses a name whose slug another org's name has: the two would share a default
+// admin email (admin@<slug>.zcrm.local) and be told apart only by id. So org names are unique,
+// ignoring case and punctuation.
+func uniqueOrgName(ctx context.Context, tx crm.Tx, name string) error {
+	if strings.TrimSpace(name) == "" {
+		return nil // crm.CreateOrg says it is required
+	}
+	orgs, err := tx.Orgs(ctx)
+	if err != nil {
+		return err
+	}
+	for _, o := range orgs {
+		if crm.Slug(o.Name) == crm.Slug(name) {
+			return fmt.Errorf("org %s is already named %q: org names must differ in more than case and punctuation", crm.FormatID(o.ID), o.Name)
+		}
+	}
+	return nil
+}
+
+// checkPermissions returns the permission names in their canonical spelling, or an error naming the
+// first unknown one and the valid ones: Standard's denials (cadences, settings changes) and View,
+// Create, Edit and Delete of each API module of the org, custom ones included.
+func checkPermissions(ctx context.Context, tx crm.Tx, org crm.Org, names []string) ([]string, error) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	var modules []string // legacy names, as in permission names
+	for _, m := range catalog.Modules() {
+		if m.APISupported {
+			modules = append(modules, m.Legacy)
+		}
+	}
+	custom, err := tx.CustomModules(ctx, org.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range custom {
+		modules = append(modules, m.APIName) // a custom module's legacy name is its api name
+	}
+	known := map[string]string{} // lower case → canonical
+	for _, p := range crm.StandardDenied {
+		known[strings.ToLower(p)] = p
+	}
+	for _, m := range modules {
+		for _, action := range permissionActions {
+			p := crm.ModulePermission(action, m)
+			known[strings.ToLower(p)] = p
+		}
+	}
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		p, ok := known[strings.ToLower(n)]
+		if !ok {
+			return nil, fmt.Errorf("unknown permission %q: want Crm_Implied_<%s>_<module> with <module> one of %s, or one of %s",
+				n, strings.Join(permissionActions, "|"), strings.Join(modules, ", "), strings.Join(crm.StandardDenied, ", "))
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// permissionActions are the record actions of module permissions (crm.ModulePermission).
+var permissionActions = []string{"View", "Create", "Edit", "Delete"}
 
 func splitList(s string) []string {
 	var out []string

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -35,8 +37,8 @@ func TestFailureIsOneLine(t *testing.T) {
 		}
 	}
 	code, out, errs := runCLI(t, "org", "create", "-h")
-	if code != 0 || out != "" || !strings.Contains(errs, "-edition") {
-		t.Errorf("-h: code %d, stdout %q, stderr %q", code, out, errs)
+	if code != 0 || errs != "" || !strings.Contains(out, "-edition") {
+		t.Errorf("-h: code %d, stdout %q, stderr %q; want the usage on stdout", code, out, errs)
 	}
 }
 
@@ -81,5 +83,62 @@ func TestAdminCommandsPrintJSON(t *testing.T) {
 	}
 	if v := decode("module", "create", "--api-name", "Properties"); v["api_name"] != "Properties" {
 		t.Fatalf("module create = %v", v)
+	}
+}
+
+// `zcrm version`, `zcrm --version` and `zcrm -version` print the same one line: the version, the
+// commit and the Go toolchain.
+func TestVersion(t *testing.T) {
+	want := "zcrm " + Version + " (commit "
+	var first string
+	for _, args := range [][]string{{"version"}, {"--version"}, {"-version"}} {
+		code, out, errs := runCLI(t, args...)
+		if code != 0 || errs != "" || !strings.HasPrefix(out, want) || !strings.Contains(out, runtime.Version()) || strings.Count(out, "\n") != 1 {
+			t.Errorf("zcrm %s: code %d, stdout %q, stderr %q; want one line %q… naming %s", args[0], code, out, errs, want, runtime.Version())
+		}
+		if first == "" {
+			first = out
+		} else if out != first {
+			t.Errorf("zcrm %s printed %q, zcrm version %q", args[0], out, first)
+		}
+	}
+}
+
+// The version line reads the commit, a modified tree and the Go version from the build info, and
+// falls back when there is none (go run, tests); a module version stamped by the go command
+// replaces only the default version, never one set with -ldflags.
+func TestVersionLine(t *testing.T) {
+	platform := runtime.GOOS + "/" + runtime.GOARCH
+	info := &debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Version: "v1.2.3"}, Settings: []debug.BuildSetting{
+		{Key: "vcs", Value: "git"}, {Key: "vcs.revision", Value: "45aa721f241bfb604f8efec1451b29d27eefa753"}, {Key: "vcs.modified", Value: "true"}}}
+	for _, c := range []struct {
+		version string
+		info    *debug.BuildInfo
+		want    string
+	}{
+		{"v1.2.3", info, "zcrm v1.2.3 (commit 45aa721f241bfb604f8efec1451b29d27eefa753, modified; go1.26.0 " + platform + ")"},
+		{"v1.2.3", &debug.BuildInfo{GoVersion: "go1.26.0", Settings: info.Settings[:2]}, "zcrm v1.2.3 (commit 45aa721f241bfb604f8efec1451b29d27eefa753; go1.26.0 " + platform + ")"},
+		{devVersion, &debug.BuildInfo{}, "zcrm 0.1.0-dev (commit unknown; " + runtime.Version() + " " + platform + ")"},
+		{devVersion, nil, "zcrm 0.1.0-dev (commit unknown; " + runtime.Version() + " " + platform + ")"},
+	} {
+		if got := versionLine(c.version, c.info); got != c.want {
+			t.Errorf("versionLine(%q, …) =\n%s\nwant\n%s", c.version, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		version, stamped, want string
+	}{
+		{devVersion, "v1.2.3", "v1.2.3"},
+		{devVersion, "v0.0.0-20260101000000-45aa721f241b+dirty", "v0.0.0-20260101000000-45aa721f241b+dirty"},
+		{devVersion, "(devel)", devVersion},
+		{devVersion, "", devVersion},
+		{"2.0.0", "v1.2.3", "2.0.0"}, // set with -ldflags
+	} {
+		if got := stampedVersion(c.version, &debug.BuildInfo{Main: debug.Module{Version: c.stamped}}); got != c.want {
+			t.Errorf("stampedVersion(%q, %q) = %q, want %q", c.version, c.stamped, got, c.want)
+		}
+	}
+	if got := stampedVersion(devVersion, nil); got != devVersion {
+		t.Errorf("stampedVersion without build info = %q", got)
 	}
 }

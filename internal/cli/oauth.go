@@ -100,7 +100,7 @@ func runGrant(ctx context.Context, e env, args []string) error {
 	if clientID == "" {
 		return errors.New("--client-id is required")
 	}
-	scopes, err := oauth.CheckScopes(scope)
+	scopes, err := oauth.CheckKnownScopes(scope)
 	if err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ func runToken(ctx context.Context, e env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	scopes, err := oauth.CheckScopes(scope)
+	scopes, err := oauth.CheckKnownScopes(scope)
 	if err != nil {
 		return err
 	}
@@ -158,7 +158,20 @@ func runToken(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	var access, refresh string
+	access, refresh, err := mintTokens(ctx, db, def, orgID, email, scopes)
+	if err != nil {
+		return err
+	}
+	return printJSON(e, struct {
+		AccessToken  string `json:"access_token"`
+		RefreshToken string `json:"refresh_token"`
+		ExpiresIn    int    `json:"expires_in"`
+	}{access, refresh, int(oauth.AccessTTL.Seconds())})
+}
+
+// mintTokens issues an access and a refresh token of zcrm's internal CLI client for the user
+// tokenUser names (the org's first Administrator when email is empty).
+func mintTokens(ctx context.Context, db *store.DB, def crm.Org, orgID, email string, scopes []string) (access, refresh string, err error) {
 	mint := func(tx crm.Tx) error {
 		user, err := tokenUser(ctx, tx, def, orgID, email)
 		if err != nil {
@@ -175,14 +188,7 @@ func runToken(ctx context.Context, e env, args []string) error {
 	if errors.Is(err, crm.ErrDuplicate) { // another process created the CLI client first
 		err = db.Write(ctx, mint)
 	}
-	if err != nil {
-		return err
-	}
-	return printJSON(e, struct {
-		AccessToken  string `json:"access_token"`
-		RefreshToken string `json:"refresh_token"`
-		ExpiresIn    int    `json:"expires_in"`
-	}{access, refresh, int(oauth.AccessTTL.Seconds())})
+	return access, refresh, err
 }
 
 // tokenUser returns the active user a grant or token acts as: the one with that email in the org

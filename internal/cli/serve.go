@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -26,6 +25,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&sync, "sqlite-synchronous", envOr(e, "ZCRM_SQLITE_SYNCHRONOUS", "full"), "SQLite durability: full (survives power loss) or normal (faster)")
 	fs.IntVar(&maxConns, "db-max-conns", 0, "database connection pool size (default 8 for SQLite readers, 16 for PostgreSQL)")
 	fs.DurationVar(&connIdle, "db-conn-idle", 5*time.Minute, "close pooled database connections idle this long")
+	var tw throwaway // --temp, --token-out (throwaway.go)
+	tw.register(fs)
 	limits := httpapi.DefaultLimits
 	fs.DurationVar(&limits.ReadHeaderTimeout, "read-header-timeout", limits.ReadHeaderTimeout, "time a client has to send a request's headers")
 	fs.DurationVar(&limits.ReadTimeout, "read-timeout", limits.ReadTimeout, "time a client has to send a whole request, body included")
@@ -33,14 +34,23 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.DurationVar(&limits.IdleTimeout, "idle-timeout", limits.IdleTimeout, "close keep-alive connections idle this long")
 	fs.IntVar(&limits.MaxHeaderBytes, "max-header-bytes", limits.MaxHeaderBytes, "largest request headers accepted")
 	fs.IntVar(&limits.MaxConns, "max-conns", 0, "most client connections open at once (0: no limit)")
+	var obs observability // --log-format, --log-level, --pprof (observe.go)
+	obs.flags(e, fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if err := limits.Validate(); err != nil {
 		return err
 	}
+	if err := tw.database(fs, &dsn); err != nil {
+		return err
+	}
+	defer tw.close()
 	tuneGC(e)
-	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	log, err := obs.logger(e.stderr)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
@@ -49,16 +59,23 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if publicURL == "" {
 		publicURL = "http://" + ln.Addr().String()
 	}
-	db, org, err := openStore(ctx, dsn, store.Options{Synchronous: sync, MaxConns: maxConns, ConnMaxIdle: connIdle})
+	db, org, err := serveStore(ctx, dsn, store.Options{Synchronous: sync, MaxConns: maxConns, ConnMaxIdle: connIdle})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	srv := limits.Server(httpapi.NewServer(httpapi.Deps{Store: db, PublicURL: publicURL, Logger: log, RequestTimeout: limits.WriteTimeout}))
+	srv := limits.Server(httpapi.NewServer(httpapi.Deps{Store: db, PublicURL: publicURL, Logger: log, Debug: obs.debug(), RequestTimeout: limits.WriteTimeout}))
 	fmt.Fprintf(e.stderr, "zcrm %s listening on %s (store: %s %s, default org %d)\n", Version, publicURL, db.Dialect(), redactDSN(dsn), org.ID)
-	fmt.Fprint(e.stderr, howToCall(publicURL, dsn))
+	if !store.IsMemory(dsn) { // no other process reaches it: --token-out's note says where the token is
+		fmt.Fprint(e.stderr, howToCall(publicURL, dsn))
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(limits.Listener(ln)) }()
+	if err := tw.writeToken(ctx, db, org); err != nil {
+		srv.Close()
+		return err
+	}
+	fmt.Fprint(e.stderr, tw.tokenNote())
 	select {
 	case err := <-errc:
 		return err
@@ -96,9 +113,11 @@ func self() string {
 	return exe
 }
 
+// howToCall is the banner's ready-to-paste token command and call. Its scopes are the README
+// walkthrough's (e2e/readme_test.go checks both), and include ZohoCRM.users.READ for the call.
 func howToCall(publicURL, dsn string) string {
 	return fmt.Sprintf(`Get a token for admin@zcrm.local and call the API:
-  TOKEN=$(%s token --db '%s' --scope ZohoCRM.modules.ALL,ZohoCRM.settings.ALL,ZohoCRM.users.ALL,ZohoCRM.org.ALL | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+  TOKEN=$(%s token --db '%s' --scope ZohoCRM.modules.ALL,ZohoCRM.settings.ALL,ZohoCRM.users.READ,ZohoCRM.org.READ | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
   curl -s -H "Authorization: Zoho-oauthtoken $TOKEN" '%s/crm/v8/users?type=CurrentUser'
 `, self(), dsn, publicURL)
 }

@@ -67,6 +67,8 @@ type AuthTx interface {
 	AddClientOrg(ctx context.Context, clientPK, orgID int64) error
 	// ClientInOrg reports whether the client may act in the org.
 	ClientInOrg(ctx context.Context, clientPK, orgID int64) (bool, error)
+	// ClientsInOrg returns the clients that may act in the org, oldest first.
+	ClientsInOrg(ctx context.Context, orgID int64) ([]Client, error)
 
 	// InsertGrant stores a new grant code.
 	InsertGrant(ctx context.Context, g Grant) error

@@ -134,6 +134,8 @@ type OrgTx interface {
 	InsertOrg(ctx context.Context, o Org) error
 	Org(ctx context.Context, id int64) (Org, error)
 	DefaultOrg(ctx context.Context) (Org, error)
+	// Orgs returns every org, oldest first.
+	Orgs(ctx context.Context) ([]Org, error)
 
 	InsertProfile(ctx context.Context, p Profile) error
 	Profile(ctx context.Context, orgID, id int64) (Profile, error)

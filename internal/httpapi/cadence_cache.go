@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"sync"
+	"sync/atomic"
 )
 
 // The cadence list cache. Get Cadences is the settings read an integration repeats most, and its
@@ -32,16 +33,22 @@ type listCache struct {
 	mu    sync.Mutex
 	m     map[listKey]listAnswer
 	bytes int
+
+	// hits and misses count the lookups that found a current answer and those that did not (for
+	// metrics).
+	hits, misses atomic.Uint64
 }
 
 // get returns the answer cached for key when it was read at orgVersion.
 func (c *listCache) get(key listKey, orgVersion int64) (listAnswer, bool) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	a, ok := c.m[key]
+	c.mu.Unlock()
 	if !ok || a.orgVersion != orgVersion {
+		c.misses.Add(1)
 		return listAnswer{}, false
 	}
+	c.hits.Add(1)
 	return a, true
 }
 

@@ -17,8 +17,8 @@ import (
 	"github.com/zcrm/zcrm/internal/store/storetest"
 )
 
-// errorLog collects the ERROR lines the server logs (through slog's default logger) while a test
-// runs.
+// errorLog collects the ERROR lines the server logs while a test runs: it is the Logger of every
+// testEnv's servers (newEnv, twin, serveLimited), and captureErrors makes it slog's default too.
 type errorLog struct {
 	mu    sync.Mutex
 	lines []string
@@ -37,9 +37,13 @@ func (l *errorLog) Handle(_ context.Context, r slog.Record) error {
 func (l *errorLog) WithAttrs([]slog.Attr) slog.Handler { return l }
 func (l *errorLog) WithGroup(string) slog.Handler      { return l }
 
-// captureErrors sends slog's default logger to a collector until the test ends.
-func captureErrors(t *testing.T) *errorLog {
-	l := &errorLog{}
+// captureErrors returns the collector of e's servers' ERROR lines, emptied, and sends slog's default
+// logger there too until the test ends, so that an ERROR logged anywhere in the process counts.
+func captureErrors(t *testing.T, e *testEnv) *errorLog {
+	l := e.errs
+	l.mu.Lock()
+	l.lines = nil
+	l.mu.Unlock()
 	prev := slog.Default()
 	slog.SetDefault(slog.New(l))
 	t.Cleanup(func() { slog.SetDefault(prev) })
@@ -68,8 +72,8 @@ func (l *errorLog) check(t *testing.T) {
 // rows, so every answer is known), and the final state is the one the last answers left.
 func TestWritesUnderVersionChurn(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
-		errs := captureErrors(t)
 		e := newEnv(t, b)
+		errs := captureErrors(t, e)
 		tok := e.adminToken(cadAll...)
 		enrolCad := e.cadLive(tok, "Enrol target", "Contacts")
 		churnCad := e.cadLive(tok, "Churned", "Contacts")

@@ -2,8 +2,10 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -48,8 +50,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	if !ok {
 		var err error
 		if body, err = encodeJSON(v); err != nil {
-			slog.Error("encode response", "err", err)
-			writeError(w, nil, err)
+			writeError(w, nil, fmt.Errorf("encode response: %w", err))
 			return
 		}
 	}
@@ -73,15 +74,22 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 
 // writeErrorAs is writeError with the route's own 500 answer. It is the one place that decides
 // what becomes a 500: every error that is not a *crm.Error, sentinels included, arrives here as it
-// was returned.
+// was returned, and is logged at ERROR to the server's logger (Deps.Logger; slog.Default() when
+// that is nil) with the request's method, clipped path and id — never its query or headers.
 func writeErrorAs(w http.ResponseWriter, r *http.Request, err error, internal func() *crm.Error) {
 	var ce *crm.Error
 	if !errors.As(err, &ce) {
-		attrs := []any{"err", err}
+		st := requestState(w, r)
+		attrs := []slog.Attr{slog.Any("err", err)}
+		ctx := context.Background()
 		if r != nil {
-			attrs = append(attrs, "method", r.Method, "path", clip(r.URL.Path), "request_id", requestID(r.Context()))
+			ctx = r.Context()
+			attrs = append(attrs, slog.String("method", r.Method), slog.String("path", clip(r.URL.Path)))
 		}
-		slog.Error("internal error", attrs...)
+		if st != nil {
+			attrs = append(attrs, slog.String("request_id", st.id))
+		}
+		st.errorLogger().LogAttrs(ctx, slog.LevelError, "internal error", attrs...)
 		ce = internal()
 	}
 	details := ce.Details

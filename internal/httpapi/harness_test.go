@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -29,6 +30,8 @@ type testEnv struct {
 	admin crm.User
 	clock *testClock
 	dsn   string // the database, for twin
+	// errs collects the ERROR lines its servers log (their Deps.Logger); see captureErrors.
+	errs *errorLog
 }
 
 // twin returns a second zcrm server with its own store handle on the same database and clock: what
@@ -37,7 +40,7 @@ func (e *testEnv) twin() *testEnv {
 	e.t.Helper()
 	tw := *e
 	tw.db = storetest.OpenDSN(e.t, e.dsn, store.Options{Now: e.clock.Now})
-	tw.srv = httptest.NewServer(NewServer(Deps{Store: tw.db, PublicURL: "http://zcrm.test"}))
+	tw.srv = httptest.NewServer(NewServer(Deps{Store: tw.db, PublicURL: "http://zcrm.test", Logger: slog.New(e.errs)}))
 	e.t.Cleanup(tw.srv.Close)
 	return &tw
 }
@@ -51,7 +54,7 @@ func (c *testClock) Now() time.Time { return c.now }
 func newEnv(t *testing.T, b storetest.Backend) *testEnv {
 	t.Helper()
 	clock := &testClock{now: time.Date(2024, 7, 17, 20, 38, 22, 0, time.UTC)}
-	e := &testEnv{t: t, clock: clock, dsn: storetest.DSN(t, b)}
+	e := &testEnv{t: t, clock: clock, dsn: storetest.DSN(t, b), errs: &errorLog{}}
 	db := storetest.OpenDSN(t, e.dsn, store.Options{Now: clock.Now})
 	e.db = db
 	ctx := context.Background()
@@ -65,7 +68,7 @@ func newEnv(t *testing.T, b storetest.Backend) *testEnv {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	e.srv = httptest.NewServer(NewServer(Deps{Store: db, PublicURL: "http://zcrm.test"}))
+	e.srv = httptest.NewServer(NewServer(Deps{Store: db, PublicURL: "http://zcrm.test", Logger: slog.New(e.errs)}))
 	t.Cleanup(e.srv.Close)
 	return e
 }

@@ -12,17 +12,37 @@ import (
 
 type ctxKey int
 
-const requestIDKey ctxKey = 0
+// stateKey is the context key of a request's *statusWriter, its state in this package.
+const stateKey ctxKey = 0
 
-func requestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey).(string)
-	return id
+// requestState returns the state the middleware keeps for the request: from its context, else
+// from w itself; nil outside the middleware.
+func requestState(w http.ResponseWriter, r *http.Request) *statusWriter {
+	if r != nil {
+		if st, ok := r.Context().Value(stateKey).(*statusWriter); ok {
+			return st
+		}
+	}
+	st, _ := w.(*statusWriter)
+	return st
 }
 
-// statusWriter remembers the status for the access log.
+func requestID(ctx context.Context) string {
+	if st, ok := ctx.Value(stateKey).(*statusWriter); ok {
+		return st.id
+	}
+	return ""
+}
+
+// statusWriter is one request's state: the response writer that remembers the status for the
+// access log and the metrics, the request's id, where its internal errors are logged and the route
+// it matched. The middleware puts it in the request's context.
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	id     string
+	log    *slog.Logger  // internal errors; nil: slog.Default()
+	route  *routeMetrics // set by the CRM router; nil: the ServeMux pattern's route
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -37,6 +57,44 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 		w.status = http.StatusOK
 	}
 	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap gives http.ResponseController the connection's writer (flushes, deadlines).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// errorLogger returns where the request's internal errors go.
+func (w *statusWriter) errorLogger() *slog.Logger {
+	if w != nil && w.log != nil {
+		return w.log
+	}
+	return slog.Default()
+}
+
+// withRequestID returns log adding the request id of the context it logs with, for the logging
+// done outside this package (the accounts endpoints'); nil stays nil.
+func withRequestID(log *slog.Logger) *slog.Logger {
+	if log == nil {
+		return nil
+	}
+	return slog.New(requestIDHandler{log.Handler()})
+}
+
+// requestIDHandler adds request_id to the records logged with a request's context.
+type requestIDHandler struct{ slog.Handler }
+
+func (h requestIDHandler) Handle(ctx context.Context, r slog.Record) error {
+	if id := requestID(ctx); id != "" {
+		r.AddAttrs(slog.String("request_id", id))
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h requestIDHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return requestIDHandler{h.Handler.WithAttrs(attrs)}
+}
+
+func (h requestIDHandler) WithGroup(name string) slog.Handler {
+	return requestIDHandler{h.Handler.WithGroup(name)}
 }
 
 // maxBody bounds request bodies; larger ones are answered with a 400.
@@ -59,16 +117,17 @@ func clip(path string) string {
 // carried out (crmRouter.ServeHTTP).
 const statusClientGone = 499
 
-// middleware wraps h with a request id, panic recovery, a body limit and an access log. The log
-// never carries headers or query strings (both can hold tokens), and paths are clipped.
-func middleware(h http.Handler, log *slog.Logger) http.Handler {
+// middleware wraps h with a request id, panic recovery, a body limit, the request metrics and an
+// access log (to log at Info; none when log is nil). The log never carries headers or query strings
+// (both can hold tokens), and paths are clipped. Internal errors go to log, or slog.Default() when
+// it is nil (writeErrorAs).
+func middleware(h http.Handler, log *slog.Logger, m *metrics) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		b := make([]byte, 8)
-		rand.Read(b)
-		id := hex.EncodeToString(b)
-		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
-		sw := &statusWriter{ResponseWriter: w}
+		var b [8]byte
+		rand.Read(b[:])
+		sw := &statusWriter{ResponseWriter: w, id: hex.EncodeToString(b[:]), log: log}
+		r = r.WithContext(context.WithValue(r.Context(), stateKey, sw))
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
@@ -76,19 +135,30 @@ func middleware(h http.Handler, log *slog.Logger) http.Handler {
 				}
 				writeError(sw, r, fmt.Errorf("panic: %v", p))
 			}
-			if log != nil {
-				status := sw.status
-				if r.Context().Err() != nil {
-					status = statusClientGone
-				}
-				attrs := []any{"id", id, "method", r.Method, "path", clip(r.URL.Path), "status", status, "ms", time.Since(start).Milliseconds()}
+			status := sw.status
+			if status == 0 {
+				status = http.StatusOK // net/http's answer to a handler that wrote nothing
+			}
+			if r.Context().Err() != nil {
+				status = statusClientGone
+			}
+			elapsed := time.Since(start)
+			route := sw.route
+			if route == nil {
+				route = m.forPattern(r.Pattern) // set by the ServeMux on this very request
+			}
+			route.observe(r.Method, status, elapsed)
+			if log != nil && log.Enabled(r.Context(), slog.LevelInfo) {
+				attrs := make([]slog.Attr, 0, 8)
+				attrs = append(attrs, slog.String("id", sw.id), slog.String("method", r.Method), slog.String("path", clip(r.URL.Path)),
+					slog.Int("status", status), slog.Int64("ms", elapsed.Milliseconds()))
 				if len(r.URL.Path) > maxLoggedPath {
-					attrs = append(attrs, "path_len", len(r.URL.Path))
+					attrs = append(attrs, slog.Int("path_len", len(r.URL.Path)))
 				}
 				if r.URL.RawQuery != "" {
-					attrs = append(attrs, "query_len", len(r.URL.RawQuery))
+					attrs = append(attrs, slog.Int("query_len", len(r.URL.RawQuery)))
 				}
-				log.Info("request", attrs...)
+				log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 			}
 		}()
 		if r.Body != nil {

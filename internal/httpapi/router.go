@@ -29,10 +29,11 @@ type routeGroup struct {
 	internal func() *crm.Error
 }
 
-// boundRoute is a route with the 500 answer of its group.
+// boundRoute is a route with the 500 answer of its group and its metrics series.
 type boundRoute struct {
 	route
 	internal func() *crm.Error
+	metrics  *routeMetrics
 }
 
 // crmRouter dispatches /crm/{version}/… requests: 404 INVALID_URL_PATTERN when no pattern matches,
@@ -50,7 +51,7 @@ func newCRMRouter(s *Server, groups []routeGroup, timeout time.Duration) *crmRou
 	rt := &crmRouter{s: s, timeout: timeout}
 	for _, g := range groups {
 		for _, ro := range g.routes {
-			rt.routes = append(rt.routes, boundRoute{ro, g.internal})
+			rt.routes = append(rt.routes, boundRoute{ro, g.internal, s.metrics.crmRoute(ro.pattern)})
 		}
 	}
 	return rt
@@ -83,6 +84,9 @@ func (rt *crmRouter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, r, crm.ErrRequestMethod())
 		}
 		return
+	}
+	if st := requestState(w, r); st != nil {
+		st.route = best.metrics
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), rt.timeout)
 	defer cancel()

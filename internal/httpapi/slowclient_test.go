@@ -21,16 +21,17 @@ import (
 )
 
 // serveLimited serves e's store as zcrm serve does (Limits.Server, Limits.Listener) with limits and
-// an access log written to log, and returns its base URL.
+// an access log written to log (when not nil), and returns its base URL. Its ERROR lines also go to
+// e.errs (captureErrors).
 func serveLimited(t *testing.T, e *testEnv, limits Limits, log io.Writer) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logger *slog.Logger
+	logger := slog.New(e.errs)
 	if log != nil {
-		logger = slog.New(slog.NewTextHandler(log, nil))
+		logger = slog.New(slog.NewMultiHandler(slog.NewTextHandler(log, nil), e.errs))
 	}
 	srv := limits.Server(NewServer(Deps{Store: e.db, PublicURL: "http://zcrm.test", Logger: logger, RequestTimeout: limits.WriteTimeout}))
 	go srv.Serve(limits.Listener(ln))
@@ -147,9 +148,9 @@ var accessStatus = regexp.MustCompile(`status=(\d+)`)
 // its request still gets its whole answer.
 func TestClientsGoingAway(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
-		errs := captureErrors(t)
 		f := newRelFixture(t, b)
 		e := f.e
+		errs := captureErrors(t, e)
 		var log syncBuffer
 		base := serveLimited(t, e, DefaultLimits, &log)
 		contacts := e.newRecords(8, "Contacts", "Last_Name", "Gone", nil)

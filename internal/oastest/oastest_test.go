@@ -2,6 +2,7 @@ package oastest
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,10 +11,7 @@ import (
 
 // Every shared file loads, with its remote references mapped to the local copies.
 func TestEverySharedFileLoads(t *testing.T) {
-	dir, err := SpecDir()
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := Require(t)
 	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no OpenAPI files in %s (%v)", dir, err)
@@ -46,6 +44,7 @@ const seed000 = `{"data":[{"code":"SUCCESS","details":{"cadences":[{"name":"Cade
 // The seeds' own samples pass: the nulls of Get Cadences are accepted although the file does not
 // mark those objects nullable.
 func TestSeedSamplesValidate(t *testing.T) {
+	Require(t)
 	ValidateResponse(t, "cadences.json", "GET", "/crm/v7/settings/automation/cadences", 200, seed002)
 	ValidateResponse(t, "cadences.json", "GET", "/crm/v8/settings/automation/cadences?page=1&", 204, "")
 	ValidateResponse(t, "cadences_execution.json", "POST", "/crm/v7/Contacts/actions/unenrol_from_cadences", 200, seed000)
@@ -57,6 +56,7 @@ func TestSeedSamplesValidate(t *testing.T) {
 
 // Bodies that break the schema are reported, and so are statuses and paths the file does not document.
 func TestValidateRejects(t *testing.T) {
+	Require(t)
 	doc, err := Load("cadences.json")
 	if err != nil {
 		t.Fatal(err)
@@ -97,6 +97,7 @@ func TestValidateRejects(t *testing.T) {
 
 // ValidateResponse reports a mismatch as a test failure.
 func TestValidateResponseFailsTheTest(t *testing.T) {
+	Require(t)
 	ft := &fakeT{TB: t}
 	ValidateResponse(ft, "cadences.json", "GET", "/crm/v8/settings/automation/cadences", 200, `{"cadences":"x"}`)
 	if !ft.failed {
@@ -104,18 +105,49 @@ func TestValidateResponseFailsTheTest(t *testing.T) {
 	}
 }
 
-// A missing folder or file is an error, never a skip.
-func TestMissingSpecFails(t *testing.T) {
+// A missing file in a folder that is there is always an error.
+func TestMissingFileFails(t *testing.T) {
 	if _, err := LoadFrom(t.TempDir(), "cadences.json"); err == nil {
 		t.Fatal("loading from an empty folder succeeded")
 	}
-	wd, _ := os.Getwd()
-	defer os.Chdir(wd)
+}
+
+// A missing folder skips the checks with a one-line reason, and the rest of the test runs on —
+// except when CI is set, where it fails the test with a message naming the folder.
+func TestMissingFolder(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module x\n"), 0o644)
-	os.Chdir(dir)
-	if _, err := SpecDir(); err == nil || !strings.Contains(err.Error(), "missing") {
-		t.Fatalf("SpecDir without ../shared = %v, want a 'missing' error", err)
+	t.Chdir(dir) // a module root with no ../shared next to it
+	if _, err := SpecDir(); !errors.Is(err, ErrMissing) || !strings.Contains(err.Error(), filepath.Join(filepath.Dir(dir), "shared")) {
+		t.Fatalf("SpecDir without ../shared = %v, want ErrMissing naming the folder", err)
+	}
+
+	t.Setenv("CI", "")
+	ft := &fakeT{TB: t}
+	if d, ok := Dir(ft); ok || d != "" || ft.failed || len(ft.logs) != 1 || !strings.Contains(ft.logs[0], "OpenAPI checks skipped") {
+		t.Fatalf("Dir off CI = %q, %v, failed %v, logs %q; want a skip noted once", d, ok, ft.failed, ft.logs)
+	}
+	ValidateResponse(ft, "cadences.json", "GET", "/crm/v8/settings/automation/cadences", 200, `{"cadences":"x"}`)
+	if Documented(ft, "cadences.json", "GET", "/crm/v8/settings/automation/cadences", 200) || ft.failed {
+		t.Fatalf("checks off CI: Documented = true or failed = %v, want both skipped", ft.failed)
+	}
+	if len(ft.logs) != 1 || strings.Contains(ft.logs[0], "\n") {
+		t.Fatalf("logs = %q, want the one-line reason once per test", ft.logs)
+	}
+	ft = &fakeT{TB: t}
+	if Require(ft); !ft.skipped || ft.failed {
+		t.Fatalf("Require off CI: skipped %v, failed %v; want skipped", ft.skipped, ft.failed)
+	}
+
+	t.Setenv("CI", "true")
+	ft = &fakeT{TB: t}
+	ValidateResponse(ft, "cadences.json", "GET", "/crm/v8/settings/automation/cadences", 200, `{}`)
+	if !ft.failed || len(ft.logs) != 0 || !strings.Contains(ft.fatal, "CI is set") || !strings.Contains(ft.fatal, "shared") {
+		t.Fatalf("on CI: failed %v, fatal %q, logs %q; want a failure naming the folder", ft.failed, ft.fatal, ft.logs)
+	}
+	ft = &fakeT{TB: t}
+	if Require(ft); !ft.failed || ft.skipped {
+		t.Fatalf("Require on CI: failed %v, skipped %v; want failed", ft.failed, ft.skipped)
 	}
 }
 
@@ -134,11 +166,18 @@ func TestRewriteReferences(t *testing.T) {
 	}
 }
 
+// fakeT records what a helper did to a test instead of doing it.
 type fakeT struct {
 	testing.TB
-	failed bool
+	failed, skipped bool
+	fatal           string
+	logs            []string
 }
 
 func (f *fakeT) Errorf(string, ...any) { f.failed = true }
-func (f *fakeT) Fatalf(string, ...any) { f.failed = true }
-func (f *fakeT) Helper()               {}
+func (f *fakeT) Fatalf(format string, args ...any) {
+	f.failed, f.fatal = true, fmt.Sprintf(format, args...)
+}
+func (f *fakeT) Skip(args ...any) { f.skipped = true }
+func (f *fakeT) Log(args ...any)  { f.logs = append(f.logs, fmt.Sprint(args...)) }
+func (f *fakeT) Helper()          {}

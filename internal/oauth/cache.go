@@ -2,6 +2,7 @@ package oauth
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -24,6 +25,10 @@ type cachedCaller struct {
 type tokenCache struct {
 	mu sync.RWMutex
 	m  map[string]cachedCaller // token hash → caller
+
+	// hits and misses count authentications answered from the cache and from the store
+	// (Service.TokenCacheStats, for metrics).
+	hits, misses atomic.Uint64
 }
 
 func (c *tokenCache) get(hash string) (cachedCaller, bool) {

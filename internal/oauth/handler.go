@@ -49,7 +49,7 @@ func (s *Service) serveToken(w http.ResponseWriter, r *http.Request, grants ...s
 	}
 	res, err := s.token(detached(r), p, grants...)
 	if err != nil {
-		fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, res)
@@ -61,7 +61,7 @@ func (s *Service) serveRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.Revoke(detached(r), p.Get("token")); err != nil {
-		fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "success"})
@@ -135,15 +135,16 @@ func readBody(r *http.Request) (url.Values, error) {
 	return out, nil
 }
 
-// fail writes err: an Error as HTTP 200 {"error":…}; anything else as a logged 500 whose body says
-// only server_error. Nothing request-specific beyond the path is logged: parameters hold secrets.
-func fail(w http.ResponseWriter, r *http.Request, err error) {
+// fail writes err: an Error as HTTP 200 {"error":…}; anything else as a 500 whose body says only
+// server_error, logged to s.Logger. Nothing request-specific beyond the method and path is logged:
+// parameters hold secrets.
+func (s *Service) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var oe Error
 	if errors.As(err, &oe) {
 		writeJSON(w, http.StatusOK, errorBody(oe))
 		return
 	}
-	slog.Error("oauth: internal error", "err", err, "method", r.Method, "path", r.URL.Path)
+	s.logger().LogAttrs(r.Context(), slog.LevelError, "oauth: internal error", slog.Any("err", err), slog.String("method", r.Method), slog.String("path", r.URL.Path))
 	writeJSON(w, http.StatusInternalServerError, errorBody(errServer))
 }
 

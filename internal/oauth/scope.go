@@ -5,6 +5,7 @@ package oauth
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/zcrm/zcrm/internal/catalog"
@@ -134,6 +135,42 @@ func CheckScopes(list string) ([]string, error) {
 		return nil, fmt.Errorf("no ZohoCRM scope in %q", strings.Join(out, ","))
 	}
 	return out, nil
+}
+
+// Groups are the ZohoCRM scope names Zoho documents (ZohoCRM.<group>…), lower case. zcrm checks
+// modules, settings, users and org; a token may carry the others, as Zoho's would.
+var Groups = []string{"bulk", "change_owner", "coql", "files", "functions", "mass_convert", "mass_update", "modules",
+	"notifications", "org", "send_mail", "settings", "share", "signals", "templates", "users", "zia"}
+
+// ForeignServices are the other Zoho services whose scopes CRM clients commonly request alongside
+// CRM's (AaaServer.profile.READ for the user's profile, ZohoFiles for attachments).
+var ForeignServices = []string{"AaaServer", "ZohoFiles"}
+
+// CheckKnownScopes is CheckScopes for scopes a person types (zcrm grant, zcrm token): it also
+// refuses a ZohoCRM scope whose group is not in Groups and another service's scope that is not one
+// of ForeignServices', so that a typo fails at once, naming the valid ones, rather than as
+// OAUTH_SCOPE_MISMATCH on a later call.
+func CheckKnownScopes(list string) ([]string, error) {
+	scopes, err := CheckScopes(list)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range scopes {
+		if !isCRMScope(f) {
+			if service := f[:strings.IndexByte(f, '.')]; !slices.ContainsFunc(ForeignServices, func(s string) bool { return strings.EqualFold(s, service) }) {
+				return nil, fmt.Errorf("unknown scope %q: service %q is not ZohoCRM nor one of %s", f, service, strings.Join(ForeignServices, ", "))
+			}
+			continue
+		}
+		sc, err := ParseScope(f)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(Groups, sc.Group) {
+			return nil, fmt.Errorf("unknown scope %q: ZohoCRM.%s is not a scope; want one of ZohoCRM.%s", f, strings.Split(f, ".")[1], strings.Join(Groups, ", ZohoCRM."))
+		}
+	}
+	return scopes, nil
 }
 
 // isForeignScope reports whether s looks like another Zoho service's scope (AaaServer.profile.READ).

@@ -204,3 +204,30 @@ func TestCheckScopes(t *testing.T) {
 		}
 	}
 }
+
+// CheckKnownScopes is CheckScopes that also refuses scope names Zoho does not document, naming the
+// valid ones.
+func TestCheckKnownScopes(t *testing.T) {
+	for list, want := range map[string]string{
+		"ZohoCRM.modules.ALL,ZohoCRM.settings.ALL,ZohoCRM.users.ALL,ZohoCRM.org.ALL": "ZohoCRM.modules.ALL ZohoCRM.settings.ALL ZohoCRM.users.ALL ZohoCRM.org.ALL",
+		"zohocrm.Files.CREATE, ZohoCRM.coql.READ ZohoCRM.modules.leads.READ":         "zohocrm.Files.CREATE ZohoCRM.coql.READ ZohoCRM.modules.leads.READ",
+		"ZohoCRM.org.ALL,AaaServer.profile.READ,zohofiles.files.ALL":                 "ZohoCRM.org.ALL AaaServer.profile.READ zohofiles.files.ALL",
+	} {
+		got, err := oauth.CheckKnownScopes(list)
+		if err != nil || strings.Join(got, " ") != want {
+			t.Errorf("CheckKnownScopes(%q) = %q, %v; want %q", list, got, err, want)
+		}
+	}
+	for list, want := range map[string]string{
+		"ZohoCRM.foo.ALL":                      `unknown scope "ZohoCRM.foo.ALL": ZohoCRM.foo is not a scope; want one of ZohoCRM.bulk, ZohoCRM.change_owner, `,
+		"ZohoCRM.org.ALL,ZohoCRM.modules":      `invalid scope "ZohoCRM.modules"`,
+		"ZohoCRM.org.ALL,Foo.bar.READ":         `unknown scope "Foo.bar.READ": service "Foo" is not ZohoCRM nor one of AaaServer, ZohoFiles`,
+		"Foo.bar":                              `invalid scope "Foo.bar"`,
+		"AaaServer.profile.READ":               `no ZohoCRM scope`,
+		"ZohoCRM.setings.ALL,ZohoCRM.org.READ": `unknown scope "ZohoCRM.setings.ALL"`,
+	} {
+		if _, err := oauth.CheckKnownScopes(list); err == nil || !strings.HasPrefix(err.Error(), want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("CheckKnownScopes(%q) = %v, want one line starting %q", list, err, want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package oauth
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -26,8 +27,25 @@ type Service struct {
 	Store crm.Store
 	// PublicURL is returned as api_domain by the token endpoint.
 	PublicURL string
+	// Logger receives the accounts endpoints' internal errors (never a parameter: they hold secrets);
+	// nil means slog.Default().
+	Logger *slog.Logger
 
 	tokens tokenCache
+}
+
+// logger returns where internal errors go.
+func (s *Service) logger() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return slog.Default()
+}
+
+// TokenCacheStats returns how many token lookups the in-memory cache answered (hits) and how many
+// read the token from the store (misses) since the service started.
+func (s *Service) TokenCacheStats() (hits, misses uint64) {
+	return s.tokens.hits.Load(), s.tokens.misses.Load()
 }
 
 // Caller is an authenticated request's identity: who it acts as and what its token may do. It is
@@ -58,9 +76,11 @@ func (s *Service) Authenticate(ctx context.Context, header string) (Caller, erro
 		} else if current, err := s.Verify(ctx, e.caller); err != nil { // Verify drops a stale token
 			return Caller{}, err
 		} else if current {
+			s.tokens.hits.Add(1)
 			return e.caller, nil
 		}
 	}
+	s.tokens.misses.Add(1)
 	var e cachedCaller
 	err = s.Store.Read(ctx, func(tx crm.Tx) error {
 		var err error
@@ -125,6 +145,7 @@ func (s *Service) AuthenticateCached(ctx context.Context, header string) (c Call
 		return Caller{}, true, err
 	}
 	if e, ok := s.tokens.get(hash); ok && s.Store.Now().Before(e.expires) {
+		s.tokens.hits.Add(1)
 		return e.caller, false, nil
 	}
 	c, err = s.Authenticate(ctx, header)

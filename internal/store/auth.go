@@ -42,6 +42,27 @@ func (t *Tx) ClientInOrg(ctx context.Context, clientPK, orgID int64) (bool, erro
 	return n > 0, err
 }
 
+// ClientsInOrg returns the clients linked to the org, oldest first.
+func (t *Tx) ClientsInOrg(ctx context.Context, orgID int64) ([]crm.Client, error) {
+	rows, err := t.query(ctx, `SELECT c.id, c.client_id, c.secret_hash, c.name, c.created_time
+		FROM oauth_clients c JOIN oauth_client_orgs o ON o.client_pk = c.id WHERE o.org_id = ? ORDER BY c.id`, orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []crm.Client
+	for rows.Next() {
+		var c crm.Client
+		var created int64
+		if err := rows.Scan(&c.ID, &c.ClientID, &c.SecretHash, &c.Name, &created); err != nil {
+			return nil, err
+		}
+		c.CreatedTime = fromMS(created)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
 // InsertGrant stores a grant code (by hash).
 func (t *Tx) InsertGrant(ctx context.Context, g crm.Grant) error {
 	_, err := t.exec(ctx, `INSERT INTO oauth_grants (code_hash, client_pk, org_id, user_id, scopes, created_time, expires_at, used)

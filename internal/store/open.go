@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"embed"
 	"errors"
@@ -11,10 +12,13 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	sqlite "github.com/ncruces/go-sqlite3/driver"
+	"github.com/ncruces/go-sqlite3/vfs/memdb" // registers the "memdb" VFS behind Memory
 )
 
 //go:embed migrations/*.sql
@@ -32,16 +36,23 @@ func openSQLite(path string, opts Options) (*DB, error) {
 	if busy <= 0 {
 		busy = 10 * time.Second
 	}
-	path = strings.TrimPrefix(path, "file:")
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		path = path[:i]
+	path = sqlitePath(path)
+	if path == "" {
+		// SQLite would give every connection its own private, empty temporary database.
+		return nil, errors.New("empty database name: give a SQLite file path, " + Memory + " or a postgres:// URL")
+	}
+	vfs, drop := "", func() {}
+	if path == Memory {
+		path, drop = newMemoryDB()
+		vfs = "&vfs=memdb"
 	}
 	base := "file:" + (&url.URL{Path: path}).EscapedPath() + "?_pragma=" + url.QueryEscape(fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds())) +
-		"&_pragma=" + url.QueryEscape("journal_mode(wal)") +
+		"&_pragma=" + url.QueryEscape("journal_mode(wal)") + // an in-memory database keeps its rollback journal in memory instead
 		"&_pragma=" + url.QueryEscape("synchronous("+sync+")") +
-		"&_pragma=" + url.QueryEscape("foreign_keys(on)")
-	w, err := openSQLiteDB(base + "&_txlock=immediate")
+		"&_pragma=" + url.QueryEscape("foreign_keys(on)") + vfs
+	w, err := openSQLiteDBClosing(base+"&_txlock=immediate", drop)
 	if err != nil {
+		drop()
 		return nil, err
 	}
 	w.SetMaxOpenConns(1)
@@ -76,6 +87,58 @@ func openSQLite(path string, opts Options) (*DB, error) {
 	}
 	db.startCommitter(1)
 	return db, nil
+}
+
+// Memory is the database name of a throwaway in-memory SQLite database (as in SQLite). Each Open of
+// it creates a new, empty database, private to the returned DB and dropped when it closes.
+const Memory = ":memory:"
+
+// IsMemory reports whether dsn names a throwaway in-memory database (Memory, possibly written as a
+// file: URI such as file::memory:?cache=shared).
+func IsMemory(dsn string) bool {
+	return !IsPostgres(dsn) && sqlitePath(dsn) == Memory
+}
+
+// sqlitePath is the file path of a SQLite dsn: a path or a file: URI, whose parameters zcrm sets itself.
+func sqlitePath(dsn string) string {
+	path := strings.TrimPrefix(dsn, "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	return path
+}
+
+// newMemoryDB creates an empty database in the memdb VFS and returns its path and how to drop it.
+// The connections of one DB (the writer and every reader) share it through that path: SQLite's own
+// ":memory:" would give each connection a database of its own. memdb has no shared memory for a
+// WAL, so the database keeps its rollback journal in memory: a commit waits for running reads (the
+// busy timeout covers it) instead of running beside them. The creation holds a reference of its own,
+// so the data lives while the DB is open even when the pools close every connection.
+func newMemoryDB() (path string, drop func()) {
+	name := "zcrm-" + rand.Text()
+	memdb.Create(name, nil)
+	return "/" + name, func() { memdb.Delete(name) }
+}
+
+// openSQLiteDBClosing is openSQLiteDB whose Close also calls onClose, once, after closing its
+// connections (database/sql closes a connector that is an io.Closer).
+func openSQLiteDBClosing(dsn string, onClose func()) (*sql.DB, error) {
+	c, err := (&sqlite.SQLite{}).OpenConnector(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return sql.OpenDB(closingConnector{cachingConnector{c}, sync.OnceFunc(onClose)}), nil
+}
+
+// closingConnector is a cachingConnector whose Close runs onClose.
+type closingConnector struct {
+	cachingConnector
+	onClose func()
+}
+
+func (c closingConnector) Close() error {
+	c.onClose()
+	return nil
 }
 
 func openPostgres(dsn string, opts Options) (*DB, error) {

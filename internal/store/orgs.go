@@ -44,6 +44,24 @@ func (t *Tx) DefaultOrg(ctx context.Context) (crm.Org, error) {
 	return scanOrg(t.queryRow(ctx, `SELECT `+orgCols+` FROM orgs WHERE is_default = 1 ORDER BY id LIMIT 1`))
 }
 
+// Orgs returns every org, oldest first.
+func (t *Tx) Orgs(ctx context.Context) ([]crm.Org, error) {
+	rows, err := t.query(ctx, `SELECT `+orgCols+` FROM orgs ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []crm.Org
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
 // InsertProfile stores a new profile.
 func (t *Tx) InsertProfile(ctx context.Context, p crm.Profile) error {
 	_, err := t.exec(ctx, `INSERT INTO profiles (id, org_id, name, is_admin, denied) VALUES (?, ?, ?, ?, ?)`,
