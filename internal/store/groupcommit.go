@@ -345,7 +345,7 @@ func (db *DB) runPGJob(_ context.Context, _ *sql.Tx, t *Tx, job *writeJob, held 
 // errRunAlone when some do or it lost a serialization race; errInexact as it is, so that the call
 // runs again alone with exact answers.
 func pgCallError(err error, held int) error {
-	if (held > 0 || IsSerializationFailure(err)) && !errors.Is(err, errInexact) {
+	if (held > 0 || IsSerializationFailure(err) || isLockMemoryExhausted(err)) && !errors.Is(err, errInexact) {
 		return errRunAlone
 	}
 	return err

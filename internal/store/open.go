@@ -182,6 +182,15 @@ func IsSerializationFailure(err error) bool {
 	return errors.As(err, &pg) && (pg.Code == "40001" || pg.Code == "40P01")
 }
 
+// isLockMemoryExhausted reports whether err is PostgreSQL's "out of shared memory" (53200): its
+// lock tables are full, chiefly with the predicate locks SERIALIZABLE keeps for committed
+// transactions while older ones still run; they free up as those finish, so the write can wait and
+// try again.
+func isLockMemoryExhausted(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && pg.Code == "53200"
+}
+
 // isUniqueViolation reports whether err is a unique-constraint failure on either database.
 func isUniqueViolation(err error) bool {
 	if err == nil {

@@ -32,6 +32,7 @@ func TestRerunDecides(t *testing.T) {
 		{"inexact set operation", fmt.Errorf("delete: %w", errInexact), first, true, attempt{n: 1, alone: true, exact: true}},
 		{"lost race", race, attempt{n: 1, alone: true}, true, attempt{n: 2, alone: true, exclusive: true}},
 		{"deadlock", deadlock, first, true, attempt{n: 1, alone: true, exclusive: true}},
+		{"lock memory exhausted", &pgconn.PgError{Code: "53200"}, first, true, attempt{n: 1, alone: true, exclusive: true}},
 		{"exact stays exact", race, attempt{n: 1, alone: true, exact: true}, true, attempt{n: 2, alone: true, exact: true, exclusive: true}},
 		{"lost race, out of attempts", race, attempt{n: MaxExclusiveAttempts, alone: true, exclusive: true}, false, attempt{n: MaxExclusiveAttempts, alone: true, exclusive: true}},
 	} {

@@ -201,8 +201,9 @@ type attempt struct {
 //     it runs again alone;
 //   - errInexact: a set operation changed fewer rows than ids and cannot tell which; it runs again
 //     alone with exact answers;
-//   - a lost serialization race or deadlock: it runs again after a random pause with the rest of
-//     the process held back, up to MaxExclusiveAttempts times.
+//   - a lost serialization race or deadlock, or the server's lock memory running out: it runs
+//     again after a random pause with the rest of the process held back, up to
+//     MaxExclusiveAttempts times.
 //
 // Anything else, success included, is the answer.
 func rerun(err error, prev attempt) (attempt, bool) {
@@ -213,7 +214,7 @@ func rerun(err error, prev attempt) (attempt, bool) {
 	case errors.Is(err, errRunAlone):
 	case errors.Is(err, errInexact):
 		next.exact = true
-	case IsSerializationFailure(err) && prev.n < MaxExclusiveAttempts:
+	case (IsSerializationFailure(err) || isLockMemoryExhausted(err)) && prev.n < MaxExclusiveAttempts:
 		next.exclusive = true
 	default:
 		return prev, false
