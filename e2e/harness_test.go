@@ -23,6 +23,15 @@ var (
 	buildErr  error
 )
 
+// TestMain removes the binary zcrmBinary built, once every test has run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
 // zcrmBinary builds ./cmd/zcrm once per test run (CGO disabled, as shipped) and returns its path.
 func zcrmBinary(t *testing.T) string {
 	t.Helper()
