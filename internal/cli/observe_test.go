@@ -1,49 +1,36 @@
-package cli
+package cli_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/zcrm/zcrm/internal/cli"
 )
-
-// lockedBuffer is a bytes.Buffer safe for the server's goroutines and the test's.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
 
 var listening = regexp.MustCompile(`listening on (http://\S+)`)
 
-// startServe runs `zcrm serve` in-process on a free port and a fresh SQLite file, with environment
-// env and extra args. It returns the base URL, the server's stderr and a stop function that shuts
-// the server down and returns its exit code.
-func startServe(t *testing.T, env map[string]string, args ...string) (string, *lockedBuffer, func() int) {
+// startServe runs `zcrm serve` in-process on a free port, with environment env and extra args (a
+// fresh SQLite file unless they name a database: --db or --temp). It returns the base URL, the
+// server's stderr and a stop function that shuts the server down and returns its exit code.
+func startServe(t *testing.T, env map[string]string, args ...string) (string, *syncBuffer, func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var stderr lockedBuffer
-	args = append([]string{"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "z.db")}, args...)
+	var stderr syncBuffer
+	if !slices.Contains(args, "--db") && !slices.Contains(args, "--temp") {
+		args = append([]string{"--db", filepath.Join(t.TempDir(), "z.db")}, args...)
+	}
+	args = append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)
 	code := make(chan int, 1)
-	go func() { code <- Run(ctx, args, func(k string) string { return env[k] }, io.Discard, &stderr) }()
+	go func() { code <- cli.Run(ctx, args, func(k string) string { return env[k] }, io.Discard, &stderr) }()
 	stop := sync.OnceValue(func() int {
 		cancel()
 		select {
@@ -150,7 +137,7 @@ func TestServeLogEnv(t *testing.T) {
 		t.Errorf("at warn, lines were logged: %v", lines)
 	}
 	for _, args := range [][]string{{"--log-format", "xml"}, {"--log-level", "verbose"}} {
-		code, out, errs := runCLI(t, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "z.db")}, args...)...)
+		code, out, errs := zcrm(t, filepath.Join(t.TempDir(), "z.db"), append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 		if code == 0 || out != "" || strings.Count(strings.TrimSpace(errs), "\n") != 0 || !strings.Contains(errs, args[0]) {
 			t.Errorf("serve %v: code %d, stdout %q, stderr %q; want a one-line failure", args, code, out, errs)
 		}

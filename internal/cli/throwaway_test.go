@@ -2,7 +2,6 @@ package cli_test
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"net/http"
 	"os"
@@ -12,8 +11,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/zcrm/zcrm/internal/cli"
 )
 
 // syncBuffer is a bytes.Buffer the server's goroutines and the test share.
@@ -44,35 +41,16 @@ type throwawayServer struct {
 	stop   func() int // shuts the server down and returns its exit code
 }
 
-// serveThrowaway runs `zcrm serve --addr 127.0.0.1:0` with args and waits until tokenOut holds a
-// token, which --token-out promises to mean the server is listening (serve removes a stale file
-// first).
+// serveThrowaway runs `zcrm serve` (startServe) with --token-out tokenOut and args, and waits until
+// the file holds a token, which --token-out promises to mean the server is listening (serve removes a
+// stale file first).
 func serveThrowaway(t *testing.T, tokenOut string, args ...string) *throwawayServer {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	s := &throwawayServer{stderr: &syncBuffer{}}
-	code := make(chan int, 1)
-	args = append([]string{"serve", "--addr", "127.0.0.1:0", "--token-out", tokenOut}, args...)
-	go func() { code <- cli.Run(ctx, args, func(string) string { return "" }, io.Discard, s.stderr) }()
-	s.stop = sync.OnceValue(func() int {
-		cancel()
-		select {
-		case c := <-code:
-			return c
-		case <-time.After(15 * time.Second):
-			t.Fatal("zcrm serve did not stop")
-			return -1
-		}
-	})
-	t.Cleanup(func() { s.stop() })
+	url, stderr, stop := startServe(t, nil, append([]string{"--token-out", tokenOut}, args...)...)
+	s := &throwawayServer{url: url, stderr: stderr, stop: stop}
 	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(5 * time.Millisecond) {
 		if b, err := os.ReadFile(tokenOut); err == nil && tokenRE.MatchString(strings.TrimSpace(string(b))) {
 			break
-		}
-		select {
-		case c := <-code:
-			t.Fatalf("zcrm serve exited %d: %s", c, s.stderr)
-		default:
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("no token file after 15s: %s", s.stderr)
@@ -82,7 +60,7 @@ func serveThrowaway(t *testing.T, tokenOut string, args ...string) *throwawaySer
 	if m == nil {
 		t.Fatalf("no banner: %s", s.stderr)
 	}
-	s.url, s.dsn = m[1], m[2]
+	s.dsn = m[2]
 	return s
 }
 

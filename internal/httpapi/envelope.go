@@ -36,8 +36,8 @@ func encodeJSON(v any) (rawJSON, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-// writeJSON writes v with Zoho's content type. A 204 or 304 gets the content type and no body, as
-// live Zoho responses do.
+// writeJSON writes v with Zoho's content type. A 204 or 304 gets no body; a 204 keeps the content
+// type, as live Zoho responses do (net/http drops it from a 304).
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	h := w.Header()
 	h.Set("Content-Type", contentType)
