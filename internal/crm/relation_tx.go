@@ -62,12 +62,12 @@ type RelationTx interface {
 	DeleteRelationsOf(ctx context.Context, orgID int64, recordIDs []int64) error
 	// Links returns the links of end whose far side is among others, keyed by the far side's id.
 	Links(ctx context.Context, end RelationEnd, others []int64) (map[int64]Link, error)
-	// UpsertLinks stores links; a link that exists gets the new Data and keeps its CreatedTime.
-	// At most one link per (Kind, AID, BID) may be given.
-	UpsertLinks(ctx context.Context, links []Link) error
-	// MergeLinks is UpsertLinks where a link that exists keeps the fields of its Data that the new
-	// Data does not name. It reads nothing first (see UpsertDealContactRoles for why that matters).
-	MergeLinks(ctx context.Context, links []Link) error
+	// LinkRecords stores the links of end among links whose far side is a record of module, and
+	// returns the far-side ids it stored; the others are skipped. A link that exists keeps its
+	// CreatedTime and gets the new Data: in place of its own (replace), or over it, keeping the
+	// fields the new Data does not name, without reading them first (see UpsertDealContactRoles
+	// for why that matters). At most one link per far side may be given.
+	LinkRecords(ctx context.Context, end RelationEnd, module string, links []Link, replace bool) (map[int64]bool, error)
 	// DeleteLinks removes the links of end whose far side is among others and returns the far-side
 	// ids it removed.
 	DeleteLinks(ctx context.Context, end RelationEnd, others []int64) (map[int64]bool, error)

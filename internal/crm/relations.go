@@ -257,10 +257,6 @@ func LinkRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentID 
 		ids = append(ids, id)
 	}
 	ids = Dedupe(ids)
-	recs, err := tx.ExistingRecordIDs(ctx, org.ID, t.Related.APIName, ids)
-	if err != nil {
-		return nil, err
-	}
 	end := t.End(org.ID, parentID)
 	// Clearing a field (a null value) needs the stored fields; otherwise the store merges the new
 	// fields over them without reading them first.
@@ -272,6 +268,7 @@ func LinkRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentID 
 	}
 	var existing map[int64]Link
 	if clears {
+		var err error
 		if existing, err = tx.Links(ctx, end, ids); err != nil {
 			return nil, err
 		}
@@ -280,10 +277,6 @@ func LinkRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentID 
 	merged := make(map[int64]map[string]any)
 	var order []int64
 	for _, p := range todo {
-		if _, ok := recs[p.id]; !ok {
-			out[p.i] = ErrInvalidData(MsgID, APIPath("id", relItemPath("data", p.i, "id"))).Item()
-			continue
-		}
 		data, seen := merged[p.id]
 		if !seen {
 			data = map[string]any{}
@@ -302,18 +295,21 @@ func LinkRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentID 
 			}
 		}
 		merged[p.id] = data
-		out[p.i] = Success(MsgRelationAdded, map[string]any{"id": FormatID(p.id)})
 	}
 	links := make([]Link, 0, len(order))
 	for _, id := range order {
 		links = append(links, end.LinkTo(id, merged[id], now))
 	}
-	store := tx.MergeLinks
-	if clears {
-		store = tx.UpsertLinks
-	}
-	if err := store(ctx, links); err != nil {
+	linked, err := tx.LinkRecords(ctx, end, t.Related.APIName, links, clears)
+	if err != nil {
 		return nil, err
+	}
+	for _, p := range todo {
+		if linked[p.id] {
+			out[p.i] = Success(MsgRelationAdded, map[string]any{"id": FormatID(p.id)})
+		} else {
+			out[p.i] = ErrInvalidData(MsgID, APIPath("id", relItemPath("data", p.i, "id"))).Item()
+		}
 	}
 	return out, nil
 }
@@ -324,10 +320,10 @@ func linkFields(rel catalog.Relation, obj map[string]any, i int) (map[string]any
 	data := map[string]any{}
 	for _, f := range rel.Fields {
 		v, present := obj[f.APIName]
-		path := relItemPath("data", i, f.APIName)
+		path := func() string { return relItemPath("data", i, f.APIName) }
 		if !present || v == nil {
 			if f.Mandatory {
-				return nil, ErrMandatory(MsgRequiredField, APIPath(f.APIName, path))
+				return nil, ErrMandatory(MsgRequiredField, APIPath(f.APIName, path()))
 			}
 			if present {
 				data[f.APIName] = nil
@@ -338,17 +334,17 @@ func linkFields(rel catalog.Relation, obj map[string]any, i int) (map[string]any
 		case "double":
 			n, ok := v.(json.Number)
 			if !ok {
-				return nil, ErrInvalidData(MsgInvalidData, map[string]any{"api_name": f.APIName, "json_path": path, "expected_data_type": "double"})
+				return nil, ErrInvalidData(MsgInvalidData, map[string]any{"api_name": f.APIName, "json_path": path(), "expected_data_type": "double"})
 			}
 			x, err := n.Float64()
 			if err != nil {
-				return nil, ErrInvalidData(MsgInvalidData, map[string]any{"api_name": f.APIName, "json_path": path, "expected_data_type": "double"})
+				return nil, ErrInvalidData(MsgInvalidData, map[string]any{"api_name": f.APIName, "json_path": path(), "expected_data_type": "double"})
 			}
 			data[f.APIName] = x
 		case "picklist":
 			s, ok := v.(string)
 			if !ok || !slices.Contains(catalog.MemberStatuses, s) {
-				return nil, ErrInvalidData(MsgInvalidData, APIPath(f.APIName, path))
+				return nil, ErrInvalidData(MsgInvalidData, APIPath(f.APIName, path()))
 			}
 			data[f.APIName] = s
 		default:

@@ -71,9 +71,9 @@ func (t *Tx) DealContactRoles(ctx context.Context, orgID, dealID int64, contactI
 	if len(contactIDs) == 0 {
 		return out, nil
 	}
-	args := append([]any{orgID, dealID}, int64Args(contactIDs)...)
+	in, ids := t.db.inIDs("contact_id", contactIDs)
 	rows, err := t.query(ctx, `SELECT org_id, deal_id, contact_id, role_id, created_time, removed_time FROM deal_contact_roles
-		WHERE org_id = ? AND deal_id = ? AND contact_id IN (`+placeholders(len(contactIDs))+`)`, args...)
+		WHERE org_id = ? AND deal_id = ? AND `+in, append([]any{orgID, dealID}, ids...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -103,12 +103,13 @@ func (t *Tx) UpsertDealContactRoles(ctx context.Context, rows []crm.DealContactR
 		var wrote []int64
 		for len(rows) > 0 {
 			n := min(len(rows), 100)
-			args := make([]any, 0, n*5)
-			for _, r := range rows[:n] {
-				args = append(args, r.OrgID, r.DealID, r.ContactID, r.RoleID, ms(r.CreatedTime))
+			orgs, deals, contacts, roles, created := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+			for i, r := range rows[:n] {
+				orgs[i], deals[i], contacts[i], roles[i], created[i] = r.OrgID, r.DealID, r.ContactID, r.RoleID, ms(r.CreatedTime)
 			}
-			ids, err := t.queryIDs(ctx, `INSERT INTO deal_contact_roles (org_id, deal_id, contact_id, role_id, created_time) VALUES `+
-				repeatTuple(5, n)+` ON CONFLICT (org_id, deal_id, contact_id) DO UPDATE SET `+onConflict+` RETURNING contact_id`, args...)
+			src, args := t.db.rowsSource(n, orgs, deals, contacts, roles, created)
+			ids, err := t.queryIDs(ctx, `INSERT INTO deal_contact_roles (org_id, deal_id, contact_id, role_id, created_time) SELECT * FROM `+
+				src+` WHERE true ON CONFLICT (org_id, deal_id, contact_id) DO UPDATE SET `+onConflict+` RETURNING contact_id`, args...)
 			if err != nil {
 				return nil, err
 			}
@@ -144,9 +145,9 @@ func (t *Tx) RemoveDealContactRoles(ctx context.Context, orgID, dealID int64, co
 
 // removeRoles is the statement marking the deal's live rows of contactIDs removed, and its arguments.
 func (t *Tx) removeRoles(orgID, dealID int64, contactIDs []int64) (string, []any) {
-	args := append([]any{ms(t.Now()), orgID, dealID}, int64Args(contactIDs)...)
+	in, ids := t.db.inIDs("contact_id", contactIDs)
 	return `UPDATE deal_contact_roles SET removed_time = ?
-		WHERE org_id = ? AND deal_id = ? AND removed_time IS NULL AND contact_id IN (` + placeholders(len(contactIDs)) + `)`, args
+		WHERE org_id = ? AND deal_id = ? AND removed_time IS NULL AND ` + in, append([]any{ms(t.Now()), orgID, dealID}, ids...)
 }
 
 // DealContacts returns one page of the deal's contacts with a live role.

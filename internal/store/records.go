@@ -100,8 +100,8 @@ func (t *Tx) RecordsByID(ctx context.Context, orgID int64, module string, ids []
 	if len(ids) == 0 {
 		return out, nil
 	}
-	args := append([]any{orgID, module}, int64Args(ids)...)
-	rows, err := t.query(ctx, `SELECT `+recordCols+` FROM records WHERE org_id = ? AND module = ? AND id IN (`+placeholders(len(ids))+`)`, args...)
+	in, args := t.db.inIDs("id", ids)
+	rows, err := t.query(ctx, `SELECT `+recordCols+` FROM records WHERE org_id = ? AND module = ? AND `+in, append([]any{orgID, module}, args...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -203,8 +203,8 @@ func (t *Tx) ExistingRecordIDs(ctx context.Context, orgID int64, module string, 
 	if len(ids) == 0 {
 		return map[int64]bool{}, nil
 	}
-	args := append([]any{orgID, module}, int64Args(ids)...)
-	return t.idSet(ctx, `SELECT id FROM records WHERE org_id = ? AND module = ? AND id IN (`+placeholders(len(ids))+`)`, args...)
+	in, args := t.db.inIDs("id", ids)
+	return t.idSet(ctx, `SELECT id FROM records WHERE org_id = ? AND module = ? AND `+in, append([]any{orgID, module}, args...)...)
 }
 
 // repeatTuple returns n comma-separated tuples of width placeholders: "(?, ?), (?, ?)".

@@ -53,9 +53,9 @@ func (t *Tx) Links(ctx context.Context, end crm.RelationEnd, others []int64) (ma
 		return out, nil
 	}
 	self, other := endColumns(end)
-	args := append([]any{end.OrgID, end.Kind, end.ID}, int64Args(others)...)
-	rows, err := t.query(ctx, `SELECT `+linkCols+` FROM relations WHERE org_id = ? AND kind = ? AND `+self+` = ? AND `+
-		other+` IN (`+placeholders(len(others))+`)`, args...)
+	in, ids := t.db.inIDs(other, others)
+	rows, err := t.query(ctx, `SELECT `+linkCols+` FROM relations WHERE org_id = ? AND kind = ? AND `+self+` = ? AND `+in,
+		append([]any{end.OrgID, end.Kind, end.ID}, ids...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -70,45 +70,51 @@ func (t *Tx) Links(ctx context.Context, end crm.RelationEnd, others []int64) (ma
 	return out, rows.Err()
 }
 
-// UpsertLinks stores links in one statement per hundred; existing links get the new data.
-func (t *Tx) UpsertLinks(ctx context.Context, links []crm.Link) error {
-	return t.upsertLinks(ctx, links, `excluded.data`)
-}
-
-// MergeLinks implements crm.RelationTx: the stored JSON object is merged with the new one in SQL.
-func (t *Tx) MergeLinks(ctx context.Context, links []crm.Link) error {
-	merged := `json_patch(relations.data, excluded.data)` // no nulls in the new data: a plain overlay
-	if t.db.dialect == Postgres {
-		merged = `(relations.data::jsonb || excluded.data::jsonb)::text`
+// LinkRecords implements crm.RelationTx in one statement per hundred links: the insert joins the
+// records table, so a far side that is not a record of module is skipped in the same statement.
+func (t *Tx) LinkRecords(ctx context.Context, end crm.RelationEnd, module string, links []crm.Link, replace bool) (map[int64]bool, error) {
+	data := `excluded.data`
+	if !replace {
+		data = `json_patch(relations.data, excluded.data)` // no nulls in the new data: a plain overlay
+		if t.db.dialect == Postgres {
+			data = `(relations.data::jsonb || excluded.data::jsonb)::text`
+		}
 	}
-	return t.upsertLinks(ctx, links, merged)
-}
-
-// upsertLinks inserts links; a link that exists gets data, an expression over relations.data and
-// excluded.data.
-func (t *Tx) upsertLinks(ctx context.Context, links []crm.Link, data string) error {
+	_, other := endColumns(end)
+	far := "v.column4" // b_id
+	if other == "a_id" {
+		far = "v.column3"
+	}
+	linked := map[int64]bool{}
 	for len(links) > 0 {
 		n := min(len(links), 100)
-		args := make([]any, 0, n*6)
-		for _, l := range links[:n] {
+		orgs, kinds, as, bs, datas, created := make([]int64, n), make([]string, n), make([]int64, n), make([]int64, n), make([]string, n), make([]int64, n)
+		for i, l := range links[:n] {
 			data := l.Data
 			if data == nil {
 				data = map[string]any{}
 			}
 			b, err := json.Marshal(data)
 			if err != nil {
-				return fmt.Errorf("encode relation data: %w", err)
+				return nil, fmt.Errorf("encode relation data: %w", err)
 			}
-			args = append(args, l.OrgID, l.Kind, l.AID, l.BID, string(b), ms(l.CreatedTime))
+			orgs[i], kinds[i], as[i], bs[i], datas[i], created[i] = l.OrgID, l.Kind, l.AID, l.BID, string(b), ms(l.CreatedTime)
 		}
-		q := `INSERT INTO relations (` + linkCols + `) VALUES ` + repeatTuple(6, n) +
-			` ON CONFLICT (org_id, kind, a_id, b_id) DO UPDATE SET data = ` + data
-		if _, err := t.exec(ctx, q, args...); err != nil {
-			return err
+		src, args := t.db.rowsSource(n, orgs, kinds, as, bs, datas, created)
+		ids, err := t.queryIDs(ctx, `INSERT INTO relations (`+linkCols+`)
+			SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6 FROM `+src+`
+			JOIN records r ON r.org_id = v.column1 AND r.module = ? AND r.id = `+far+`
+			WHERE true ON CONFLICT (org_id, kind, a_id, b_id) DO UPDATE SET data = `+data+` RETURNING `+other,
+			append(args, module)...)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			linked[id] = true
 		}
 		links = links[n:]
 	}
-	return nil
+	return linked, nil
 }
 
 // DeleteLinks removes the links of end whose far side is among others, in one statement, and
@@ -117,17 +123,10 @@ func (t *Tx) DeleteLinks(ctx context.Context, end crm.RelationEnd, others []int6
 	if len(others) == 0 {
 		return map[int64]bool{}, nil
 	}
-	q, col, args := deleteLinks(end, others)
-	return t.setOp(ctx, q, col, others, args...)
-}
-
-// deleteLinks is the statement removing end's links to others, the column of the far side, and
-// the statement's arguments.
-func deleteLinks(end crm.RelationEnd, others []int64) (q, col string, args []any) {
 	self, other := endColumns(end)
-	args = append([]any{end.OrgID, end.Kind, end.ID}, int64Args(others)...)
-	return `DELETE FROM relations WHERE org_id = ? AND kind = ? AND ` + self + ` = ? AND ` +
-		other + ` IN (` + placeholders(len(others)) + `)`, other, args
+	in, ids := t.db.inIDs(other, others)
+	return t.setOp(ctx, `DELETE FROM relations WHERE org_id = ? AND kind = ? AND `+self+` = ? AND `+in, other, others,
+		append([]any{end.OrgID, end.Kind, end.ID}, ids...)...)
 }
 
 // sliceOrder is the ORDER BY of a related page over records aliased r: the sort column, then id.

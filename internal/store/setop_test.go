@@ -22,10 +22,21 @@ func TestSetDeleteAnswersExactly(t *testing.T) {
 		end := crm.RelationEnd{OrgID: org.ID, Kind: "Campaigns:Contacts", IsA: true, ID: 1}
 		const writers, per = 8, 10
 		var links []crm.Link
+		var recs []crm.Record
 		for i := range writers * per {
 			links = append(links, end.LinkTo(int64(1000+i), map[string]any{}, time.Now()))
+			recs = append(recs, crm.Record{ID: int64(1000 + i), OrgID: org.ID, Module: "Contacts", Data: map[string]any{}})
 		}
-		if err := db.Write(ctx, func(tx crm.Tx) error { return tx.UpsertLinks(ctx, links) }); err != nil {
+		if err := db.Write(ctx, func(tx crm.Tx) error {
+			if err := tx.InsertRecords(ctx, recs); err != nil {
+				return err
+			}
+			linked, err := tx.LinkRecords(ctx, end, "Contacts", links, true)
+			if err == nil && len(linked) != len(links) {
+				err = fmt.Errorf("linked %d of %d", len(linked), len(links))
+			}
+			return err
+		}); err != nil {
 			t.Fatal(err)
 		}
 		// Writer i removes its ten linked ids; odd writers also name one id that is not linked.

@@ -395,6 +395,58 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
+// inIDs is the condition "col is one of ids" and its arguments: on PostgreSQL one array
+// parameter (= ANY), which pgx sends in binary and the server plans once for any length; on
+// SQLite a list of placeholders.
+func (db *DB) inIDs(col string, ids []int64) (string, []any) {
+	if db.dialect == Postgres {
+		return col + ` = ANY(?)`, []any{ids}
+	}
+	return col + ` IN (` + placeholders(len(ids)) + `)`, int64Args(ids)
+}
+
+// rowsSource is a table of n rows given column by column (each column a []int64 or []string of n
+// values), named v with columns column1, column2, …, to follow FROM; and its arguments. On
+// PostgreSQL it is unnest over one array per column, so the statement text and plan do not depend
+// on n; on SQLite a VALUES list. (An INSERT … SELECT followed by ON CONFLICT needs a WHERE clause
+// on SQLite.)
+func (db *DB) rowsSource(n int, cols ...any) (string, []any) {
+	names := make([]string, len(cols))
+	for i := range cols {
+		names[i] = fmt.Sprintf("column%d", i+1)
+	}
+	if db.dialect == Postgres {
+		arrays := make([]string, len(cols))
+		for i, c := range cols {
+			arrays[i] = `?::` + pgArrayType(c)
+		}
+		return `unnest(` + strings.Join(arrays, ", ") + `) AS v(` + strings.Join(names, ", ") + `)`, cols
+	}
+	args := make([]any, 0, n*len(cols))
+	for r := range n {
+		for _, c := range cols {
+			switch c := c.(type) {
+			case []int64:
+				args = append(args, c[r])
+			case []string:
+				args = append(args, c[r])
+			}
+		}
+	}
+	return `(VALUES ` + repeatTuple(len(cols), n) + `) AS v`, args
+}
+
+// pgArrayType is the PostgreSQL array type of a rowsSource column.
+func pgArrayType(col any) string {
+	switch col.(type) {
+	case []int64:
+		return "bigint[]"
+	case []string:
+		return "text[]"
+	}
+	panic(fmt.Sprintf("store: rowsSource column of type %T", col))
+}
+
 // int64Args converts ids to query arguments.
 func int64Args(ids []int64) []any {
 	args := make([]any, len(ids))
