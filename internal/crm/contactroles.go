@@ -429,22 +429,13 @@ func PutDealContactRoles(ctx context.Context, tx Tx, org Org, dealID int64, item
 	return out, nil
 }
 
-// RemoveDealContactRoles removes the roles of contactIDs (distinct) from the deal: "relation removed"
-// for a live role, INVALID_DATA "contact role not deleted" {"id"} for one already removed, INVALID_DATA
-// "relation not found" {"id"} for a contact that never had a role there. One lookup and one update.
-func RemoveDealContactRoles(ctx context.Context, tx Tx, orgID, dealID int64, contactIDs []int64) ([]Item, error) {
-	gone, err := tx.RemoveDealContactRoles(ctx, orgID, dealID, contactIDs)
-	if err != nil {
-		return nil, err
-	}
-	return roleRemovalItems(ctx, tx, orgID, dealID, contactIDs, gone)
-}
-
-// RemoveDealContactRolesAs is RemoveDealContactRoles by actor on a deal not looked up yet: a
-// missing deal fails as the path's deal id (INVALID_DATA, index 1), and an actor who may not change
-// it (CanChange) with AUTHORIZATION_FAILED (denied). An administrator's removal reads the deal only
-// when it removed nothing (changeUnder).
-func RemoveDealContactRolesAs(ctx context.Context, tx Tx, actor Actor, dealID int64, contactIDs []int64, denied string) ([]Item, error) {
+// RemoveDealContactRoles removes the roles of contactIDs (distinct) from the deal as actor, under a
+// deal not looked up yet (changeUnder: a missing deal fails as the path's deal id, INVALID_DATA index
+// 1; an actor who may not change it with AUTHORIZATION_FAILED denied): "relation removed" for a live
+// role, INVALID_DATA "contact role not deleted" {"id"} for one already removed, INVALID_DATA
+// "relation not found" {"id"} for a contact that never had a role there. An administrator's removal
+// is one UPDATE, which reads the deal only when it removed nothing.
+func RemoveDealContactRoles(ctx context.Context, tx Tx, actor Actor, dealID int64, contactIDs []int64, denied string) ([]Item, error) {
 	orgID := actor.Org.ID
 	gone, err := changeUnder(ctx, tx, actor, "Deals", dealID, denied,
 		func() (map[int64]bool, error) { return tx.RemoveDealContactRoles(ctx, orgID, dealID, contactIDs) })
@@ -489,7 +480,11 @@ func roleRemovalItems(ctx context.Context, tx Tx, orgID, dealID int64, contactID
 // there is the top-level MANDATORY_NOT_FOUND "relation not found"; one whose role was already
 // removed is INVALID_DATA "contact role not deleted".
 func RemoveDealContactRole(ctx context.Context, tx Tx, orgID, dealID, contactID int64) (Item, error) {
-	items, err := RemoveDealContactRoles(ctx, tx, orgID, dealID, []int64{contactID})
+	gone, err := tx.RemoveDealContactRoles(ctx, orgID, dealID, []int64{contactID})
+	if err != nil {
+		return Item{}, err
+	}
+	items, err := roleRemovalItems(ctx, tx, orgID, dealID, []int64{contactID}, gone)
 	if err != nil {
 		return Item{}, err
 	}

@@ -354,21 +354,12 @@ func linkFields(rel catalog.Relation, obj map[string]any, i int) (map[string]any
 	return data, nil
 }
 
-// DelinkRelated removes the links between parentID and each of ids (distinct): "relation removed"
-// for a linked id, INVALID_DATA "relation not found" {"id"} for any other. One DELETE … RETURNING.
-func DelinkRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentID int64, ids []int64) ([]Item, error) {
-	gone, err := tx.DeleteLinks(ctx, t.End(org.ID, parentID), ids)
-	if err != nil {
-		return nil, err
-	}
-	return delinkItems(ids, gone), nil
-}
-
-// DelinkRelatedAs is DelinkRelated by actor under a parent record not looked up yet: a missing
-// parent fails as the path's parent id (INVALID_DATA, index 1), and an actor who may not change it
-// (CanChange) with AUTHORIZATION_FAILED (denied). An administrator's delink reads the parent only
-// when it removed nothing (changeUnder).
-func DelinkRelatedAs(ctx context.Context, tx Tx, actor Actor, t RelatedTarget, parentID int64, ids []int64, denied string) ([]Item, error) {
+// DelinkRelated removes the links between parentID and each of ids (distinct) as actor, under a
+// parent record not looked up yet (changeUnder: a missing parent fails as the path's parent id,
+// INVALID_DATA index 1; an actor who may not change it with AUTHORIZATION_FAILED denied): "relation
+// removed" for a linked id, INVALID_DATA "relation not found" {"id"} for any other. An
+// administrator's delink is one DELETE, which reads the parent only when it removed nothing.
+func DelinkRelated(ctx context.Context, tx Tx, actor Actor, t RelatedTarget, parentID int64, ids []int64, denied string) ([]Item, error) {
 	end := t.End(actor.Org.ID, parentID)
 	gone, err := changeUnder(ctx, tx, actor, t.Parent.APIName, parentID, denied,
 		func() (map[int64]bool, error) { return tx.DeleteLinks(ctx, end, ids) })

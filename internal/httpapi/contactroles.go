@@ -167,53 +167,9 @@ func (s *Server) removeContactRoles(ctx context.Context, c *call, single bool) (
 	return crm.MultiStatus(out, http.StatusOK), map[string]any{"contact_roles": out}, nil
 }
 
-// Contacts' roles on a deal: /{module}/{id}/Contact_Roles[/{related_id}], {module} must be Deals.
-// Order of checks: the module (INVALID_MODULE, also for any module but Deals), the Deals and Contacts
-// scopes together (or ZohoCRM.modules.ALL), the View/Edit/Delete permissions on both modules, the
-// deal (INVALID_DATA "the related id given seems to be invalid", index 1), the contact of the single
-// forms (INVALID_DATA "the id given seems to be invalid", index 3), data sharing on the deal for
-// writes (AUTHORIZATION_FAILED), then parameters and body.
-
-// dealRolesAccess runs the checks every deal-contact-role call shares and returns the deal.
-func dealRolesAccess(ctx context.Context, c *call, tx crm.Tx, op, action string) (crm.Record, error) {
-	if err := dealRolesModule(ctx, c, tx, op, action); err != nil {
-		return crm.Record{}, err
-	}
-	return crm.PathRecord(ctx, tx, c.Org.ID, "Deals", c.param("id"), crm.MsgRelatedID, 1)
-}
-
-// dealRolesModule runs the checks of a deal-contact-role call that come before the deal: module,
-// scopes (op), profile permissions (action).
-func dealRolesModule(ctx context.Context, c *call, tx crm.Tx, op, action string) error {
-	m, err := c.module(ctx, tx)
-	if err != nil {
-		return err
-	}
-	if m.APIName != "Deals" {
-		return crm.ErrInvalidModule(0)
-	}
-	if err := c.needModuleScope(op, "Deals", "Contacts"); err != nil {
-		return err
-	}
-	return c.needPermission(crm.MsgPermission, crm.ModulePermission(action, m.Legacy), crm.ModulePermission(action, "Contacts"))
-}
-
-// pathContact resolves the {related_id} contact of the single forms (index 3).
-func pathContact(ctx context.Context, c *call, tx crm.Tx) (crm.Record, error) {
-	return crm.PathRecord(ctx, tx, c.Org.ID, "Contacts", c.param("related_id"), crm.MsgID, 3)
-}
-
-// dealSharing fails with AUTHORIZATION_FAILED (message) unless the caller may change the deal.
-func dealSharing(ctx context.Context, c *call, tx crm.Tx, deal crm.Record, message string) error {
-	ok, err := crm.CanChange(ctx, tx, c.Actor, deal)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return crm.ErrAuthorizationFailed(message)
-	}
-	return nil
-}
+// Contacts' roles on a deal: /{module}/{id}/Contact_Roles[/{related_id}], {module} must be Deals,
+// checked as every call under a parent record is (underparent.go, dealRoleRules): any other module
+// is INVALID_MODULE, and the Deals and Contacts scopes and permissions are needed together.
 
 func (s *Server) listDealContactRoles(ctx context.Context, c *call) (int, any, error) {
 	return s.readDealContactRoles(ctx, c, false)
@@ -227,26 +183,21 @@ func (s *Server) readDealContactRoles(ctx context.Context, c *call, single bool)
 	var status int
 	var body any
 	err := c.read(func(tx crm.Tx) error {
-		deal, err := dealRolesAccess(ctx, c, tx, oauth.OpRead, "View")
+		p, listErr, err := dealRoleRules.enter(ctx, c, tx, oauth.OpRead, "View")
 		if err != nil {
 			return err
 		}
-		var only []int64
-		if single {
-			contact, err := pathContact(ctx, c, tx)
-			if err != nil {
-				return err
-			}
-			only = []int64{contact.ID}
+		if err := dealRoleRules.settle(ctx, c, tx, &p, listErr, single, ""); err != nil {
+			return err
 		}
 		q, err := relQuery(c)
 		if err != nil {
 			return err
 		}
 		if single {
-			q.IDs = only
+			q.IDs = []int64{p.related.ID}
 		}
-		page, err := crm.ListDealContactRoles(ctx, tx, c.Org, deal.ID, q)
+		page, err := crm.ListDealContactRoles(ctx, tx, c.Org, p.parentID, q)
 		if err != nil {
 			return err
 		}
@@ -257,95 +208,36 @@ func (s *Server) readDealContactRoles(ctx context.Context, c *call, single bool)
 }
 
 func (s *Server) putDealContactRoles(ctx context.Context, c *call) (int, any, error) {
-	return s.writeDealContactRoles(ctx, c, false)
+	return s.putDealRoles(ctx, c, false)
 }
 
 func (s *Server) putDealContactRole(ctx context.Context, c *call) (int, any, error) {
-	return s.writeDealContactRoles(ctx, c, true)
+	return s.putDealRoles(ctx, c, true)
 }
 
-func (s *Server) writeDealContactRoles(ctx context.Context, c *call, single bool) (int, any, error) {
-	var out []crm.Item
-	err := c.write(func(tx crm.Tx) error {
-		deal, err := dealRolesAccess(ctx, c, tx, oauth.OpUpdate, "Edit")
-		if err != nil {
-			return err
-		}
-		var contactID int64
-		if single {
-			contact, err := pathContact(ctx, c, tx)
-			if err != nil {
-				return err
-			}
-			contactID = contact.ID
-		}
-		if err := dealSharing(ctx, c, tx, deal, crm.MsgDealRolesUpdate); err != nil {
-			return err
-		}
-		obj, err := c.body()
-		if err != nil {
-			return err
-		}
-		items, err := relBodyItems(obj, "data", single)
-		if err != nil {
-			return err
-		}
-		out, err = crm.PutDealContactRoles(ctx, tx, c.Org, deal.ID, items, contactID)
-		return err
+// putDealRoles gives the contacts the body's items name roles on the deal (the single form: {related_id}).
+func (s *Server) putDealRoles(ctx context.Context, c *call, single bool) (int, any, error) {
+	return s.putUnder(ctx, c, dealRoleRules, single, func(tx crm.Tx, p underParent, items []any) ([]crm.Item, error) {
+		return crm.PutDealContactRoles(ctx, tx, c.Org, p.parentID, items, p.related.ID)
 	})
-	if err != nil {
-		return 0, nil, err
-	}
-	return crm.MultiStatus(out, http.StatusOK), map[string]any{"data": out}, nil
 }
 
 func (s *Server) deleteDealContactRoles(ctx context.Context, c *call) (int, any, error) {
-	return s.removeDealContactRoles(ctx, c, false)
+	return s.removeDealRoles(ctx, c, false)
 }
 
 func (s *Server) deleteDealContactRole(ctx context.Context, c *call) (int, any, error) {
-	return s.removeDealContactRoles(ctx, c, true)
+	return s.removeDealRoles(ctx, c, true)
 }
 
-func (s *Server) removeDealContactRoles(ctx context.Context, c *call, single bool) (int, any, error) {
-	var out []crm.Item
-	ids, idsErr := relIDsBeforeWrite(c, single)
-	err := c.write(func(tx crm.Tx) error {
-		if dealID, ok := crm.ParseID(c.param("id")); ok && !single && idsErr == nil {
-			// The deal is checked in the same store call as the removal.
-			if err := dealRolesModule(ctx, c, tx, oauth.OpDelete, "Delete"); err != nil {
-				return err
-			}
-			var err error
-			out, err = crm.RemoveDealContactRolesAs(ctx, tx, c.Actor, dealID, ids, crm.MsgDealRolesDelete)
-			return err
-		}
-		deal, err := dealRolesAccess(ctx, c, tx, oauth.OpDelete, "Delete")
-		if err != nil {
-			return err
-		}
-		var contact crm.Record
-		if single {
-			if contact, err = pathContact(ctx, c, tx); err != nil {
-				return err
-			}
-		}
-		if err := dealSharing(ctx, c, tx, deal, crm.MsgDealRolesDelete); err != nil {
-			return err
-		}
-		if single {
-			item, err := crm.RemoveDealContactRole(ctx, tx, c.Org.ID, deal.ID, contact.ID)
-			out = []crm.Item{item}
-			return err
-		}
-		if idsErr != nil {
-			return idsErr
-		}
-		out, err = crm.RemoveDealContactRoles(ctx, tx, c.Org.ID, deal.ID, ids)
-		return err
-	})
-	if err != nil {
-		return 0, nil, err
-	}
-	return crm.MultiStatus(out, http.StatusOK), map[string]any{"data": out}, nil
+// removeDealRoles removes the roles of the ids parameter's contacts from the deal (the single form:
+// {related_id}'s).
+func (s *Server) removeDealRoles(ctx context.Context, c *call, single bool) (int, any, error) {
+	return s.removeUnder(ctx, c, dealRoleRules, single,
+		func(tx crm.Tx, p underParent, ids []int64, denied string) ([]crm.Item, error) {
+			return crm.RemoveDealContactRoles(ctx, tx, c.Actor, p.parentID, ids, denied)
+		},
+		func(tx crm.Tx, p underParent) (crm.Item, error) {
+			return crm.RemoveDealContactRole(ctx, tx, c.Org.ID, p.parentID, p.related.ID)
+		})
 }
