@@ -204,7 +204,7 @@ func UpdateRecords(ctx context.Context, tx Tx, actor Actor, m catalog.Module, da
 // the module does not have is a top-level INVALID_DATA, a change data sharing forbids a top-level
 // AUTHORIZATION_FAILED; the elements' own errors are items.
 func UpdateRecord(ctx context.Context, tx Tx, actor Actor, m catalog.Module, rawID string, data []any) ([]Item, error) {
-	rec, err := pathRecord(ctx, tx, actor, m, rawID, MsgRecordUpdateDenied)
+	rec, err := recordToChange(ctx, tx, actor, m, rawID, MsgRecordUpdateDenied)
 	if err != nil {
 		return nil, err
 	}
@@ -258,7 +258,7 @@ func DeleteRecords(ctx context.Context, tx Tx, actor Actor, m catalog.Module, id
 // DeleteRecord deletes the record named in the path (segment 1): a top-level INVALID_DATA for an id
 // the module does not have, a top-level AUTHORIZATION_FAILED when data sharing forbids it.
 func DeleteRecord(ctx context.Context, tx Tx, actor Actor, m catalog.Module, rawID string) ([]Item, error) {
-	rec, err := pathRecord(ctx, tx, actor, m, rawID, MsgRecordDeleteDenied)
+	rec, err := recordToChange(ctx, tx, actor, m, rawID, MsgRecordDeleteDenied)
 	if err != nil {
 		return nil, err
 	}
@@ -287,8 +287,8 @@ func deleteCascade(ctx context.Context, tx Tx, actor Actor, m catalog.Module, id
 	return tx.DeleteRecords(ctx, org, m.APIName, ids)
 }
 
-// pathRecord resolves the {id} path segment of a single-record write and checks data sharing.
-func pathRecord(ctx context.Context, tx Tx, actor Actor, m catalog.Module, rawID, denied string) (Record, error) {
+// recordToChange resolves the {id} path segment of a single-record write and checks data sharing.
+func recordToChange(ctx context.Context, tx Tx, actor Actor, m catalog.Module, rawID, denied string) (Record, error) {
 	id, ok := ParseID(rawID)
 	if !ok {
 		return Record{}, ErrPathID(MsgID, 1)
