@@ -81,14 +81,8 @@ func TestWritesUnderVersionChurn(t *testing.T) {
 		roles := crRoles(t, e, e.org.ID)
 		const workers = 2 // per family
 		const rounds = 48
-		contact := make([]int64, 3*workers) // enrol, link and role workers' own contacts
-		for i := range contact {
-			contact[i] = e.newRecord(e.admin, "Contacts", map[string]any{"Last_Name": fmt.Sprintf("W%d", i)})
-		}
-		deal := make([]int64, workers)
-		for i := range deal {
-			deal[i] = e.newRecord(e.admin, "Deals", map[string]any{"Deal_Name": fmt.Sprintf("D%d", i), "Stage": "Qualification"})
-		}
+		contact := e.newRecords(3*workers, "Contacts", "Last_Name", "W", nil) // enrol, link and role workers' own contacts
+		deal := e.newRecords(workers, "Deals", "Deal_Name", "D", map[string]any{"Stage": "Qualification"})
 
 		// A self client with a refresh token, for the churner that refreshes.
 		var clientID, secret, refresh string

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -141,11 +142,7 @@ func TestContactRoleDefinitionErrors(t *testing.T) {
 		e.do("POST", "/crm/v8/Contacts/roles", tok, `{"contact_roles":[{"name":"One too many"}]}`).
 			expect(t, 400, crWrap(relErr("LIMIT_EXCEEDED", "Contact Role feature limit exceeded", `{"limit":100}`)))
 
-		var hundredOne []string
-		for range 101 {
-			hundredOne = append(hundredOne, fmt.Sprint(purchasing.ID))
-		}
-		std := e.token(e.newUser(e.org.ID, "std@zcrm.local", "Standard"), "ZohoCRM.modules.ALL")
+		std := e.userToken("std@zcrm.local", crm.ProfileStandard)
 		for _, c := range []struct {
 			name, method, path, tok, body string
 			status                        int
@@ -164,7 +161,7 @@ func TestContactRoleDefinitionErrors(t *testing.T) {
 			{"bad id to read", "GET", "/crm/v8/Contacts/roles/abc", tok, "", 400, relErr("INVALID_DATA", "the id given seems to be invalid", `{"resource_path_index":2}`)},
 			{"no ids", "DELETE", "/crm/v8/Contacts/roles", tok, "", 400, relErr("REQUIRED_PARAM_MISSING", "One of the expected parameter is missing", `{"param_name":"ids"}`)},
 			{"ids not numeric", "DELETE", "/crm/v8/Contacts/roles?ids=1,x", tok, "", 400, relErr("UNABLE_TO_PARSE_DATA_TYPE", "either the request body or parameters is in wrong format", `{}`)},
-			{"over 100 ids", "DELETE", "/crm/v8/Contacts/roles?ids=" + strings.Join(hundredOne, ","), tok, "", 400, relErr("LIMIT_EXCEEDED", "Limit Exceeded, You cannot give more than 100 record ids", `{"limit":"100","param_name":"ids"}`)},
+			{"over 100 ids", "DELETE", "/crm/v8/Contacts/roles?ids=" + joinIDs(slices.Repeat([]int64{purchasing.ID}, 101)), tok, "", 400, relErr("LIMIT_EXCEEDED", "Limit Exceeded, You cannot give more than 100 record ids", `{"limit":"100","param_name":"ids"}`)},
 			{"unknown ids", "DELETE", "/crm/v8/Contacts/roles?ids=123", tok, "", 400, crWrap(relErr("INVALID_DATA", "invalid data", `{"id":"123"}`))},
 			{"request method", "PATCH", "/crm/v8/Contacts/roles", tok, "", 400, relErr("INVALID_REQUEST_METHOD", "The http request method type is not a valid one", `{}`)},
 			{"url pattern", "GET", "/crm/v8/Contacts/roles/1/2/3", tok, "", 404, relErr("INVALID_URL_PATTERN", "Please check if the URL trying to access is a correct one", `{}`)},
@@ -205,39 +202,6 @@ func TestContactRoleLowerLimit(t *testing.T) {
 		e.do("DELETE", fmt.Sprintf("/crm/v8/Contacts/roles/%d", last), tok, "").expect(t, 400, crWrap(lowerLimit))
 		e.do("GET", "/crm/v8/Contacts/roles", tok, "").expect(t, 200, crWrap(crRoleJSON(roles["Developer/Evaluator"])))
 	})
-}
-
-// dealFixture is a deal with three contacts, a lead and the org's roles.
-type dealFixture struct {
-	e          *testEnv
-	tok        string
-	deal, lead int64
-	c1, c2, c3 int64
-	roles      map[string]crm.ContactRole
-}
-
-func newDealFixture(t *testing.T, b storetest.Backend) *dealFixture {
-	e := newEnv(t, b)
-	f := &dealFixture{e: e, tok: e.adminToken("ZohoCRM.modules.ALL"), roles: crRoles(t, e, e.org.ID)}
-	f.deal = e.newRecord(e.admin, "Deals", map[string]any{"Deal_Name": "Big One", "Stage": "Qualification"})
-	f.c1 = e.newRecord(e.admin, "Contacts", map[string]any{"Last_Name": "Ash", "Email": "ash@example.com", "Department": "Engineering"})
-	f.c2 = e.newRecord(e.admin, "Contacts", map[string]any{"Last_Name": "Birch", "Email": "birch@example.com"})
-	f.c3 = e.newRecord(e.admin, "Contacts", map[string]any{"Last_Name": "Cedar"})
-	f.lead = e.newRecord(e.admin, "Leads", map[string]any{"Last_Name": "Dogwood"})
-	return f
-}
-
-func (f *dealFixture) path(format string, args ...any) string {
-	return "/crm/v8/" + fmt.Sprintf(format, args...)
-}
-
-// assign gives c1 Executive Sponsor and c2 Purchasing on the deal.
-func (f *dealFixture) assign(t *testing.T) {
-	t.Helper()
-	f.e.do("PUT", f.path("Deals/%d/Contact_Roles/%d", f.deal, f.c1), f.tok, `{"data":[{"Contact_Role":{"name":"Executive Sponsor"}}]}`).
-		expect(t, 200, relData(relOK("relation updated", f.c1)))
-	f.e.do("PUT", f.path("Deals/%d/Contact_Roles/%d", f.deal, f.c2), f.tok, fmt.Sprintf(`{"data":[{"Contact_Role":{"id":"%d"}}]}`, f.roles["Purchasing"].ID)).
-		expect(t, 200, relData(relOK("relation updated", f.c2)))
 }
 
 // The seed's sample request (remove a contact's role from a deal) gets the seed's sample answer;
@@ -342,21 +306,10 @@ func TestDealContactRoleErrors(t *testing.T) {
 		e := f.e
 		// c2's role was removed already.
 		e.do("DELETE", f.path("Deals/%d/Contact_Roles/%d", f.deal, f.c2), f.tok, "").expect(t, 200, relData(relOK("relation removed", f.c2)))
-		e.write(func(ctx context.Context, tx crm.Tx) error {
-			_, err := crm.CreateProfile(ctx, tx, e.org.ID, "No Deal Delete", []string{"Crm_Implied_Delete_Potentials"})
-			return err
-		})
-		noDelete := e.token(e.newUser(e.org.ID, "nodelete@zcrm.local", "No Deal Delete"), "ZohoCRM.modules.ALL")
-		std := e.token(e.newUser(e.org.ID, "std@zcrm.local", "Standard"), "ZohoCRM.modules.ALL")
-		e.write(func(ctx context.Context, tx crm.Tx) error {
-			return tx.SetSharing(ctx, e.org.ID, "Deals", crm.SharingPrivate)
-		})
-		_, otherAdmin := e.newOrg("Other", crm.Enterprise)
-		otherDeal := e.newRecord(otherAdmin, "Deals", map[string]any{"Deal_Name": "Theirs", "Stage": "Qualification"})
-		var hundredOne []string
-		for range 101 {
-			hundredOne = append(hundredOne, fmt.Sprint(f.c1))
-		}
+		noDelete := e.userToken("nodelete@zcrm.local", e.newProfile("No Deal Delete", "Crm_Implied_Delete_Potentials"))
+		std := e.userToken("std@zcrm.local", crm.ProfileStandard)
+		e.setSharing("Deals", crm.SharingPrivate)
+		otherDeal := e.foreignRecord("Deals", map[string]any{"Deal_Name": "Theirs", "Stage": "Qualification"})
 		one := fmt.Sprintf("Deals/%d/Contact_Roles/%d", f.deal, f.c1)
 		many := fmt.Sprintf("Deals/%d/Contact_Roles", f.deal)
 		for _, c := range []struct {
@@ -385,7 +338,7 @@ func TestDealContactRoleErrors(t *testing.T) {
 			{"module not in API", "DELETE", f.path("Projects/%d/Contact_Roles/%d", f.deal, f.c1), f.tok, 400, relErr("INVALID_MODULE", "The given module is not supported in API", `{"resource_path_index":0}`)},
 			{"no ids", "DELETE", f.path("%s", many), f.tok, 400, relErr("REQUIRED_PARAM_MISSING", "One of the expected parameter is missing", `{"param_name":"ids"}`)},
 			{"ids not numeric", "DELETE", f.path("%s?ids=%d,zz", many, f.c1), f.tok, 400, relErr("UNABLE_TO_PARSE_DATA_TYPE", "either the request body or parameters is in wrong format", `{}`)},
-			{"over 100 ids", "DELETE", f.path("%s?ids=%s", many, strings.Join(hundredOne, ",")), f.tok, 400, relErr("LIMIT_EXCEEDED", "Limit Exceeded, You cannot give more than 100 record ids", `{"limit":"100","param_name":"ids"}`)},
+			{"over 100 ids", "DELETE", f.path("%s?ids=%s", many, joinIDs(slices.Repeat([]int64{f.c1}, 101))), f.tok, 400, relErr("LIMIT_EXCEEDED", "Limit Exceeded, You cannot give more than 100 record ids", `{"limit":"100","param_name":"ids"}`)},
 			{"all failed", "DELETE", f.path("%s?ids=%d,%d", many, f.c2, f.c3), f.tok, 400, relData(
 				relErr("INVALID_DATA", "contact role not deleted", fmt.Sprintf(`{"id":"%d"}`, f.c2)),
 				relErr("INVALID_DATA", "relation not found", fmt.Sprintf(`{"id":"%d"}`, f.c3)))},
@@ -406,15 +359,9 @@ func TestDealContactRoleReadWriteErrors(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		f := newDealFixture(t, b)
 		e := f.e
-		e.write(func(ctx context.Context, tx crm.Tx) error {
-			_, err := crm.CreateProfile(ctx, tx, e.org.ID, "No Contact View", []string{"Crm_Implied_View_Contacts", "Crm_Implied_Edit_Potentials"})
-			return err
-		})
-		limited := e.token(e.newUser(e.org.ID, "limited@zcrm.local", "No Contact View"), "ZohoCRM.modules.ALL")
-		std := e.token(e.newUser(e.org.ID, "std@zcrm.local", "Standard"), "ZohoCRM.modules.ALL")
-		e.write(func(ctx context.Context, tx crm.Tx) error {
-			return tx.SetSharing(ctx, e.org.ID, "Deals", crm.SharingPrivate)
-		})
+		limited := e.userToken("limited@zcrm.local", e.newProfile("No Contact View", "Crm_Implied_View_Contacts", "Crm_Implied_Edit_Potentials"))
+		std := e.userToken("std@zcrm.local", crm.ProfileStandard)
+		e.setSharing("Deals", crm.SharingPrivate)
 		many := fmt.Sprintf("Deals/%d/Contact_Roles", f.deal)
 		one := fmt.Sprintf("%s/%d", many, f.c1)
 		for _, c := range []struct {
@@ -477,15 +424,12 @@ func TestDealContactRoleDeleteSharing(t *testing.T) {
 		f := newDealFixture(t, b)
 		f.assign(t)
 		e := f.e
-		std := e.token(e.newUser(e.org.ID, "std@zcrm.local", "Standard"), "ZohoCRM.modules.ALL")
+		std := e.userToken("std@zcrm.local", crm.ProfileStandard)
 		path := f.path("Deals/%d/Contact_Roles?ids=%d,%d", f.deal, f.c1, f.c3)
-		setSharing := func(access string) {
-			e.write(func(ctx context.Context, tx crm.Tx) error { return tx.SetSharing(ctx, e.org.ID, "Deals", access) })
-		}
-		setSharing(crm.SharingPrivate)
+		e.setSharing("Deals", crm.SharingPrivate)
 		e.do("DELETE", path, std, "").
 			expect(t, 400, relErr("AUTHORIZATION_FAILED", "User does not have sufficient privilege to delete contact roles", `{}`))
-		setSharing(crm.SharingPublic)
+		e.setSharing("Deals", crm.SharingPublic)
 		e.do("DELETE", path, std, "").expect(t, 207, relData(relOK("relation removed", f.c1),
 			relErr("INVALID_DATA", "relation not found", fmt.Sprintf(`{"id":"%d"}`, f.c3))))
 		e.do("DELETE", path, std, "").expect(t, 400, relData(relErr("INVALID_DATA", "contact role not deleted", fmt.Sprintf(`{"id":"%d"}`, f.c1)),
@@ -506,37 +450,30 @@ func TestDealContactRolesConcurrentDeals(t *testing.T) {
 		e := f.e
 		const deals, contacts = 8, 40
 		dealIDs := e.newRecords(deals, "Deals", "Deal_Name", "D", map[string]any{"Stage": "Qualification"})
-		var items, ids []string
-		for _, id := range e.newRecords(contacts, "Contacts", "Last_Name", "C", nil) {
-			ids = append(ids, fmt.Sprint(id))
+		ids := e.newRecords(contacts, "Contacts", "Last_Name", "C", nil)
+		var items []string
+		for _, id := range ids {
 			items = append(items, fmt.Sprintf(`{"id":"%d","Contact_Role":"Purchasing"}`, id))
 		}
 		body := `{"data":[` + strings.Join(items, ",") + `]}`
 		sponsor := strings.ReplaceAll(body, `"Purchasing"`, `"Executive Sponsor"`)
-		answer := func(msg string) string {
-			var oks []string
-			for _, id := range ids {
-				oks = append(oks, fmt.Sprintf(`{"code":"SUCCESS","details":{"id":"%s"},"message":"%s","status":"success"}`, id, msg))
-			}
-			return `{"data":[` + strings.Join(oks, ",") + `]}`
+		paths := f.listPaths("Deals", dealIDs, "Contact_Roles")
+		putAll := func(body, msg string, quiet bool) {
+			t.Helper()
+			e.putAll(t, paths, f.tok, body, relOKs(msg, ids), quiet)
 		}
-		var paths []string
-		for _, d := range dealIDs {
-			paths = append(paths, f.path("Deals/%d/Contact_Roles", d))
-		}
-		putAll := func(body, msg string, quiet bool) { t.Helper(); e.putAll(t, paths, f.tok, body, answer(msg), quiet) }
 		putAll(body, "relation added", true)
 		putAll(body, "relation updated", true)
 		putAll(sponsor, "relation updated", false)
-		f.e.do("GET", f.path("Deals/%d/Contact_Roles/%s?fields=Last_Name", dealIDs[0], ids[0]), f.tok, "").
-			expect(t, 200, fmt.Sprintf(`{"data":[{"Last_Name":"C0","Contact_Role":{"name":"Executive Sponsor","id":"%d"},"id":"%s"}],"info":%s}`,
+		f.e.do("GET", f.path("Deals/%d/Contact_Roles/%d?fields=Last_Name", dealIDs[0], ids[0]), f.tok, "").
+			expect(t, 200, fmt.Sprintf(`{"data":[{"Last_Name":"C0","Contact_Role":{"name":"Executive Sponsor","id":"%d"},"id":"%d"}],"info":%s}`,
 				f.roles["Executive Sponsor"].ID, ids[0], relInfo(200, 1, 1, false)))
 		for _, d := range dealIDs {
-			e.do("DELETE", f.path("Deals/%d/Contact_Roles?ids=%s", d, strings.Join(ids, ",")), f.tok, "").expect(t, 200, answer("relation removed"))
+			e.do("DELETE", f.path("Deals/%d/Contact_Roles?ids=%s", d, joinIDs(ids)), f.tok, "").expect(t, 200, relOKs("relation removed", ids))
 		}
 		putAll(body, "relation added", true)
-		f.e.do("GET", f.path("Deals/%d/Contact_Roles/%s?fields=Last_Name", dealIDs[0], ids[0]), f.tok, "").
-			expect(t, 200, fmt.Sprintf(`{"data":[{"Last_Name":"C0","Contact_Role":{"name":"Purchasing","id":"%d"},"id":"%s"}],"info":%s}`,
+		f.e.do("GET", f.path("Deals/%d/Contact_Roles/%d?fields=Last_Name", dealIDs[0], ids[0]), f.tok, "").
+			expect(t, 200, fmt.Sprintf(`{"data":[{"Last_Name":"C0","Contact_Role":{"name":"Purchasing","id":"%d"},"id":"%d"}],"info":%s}`,
 				f.roles["Purchasing"].ID, ids[0], relInfo(200, 1, 1, false)))
 	})
 }

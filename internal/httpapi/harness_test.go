@@ -122,6 +122,35 @@ func (e *testEnv) newUser(orgID int64, email, profile string) crm.User {
 	return u
 }
 
+// newProfile creates a profile in the default org lacking the denied permissions, and returns its name.
+func (e *testEnv) newProfile(name string, denied ...string) string {
+	e.t.Helper()
+	e.write(func(ctx context.Context, tx crm.Tx) error {
+		_, err := crm.CreateProfile(ctx, tx, e.org.ID, name, denied)
+		return err
+	})
+	return name
+}
+
+// userToken adds a user with the named profile to the default org and mints it a token for every module.
+func (e *testEnv) userToken(email, profile string) string {
+	e.t.Helper()
+	return e.token(e.newUser(e.org.ID, email, profile), "ZohoCRM.modules.ALL")
+}
+
+// setSharing sets the data sharing of module in the default org.
+func (e *testEnv) setSharing(module, access string) {
+	e.t.Helper()
+	e.write(func(ctx context.Context, tx crm.Tx) error { return tx.SetSharing(ctx, e.org.ID, module, access) })
+}
+
+// foreignRecord stores a record of module in another org (a new Enterprise org, "Other").
+func (e *testEnv) foreignRecord(module string, data map[string]any) int64 {
+	e.t.Helper()
+	_, admin := e.newOrg("Other", crm.Enterprise)
+	return e.newRecord(admin, module, data)
+}
+
 // newRecord stores a record of module owned by owner, straight through the store.
 func (e *testEnv) newRecord(owner crm.User, module string, data map[string]any) int64 {
 	e.t.Helper()

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -28,43 +29,6 @@ func relData(items ...string) string { return `{"data":[` + strings.Join(items, 
 func relInfo(perPage, count, page int, more bool) string {
 	return fmt.Sprintf(`{"per_page":%d,"next_page_token":null,"count":%d,"page":%d,"previous_page_token":null,"page_token_expiry":null,"more_records":%t}`,
 		perPage, count, page, more)
-}
-
-// relFixture is an org with a campaign, three contacts and a lead, and an all-powerful token.
-type relFixture struct {
-	e                    *testEnv
-	tok                  string
-	campaign, lead       int64
-	c1, c2, c3           int64
-	product, priceBook   int64
-	appointment, service int64
-}
-
-func newRelFixture(t *testing.T, b storetest.Backend) *relFixture {
-	e := newEnv(t, b)
-	f := &relFixture{e: e, tok: e.adminToken("ZohoCRM.modules.ALL")}
-	f.campaign = e.newRecord(e.admin, "Campaigns", map[string]any{"Campaign_Name": "Spring Launch", "Status": "Active"})
-	f.c1 = e.newRecord(e.admin, "Contacts", map[string]any{"Last_Name": "Ash", "Email": "ash@example.com", "Department": "Sales"})
-	f.c2 = e.newRecord(e.admin, "Contacts", map[string]any{"Last_Name": "Birch", "Email": "birch@example.com"})
-	f.c3 = e.newRecord(e.admin, "Contacts", map[string]any{"Last_Name": "Cedar"})
-	f.lead = e.newRecord(e.admin, "Leads", map[string]any{"Last_Name": "Dogwood", "Company": "Elm Inc"})
-	f.product = e.newRecord(e.admin, "Products", map[string]any{"Product_Name": "Widget"})
-	f.priceBook = e.newRecord(e.admin, "Price_Books", map[string]any{"Price_Book_Name": "Retail"})
-	f.appointment = e.newRecord(e.admin, "Appointments__s", map[string]any{"Appointment_Name": "Checkup"})
-	f.service = e.newRecord(e.admin, "Services__s", map[string]any{"Service_Name": "Cleaning"})
-	return f
-}
-
-func (f *relFixture) path(format string, args ...any) string {
-	return "/crm/v8/" + fmt.Sprintf(format, args...)
-}
-
-// linkContacts links c1 (Invited) and c2 to the campaign.
-func (f *relFixture) linkContacts(t *testing.T) {
-	t.Helper()
-	body := fmt.Sprintf(`{"data":[{"id":"%d","Member_Status":"Invited"},{"id":"%d"}]}`, f.c1, f.c2)
-	f.e.do("PUT", f.path("Campaigns/%d/Contacts", f.campaign), f.tok, body).
-		expect(t, 200, relData(relOK("relation added", f.c1), relOK("relation added", f.c2)))
 }
 
 // The seed's sample request (delink two contacts from a campaign) gets the seed's sample answer.
@@ -231,16 +195,10 @@ func TestRelatedLinkErrors(t *testing.T) {
 		f.e.do("PUT", path, tok, fmt.Sprintf(`{"data":[{"id":"%d"}]}`, f.c3)).expect(t, 200, relData(relOK("relation added", f.c3)))
 
 		// Edit permission and data sharing on the parent.
-		f.e.write(func(ctx context.Context, tx crm.Tx) error {
-			_, err := crm.CreateProfile(ctx, tx, f.e.org.ID, "No Edit", []string{"Crm_Implied_Edit_Campaigns"})
-			return err
-		})
-		noEdit := f.e.token(f.e.newUser(f.e.org.ID, "noedit@zcrm.local", "No Edit"), "ZohoCRM.modules.ALL")
+		noEdit := f.e.userToken("noedit@zcrm.local", f.e.newProfile("No Edit", "Crm_Implied_Edit_Campaigns"))
 		f.e.do("PUT", path, noEdit, `{"data":[]}`).expect(t, 403, relErr("NO_PERMISSION", "permission denied", `{"permissions":["Crm_Implied_Edit_Campaigns"]}`))
-		std := f.e.token(f.e.newUser(f.e.org.ID, "std@zcrm.local", "Standard"), "ZohoCRM.modules.ALL")
-		f.e.write(func(ctx context.Context, tx crm.Tx) error {
-			return tx.SetSharing(ctx, f.e.org.ID, "Campaigns", crm.SharingPrivate)
-		})
+		std := f.e.userToken("std@zcrm.local", crm.ProfileStandard)
+		f.e.setSharing("Campaigns", crm.SharingPrivate)
 		f.e.do("PUT", path, std, `{"data":[]}`).
 			expect(t, 400, relErr("AUTHORIZATION_FAILED", "User does not have sufficient privilege to update related records data", `{}`))
 	})
@@ -252,22 +210,10 @@ func TestRelatedDelinkErrors(t *testing.T) {
 		f := newRelFixture(t, b)
 		f.linkContacts(t)
 		e := f.e
-		e.write(func(ctx context.Context, tx crm.Tx) error {
-			_, err := crm.CreateProfile(ctx, tx, e.org.ID, "No Delete", []string{"Crm_Implied_Delete_Campaigns"})
-			return err
-		})
-		noDelete := e.token(e.newUser(e.org.ID, "nodelete@zcrm.local", "No Delete"), "ZohoCRM.modules.ALL")
-		std := e.token(e.newUser(e.org.ID, "std@zcrm.local", "Standard"), "ZohoCRM.modules.ALL")
-		e.write(func(ctx context.Context, tx crm.Tx) error {
-			return tx.SetSharing(ctx, e.org.ID, "Campaigns", crm.SharingPrivate)
-		})
-		otherOrg, otherAdmin := e.newOrg("Other", crm.Enterprise)
-		otherCampaign := e.newRecord(otherAdmin, "Campaigns", map[string]any{"Campaign_Name": "Theirs"})
-		_ = otherOrg
-		var hundredOne []string
-		for range 101 {
-			hundredOne = append(hundredOne, fmt.Sprint(f.c1))
-		}
+		noDelete := e.userToken("nodelete@zcrm.local", e.newProfile("No Delete", "Crm_Implied_Delete_Campaigns"))
+		std := e.userToken("std@zcrm.local", crm.ProfileStandard)
+		e.setSharing("Campaigns", crm.SharingPrivate)
+		otherCampaign := e.foreignRecord("Campaigns", map[string]any{"Campaign_Name": "Theirs"})
 		base := fmt.Sprintf("Campaigns/%d/Contacts", f.campaign)
 		cases := []struct {
 			name, method, path, tok string
@@ -308,7 +254,7 @@ func TestRelatedDelinkErrors(t *testing.T) {
 				relErr("INVALID_DATA", "the id given seems to be invalid", `{"resource_path_index":3}`)},
 			{"ids not numeric", "DELETE", f.path("%s?ids=%d,abc", base, f.c1), f.tok, 400,
 				relErr("UNABLE_TO_PARSE_DATA_TYPE", "either the request body or parameters is in wrong format", `{}`)},
-			{"over 100 ids", "DELETE", f.path("%s?ids=%s", base, strings.Join(hundredOne, ",")), f.tok, 400,
+			{"over 100 ids", "DELETE", f.path("%s?ids=%s", base, joinIDs(slices.Repeat([]int64{f.c1}, 101))), f.tok, 400,
 				relErr("LIMIT_EXCEEDED", "Limit Exceeded, You cannot give more than 100 record ids", `{"limit":"100","param_name":"ids"}`)},
 			{"no ids", "DELETE", f.path("%s", base), f.tok, 400,
 				relErr("REQUIRED_PARAM_MISSING", "One of the expected parameter is missing", `{"param_name":"ids"}`)},
@@ -350,11 +296,7 @@ func TestRelatedReadErrors(t *testing.T) {
 		f := newRelFixture(t, b)
 		e := f.e
 		base := fmt.Sprintf("Campaigns/%d/Contacts", f.campaign)
-		e.write(func(ctx context.Context, tx crm.Tx) error {
-			_, err := crm.CreateProfile(ctx, tx, e.org.ID, "No View", []string{"Crm_Implied_View_Campaigns"})
-			return err
-		})
-		noView := e.token(e.newUser(e.org.ID, "noview@zcrm.local", "No View"), "ZohoCRM.modules.ALL")
+		noView := e.userToken("noview@zcrm.local", e.newProfile("No View", "Crm_Implied_View_Campaigns"))
 		for _, c := range []struct {
 			name, path, tok string
 			status          int
@@ -418,7 +360,7 @@ func TestRelatedCadenceList(t *testing.T) {
 		e := f.e
 		e.do("GET", f.path("Leads/%d/Entity_Cadences_leads", f.lead), f.tok, "").expect(t, 204, "")
 		e.do("GET", f.path("leads/%d/ENTITY_CADENCES_LEADS?page=1", f.lead), f.tok, "").expect(t, 204, "")
-		std := e.token(e.newUser(e.org.ID, "std@zcrm.local", "Standard"), "ZohoCRM.modules.ALL")
+		std := e.userToken("std@zcrm.local", crm.ProfileStandard)
 		e.do("GET", f.path("Leads/%d/Entity_Cadences_leads", f.lead), std, "").
 			expect(t, 403, relErr("NO_PERMISSION", "No permission", `{"permissions":["Crm_Implied_View_Cadences"]}`))
 		e.do("GET", f.path("Leads/%d/Entity_Cadences_leads", f.c1), f.tok, "").
@@ -446,15 +388,12 @@ func TestRelatedDelinkSharing(t *testing.T) {
 		f := newRelFixture(t, b)
 		f.linkContacts(t)
 		e := f.e
-		std := e.token(e.newUser(e.org.ID, "std@zcrm.local", "Standard"), "ZohoCRM.modules.ALL")
+		std := e.userToken("std@zcrm.local", crm.ProfileStandard)
 		path := f.path("Campaigns/%d/Contacts?ids=%d,%d", f.campaign, f.c1, f.c3)
-		setSharing := func(access string) {
-			e.write(func(ctx context.Context, tx crm.Tx) error { return tx.SetSharing(ctx, e.org.ID, "Campaigns", access) })
-		}
-		setSharing(crm.SharingPrivate)
+		e.setSharing("Campaigns", crm.SharingPrivate)
 		e.do("DELETE", path, std, "").
 			expect(t, 400, relErr("AUTHORIZATION_FAILED", "User does not have sufficient privilege to delete related records data", `{}`))
-		setSharing(crm.SharingPublic)
+		e.setSharing("Campaigns", crm.SharingPublic)
 		removed := relData(relOK("relation removed", f.c1), relErr("INVALID_DATA", "relation not found", fmt.Sprintf(`{"id":"%d"}`, f.c3)))
 		e.do("DELETE", path, std, "").expect(t, 207, removed)
 		e.do("DELETE", path, std, "").expect(t, 400, relData(relErr("INVALID_DATA", "relation not found", fmt.Sprintf(`{"id":"%d"}`, f.c1)),
@@ -473,28 +412,20 @@ func TestRelatedLinkConcurrentParents(t *testing.T) {
 		e := f.e
 		const parents, contacts = 8, 40
 		campaigns := e.newRecords(parents, "Campaigns", "Campaign_Name", "C", nil)
-		var ids, invited, plain []string
-		for _, id := range e.newRecords(contacts, "Contacts", "Last_Name", "K", nil) {
-			ids = append(ids, fmt.Sprint(id))
+		ids := e.newRecords(contacts, "Contacts", "Last_Name", "K", nil)
+		var invited, plain []string
+		for _, id := range ids {
 			invited = append(invited, fmt.Sprintf(`{"id":"%d","Member_Status":"Invited"}`, id))
 			plain = append(plain, fmt.Sprintf(`{"id":"%d"}`, id))
 		}
-		var oks []string
-		for _, id := range ids {
-			oks = append(oks, fmt.Sprintf(`{"code":"SUCCESS","details":{"id":"%s"},"message":"relation added","status":"success"}`, id))
-		}
-		answer := `{"data":[` + strings.Join(oks, ",") + `]}`
-		var paths []string
-		for _, c := range campaigns {
-			paths = append(paths, f.path("Campaigns/%d/Contacts", c))
-		}
+		paths := f.listPaths("Campaigns", campaigns, "Contacts")
 		linkAll := func(items []string) {
 			t.Helper()
-			e.putAll(t, paths, f.tok, `{"data":[`+strings.Join(items, ",")+`]}`, answer, true)
+			e.putAll(t, paths, f.tok, `{"data":[`+strings.Join(items, ",")+`]}`, relOKs("relation added", ids), true)
 		}
 		linkAll(invited)
 		linkAll(plain)
-		e.do("GET", f.path("Campaigns/%d/Contacts/%s?fields=Last_Name", campaigns[parents-1], ids[0]), f.tok, "").
-			expect(t, 200, fmt.Sprintf(`{"data":[{"Last_Name":"K0","Member_Status":"Invited","id":"%s"}],"info":%s}`, ids[0], relInfo(200, 1, 1, false)))
+		e.do("GET", f.path("Campaigns/%d/Contacts/%d?fields=Last_Name", campaigns[parents-1], ids[0]), f.tok, "").
+			expect(t, 200, fmt.Sprintf(`{"data":[{"Last_Name":"K0","Member_Status":"Invited","id":"%d"}],"info":%s}`, ids[0], relInfo(200, 1, 1, false)))
 	})
 }

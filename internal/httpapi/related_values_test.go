@@ -13,18 +13,15 @@ import (
 // big integers included (2^53+1 does not survive a float64).
 func TestRelatedRowsKeepBigIntegers(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
-		e := newEnv(t, b)
-		tok := e.adminToken("ZohoCRM.modules.ALL")
+		f := newDealFixture(t, b)
+		e, tok, contact, deal := f.e, f.tok, f.c1, f.deal
 		const big = "9007199254740993"
 		campaign := e.newRecord(e.admin, "Campaigns", map[string]any{"Campaign_Name": "Big", "Num_sent": json.Number(big)})
-		contact := e.newRecord(e.admin, "Contacts", map[string]any{"Last_Name": "Ash"})
-		deal := e.newRecord(e.admin, "Deals", map[string]any{"Deal_Name": "D", "Stage": "Qualification"})
 		e.do("PUT", fmt.Sprintf("/crm/v8/Contacts/%d/Campaigns/%d", contact, campaign), tok, `{"data":[{}]}`).
 			expect(t, 200, fmt.Sprintf(`{"data":[{"code":"SUCCESS","details":{"id":"%d"},"message":"relation added","status":"success"}]}`, campaign))
 		if r := e.do("GET", fmt.Sprintf("/crm/v8/Contacts/%d/Campaigns?fields=Num_sent", contact), tok, ""); !strings.Contains(r.body, `"Num_sent":`+big) {
 			t.Fatalf("related row lost precision: %d %s", r.status, r.body)
 		}
-		e.newRecord(e.admin, "Contacts", map[string]any{"Last_Name": "Birch"})
 		e.do("PUT", fmt.Sprintf("/crm/v8/Deals/%d/Contact_Roles/%d", deal, contact), tok, `{"data":[{"Contact_Role":{"name":"Purchasing"}}]}`).
 			expect(t, 200, fmt.Sprintf(`{"data":[{"code":"SUCCESS","details":{"id":"%d"},"message":"relation updated","status":"success"}]}`, contact))
 		if r := e.do("GET", fmt.Sprintf("/crm/v8/Deals/%d/Contact_Roles?fields=Last_Name", deal), tok, ""); r.status != 200 || !strings.Contains(r.body, `"Last_Name":"Ash"`) {

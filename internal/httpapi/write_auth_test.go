@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/zcrm/zcrm/internal/crm"
 	"github.com/zcrm/zcrm/internal/oauth"
 	"github.com/zcrm/zcrm/internal/store/storetest"
 )
@@ -33,7 +34,7 @@ func TestCachedTokenWrites(t *testing.T) {
 		e.do("PUT", relink, f.tok, `{"data":[{}]}`).expect(t, 200, relData(relOK("relation added", f.c1)))
 
 		// f.tok itself, and a token whose route answers before writing, are revoked elsewhere.
-		std := e.token(e.newUser(e.org.ID, "std@zcrm.local", "Standard"), "ZohoCRM.modules.ALL")
+		std := e.userToken("std@zcrm.local", crm.ProfileStandard)
 		roles := "/crm/v8/Contacts/roles?ids=1"
 		e.do("DELETE", roles, std, "").expect(t, 403, relErr("NO_PERMISSION", "permission denied", `{"permissions":["Crm_Implied_Customize_Crm"]}`))
 		revoke(f.tok)
