@@ -247,10 +247,8 @@ func (db *DB) runBatch(first *writeJob) {
 }
 
 // gatherWait is how long a PostgreSQL batch waits for more calls before it begins while other
-// batches run. The server is busy then, so starting a moment later costs little, and the calls
-// that arrive share one COMMIT instead of waiting for the next batch (measured: with 16 writers,
-// 3.2 calls per commit without it, 4.0 with it, and a quarter more write throughput). A lone
-// call never waits.
+// batches run: the server is busy then, so starting a moment later costs little, and the calls
+// that arrive share one COMMIT (BENCHMARKS.md, round 6). A lone call never waits.
 const gatherWait = time.Millisecond
 
 // gather returns the calls waiting to join a PostgreSQL batch: those waiting now and, while other

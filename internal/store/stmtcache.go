@@ -11,9 +11,9 @@ import (
 )
 
 // SQLite statement cache. database/sql prepares every statement it runs with arguments and
-// finalizes it afterwards, and neither it nor the SQLite driver keeps prepared statements: on the
-// WebAssembly SQLite, parsing and planning the same query text again was 15-20 % of a write
-// request's CPU. cachingConn keeps each connection's prepared statements by query text; database/sql
+// finalizes it afterwards, and neither it nor the SQLite driver keeps prepared statements, so the
+// same text would be parsed and planned again on every call (a large share of a write's CPU:
+// BENCHMARKS.md). cachingConn keeps each connection's prepared statements by query text; database/sql
 // still "closes" them after use, which resets them and hands them back. (pgx caches statements on
 // PostgreSQL by itself.)
 
