@@ -185,10 +185,7 @@ func UpdateContactRoles(ctx context.Context, tx Tx, orgID int64, items []any, pa
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[int64]ContactRole, len(roles))
-	for _, r := range roles {
-		byID[r.ID] = r
-	}
+	byID, _ := indexRoles(roles)
 	names := newRoleNames(roles)
 	out := make([]Item, len(items))
 	for i, raw := range items {
@@ -239,6 +236,17 @@ func UpdateContactRoles(ctx context.Context, tx Tx, orgID int64, items []any, pa
 	return out, nil
 }
 
+// indexRoles returns the org's roles by id and by lower-cased name.
+func indexRoles(roles []ContactRole) (byID map[int64]ContactRole, byName map[string]ContactRole) {
+	byID = make(map[int64]ContactRole, len(roles))
+	byName = make(map[string]ContactRole, len(roles))
+	for _, r := range roles {
+		byID[r.ID] = r
+		byName[strings.ToLower(r.Name)] = r
+	}
+	return byID, byName
+}
+
 // idText renders an id as given in a body for error details.
 func idText(v any) string {
 	switch x := v.(type) {
@@ -259,16 +267,14 @@ func DeleteContactRoles(ctx context.Context, tx Tx, orgID int64, ids []int64) ([
 	if err != nil {
 		return nil, err
 	}
-	known := make(map[int64]bool, len(roles))
-	for _, r := range roles {
-		known[r.ID] = true
-	}
+	known, _ := indexRoles(roles)
 	left := len(roles)
 	items := make([]Item, len(ids))
 	var gone []int64
 	for i, id := range ids {
+		_, ok := known[id]
 		switch {
-		case !known[id]:
+		case !ok:
 			items[i] = ErrInvalidData(MsgInvalidData, map[string]any{"id": FormatID(id)}).Item()
 		case left <= 1:
 			items[i] = NewError(http.StatusBadRequest, "LOWER_LIMIT_REACHED", MsgRoleLowerLimit, map[string]any{"limit": 1, "id": FormatID(id)}).Item()
@@ -355,40 +361,19 @@ func PutDealContactRoles(ctx context.Context, tx Tx, org Org, dealID int64, item
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[int64]ContactRole, len(roles))
-	byName := make(map[string]ContactRole, len(roles))
-	for _, r := range roles {
-		byID[r.ID] = r
-		byName[strings.ToLower(r.Name)] = r
-	}
+	byID, byName := indexRoles(roles)
 	out := make([]Item, len(items))
-	type pending struct {
-		i       int
-		contact int64
-		role    int64
-	}
-	var todo []pending
-	var ids []int64
-	for i, raw := range items {
-		obj, id, ierr := relBodyItem(raw, i, pathContactID)
-		if ierr != nil {
-			out[i] = ierr.Item()
-			continue
-		}
+	todo, ids := readNamedItems(items, pathContactID, out, func(obj map[string]any, i int) (int64, *Error) {
 		ref, present := obj[dealContactRoleKey]
 		if !present || ref == nil {
-			out[i] = ErrMandatory(MsgRequiredField, APIPath(dealContactRoleKey, relItemPath("data", i, dealContactRoleKey))).Item()
-			continue
+			return 0, ErrMandatory(MsgRequiredField, APIPath(dealContactRoleKey, relItemPath("data", i, dealContactRoleKey)))
 		}
 		role, ok := roleRef(ref, byID, byName)
 		if !ok {
-			out[i] = ErrInvalidData(MsgInvalidData, APIPath(dealContactRoleKey, relItemPath("data", i, dealContactRoleKey))).Item()
-			continue
+			return 0, ErrInvalidData(MsgInvalidData, APIPath(dealContactRoleKey, relItemPath("data", i, dealContactRoleKey)))
 		}
-		todo = append(todo, pending{i: i, contact: id, role: role.ID})
-		ids = append(ids, id)
-	}
-	ids = Dedupe(ids)
+		return role.ID, nil
+	})
 	recs, err := tx.ExistingRecordIDs(ctx, org.ID, "Contacts", ids)
 	if err != nil {
 		return nil, err
@@ -397,14 +382,14 @@ func PutDealContactRoles(ctx context.Context, tx Tx, org Org, dealID int64, item
 	assigned := make(map[int64]int64)
 	var order []int64
 	for _, p := range todo {
-		if _, ok := recs[p.contact]; !ok {
-			out[p.i] = ErrInvalidData(MsgID, APIPath("id", relItemPath("data", p.i, "id"))).Item()
+		if _, ok := recs[p.id]; !ok {
+			out[p.i] = errRelatedItemID(p.i)
 			continue
 		}
-		if _, seen := assigned[p.contact]; !seen {
-			order = append(order, p.contact)
+		if _, seen := assigned[p.id]; !seen {
+			order = append(order, p.id)
 		}
-		assigned[p.contact] = p.role
+		assigned[p.id] = p.v
 	}
 	rows := make([]DealContactRole, 0, len(order))
 	for _, id := range order {
@@ -416,15 +401,15 @@ func PutDealContactRoles(ctx context.Context, tx Tx, org Org, dealID int64, item
 	}
 	answered := make(map[int64]bool, len(order)) // a contact named again was added by its first item
 	for _, p := range todo {
-		if _, ok := recs[p.contact]; !ok {
+		if _, ok := recs[p.id]; !ok {
 			continue
 		}
 		msg := MsgRelationUpdated
-		if pathContactID == 0 && added[p.contact] && !answered[p.contact] {
+		if pathContactID == 0 && added[p.id] && !answered[p.id] {
 			msg = MsgRelationAdded
 		}
-		answered[p.contact] = true
-		out[p.i] = Success(msg, map[string]any{"id": FormatID(p.contact)})
+		answered[p.id] = true
+		out[p.i] = Success(msg, map[string]any{"id": FormatID(p.id)})
 	}
 	return out, nil
 }

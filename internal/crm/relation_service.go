@@ -229,18 +229,20 @@ func relBodyItem(raw any, i int, pathID int64) (map[string]any, int64, *Error) {
 	return obj, id, nil
 }
 
-// LinkRelated links parent to the records of t.Related that items name, with the relation fields
-// they carry. items are the elements of the body's data array. pathID, when not 0, is the related
-// record named in the path (already checked to exist); it replaces the items' ids. One item per
-// element, in order; an element naming an id already named earlier updates the same link.
-func LinkRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentID int64, items []any, pathID int64) ([]Item, error) {
-	out := make([]Item, len(items))
-	type pending struct {
-		i    int
-		id   int64
-		data map[string]any
-	}
-	var todo []pending
+// namedItem is a readable element of a write body's data array under a parent record: its index,
+// the related record it names and what the call makes of the rest of it.
+type namedItem[T any] struct {
+	i  int
+	id int64
+	v  T
+}
+
+// readNamedItems reads the elements of a write body's data array under a parent record: each names
+// a related record (relBodyItem; pathID, when not 0, replaces the ids) and carries what read makes
+// of it. An element that fails gets its error in out. It returns the readable elements in order
+// and the distinct ids they name.
+func readNamedItems[T any](items []any, pathID int64, out []Item, read func(obj map[string]any, i int) (T, *Error)) ([]namedItem[T], []int64) {
+	var todo []namedItem[T]
 	var ids []int64
 	for i, raw := range items {
 		obj, id, ierr := relBodyItem(raw, i, pathID)
@@ -248,21 +250,37 @@ func LinkRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentID 
 			out[i] = ierr.Item()
 			continue
 		}
-		data, ierr := linkFields(t.Relation, obj, i)
+		v, ierr := read(obj, i)
 		if ierr != nil {
 			out[i] = ierr.Item()
 			continue
 		}
-		todo = append(todo, pending{i: i, id: id, data: data})
+		todo = append(todo, namedItem[T]{i: i, id: id, v: v})
 		ids = append(ids, id)
 	}
-	ids = Dedupe(ids)
+	return todo, Dedupe(ids)
+}
+
+// errRelatedItemID is the item error of an element naming a record that does not exist.
+func errRelatedItemID(i int) Item {
+	return ErrInvalidData(MsgID, APIPath("id", relItemPath("data", i, "id"))).Item()
+}
+
+// LinkRelated links parent to the records of t.Related that items name, with the relation fields
+// they carry. items are the elements of the body's data array. pathID, when not 0, is the related
+// record named in the path (already checked to exist); it replaces the items' ids. One item per
+// element, in order; an element naming an id already named earlier updates the same link.
+func LinkRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentID int64, items []any, pathID int64) ([]Item, error) {
+	out := make([]Item, len(items))
+	todo, ids := readNamedItems(items, pathID, out, func(obj map[string]any, i int) (map[string]any, *Error) {
+		return linkFields(t.Relation, obj, i)
+	})
 	end := t.End(org.ID, parentID)
 	// Clearing a field (a null value) needs the stored fields; otherwise the store merges the new
 	// fields over them without reading them first.
 	clears := false
 	for _, p := range todo {
-		for _, v := range p.data {
+		for _, v := range p.v {
 			clears = clears || v == nil
 		}
 	}
@@ -287,7 +305,7 @@ func LinkRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentID 
 			}
 			order = append(order, p.id)
 		}
-		for k, v := range p.data {
+		for k, v := range p.v {
 			if v == nil {
 				delete(data, k)
 			} else {
@@ -308,7 +326,7 @@ func LinkRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentID 
 		if linked[p.id] {
 			out[p.i] = Success(MsgRelationAdded, map[string]any{"id": FormatID(p.id)})
 		} else {
-			out[p.i] = ErrInvalidData(MsgID, APIPath("id", relItemPath("data", p.i, "id"))).Item()
+			out[p.i] = errRelatedItemID(p.i)
 		}
 	}
 	return out, nil
