@@ -2,11 +2,9 @@ package crm
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -23,72 +21,15 @@ var (
 	followUpActionTypes = []string{"tasks", "email_notifications", "schedule_call", "whatsapp_message_notification"}
 )
 
-const msgDuplicateName = "A Cadences with the same name already exists"
-
-// Errors of cadence bodies, worded as Zoho words them.
-
-func errMandatoryField(api, path string) *Error {
-	return ErrMandatory(MsgRequiredField, APIPath(api, path))
-}
-
-func errType(api, path, expected string) *Error {
-	return ErrInvalidData("Invalid data type", map[string]any{"api_name": api, "expected_data_type": expected, "json_path": path})
-}
-
-func errSupported(api, path string, values []string) *Error {
-	return ErrInvalidData(MsgInvalidData, map[string]any{"api_name": api, "json_path": path, "supported_values": values})
-}
-
-func errMaxLength(api, path string, n int) *Error {
-	return ErrInvalidData(MsgInvalidData, map[string]any{"api_name": api, "json_path": path, "maximum_length": n})
-}
-
-func errDependentMissing(message, dependeeAPI, dependeePath, api, path string) *Error {
-	return NewError(http.StatusBadRequest, "DEPENDENT_FIELD_MISSING", message, map[string]any{
-		"dependee": APIPath(dependeeAPI, dependeePath), "api_name": api, "json_path": path})
-}
-
-func errExpectedField(path string, apis ...string) *Error {
-	fields := make([]any, len(apis))
-	for i, a := range apis {
-		fields[i] = APIPath(a, path+"."+a)
-	}
-	return NewError(http.StatusBadRequest, "EXPECTED_FIELD_MISSING", "Specify atleast one field", map[string]any{"expected_fields": fields})
-}
+// Messages of cadence bodies, worded as Zoho words them.
+const (
+	msgDuplicateName   = "A Cadences with the same name already exists"
+	msgDependent       = "Dependent Field missing"
+	msgDependentDetail = "dependent field is missing"
+)
 
 func errDuplicateName(base string) *Error {
 	return NewError(http.StatusBadRequest, "DUPLICATE_DATA", msgDuplicateName, APIPath("name", base+".name"))
-}
-
-// jsonID reads an id given as a JSON string or number.
-func jsonID(v any) (int64, bool) {
-	switch x := v.(type) {
-	case string:
-		return ParseID(x)
-	case json.Number:
-		return ParseID(x.String())
-	}
-	return 0, false
-}
-
-func isIDType(v any) bool {
-	switch v.(type) {
-	case string, json.Number:
-		return true
-	}
-	return false
-}
-
-// jsonInt reads an integral JSON number.
-func jsonInt(v any) (int64, bool) {
-	switch x := v.(type) {
-	case json.Number:
-		n, err := x.Int64()
-		return n, err == nil
-	case float64:
-		return int64(x), x == float64(int64(x))
-	}
-	return 0, false
 }
 
 // cadenceInput is a validated cadence item; nil pointers and false flags mean "not given".
@@ -112,39 +53,30 @@ type cadenceReader struct {
 	base string // JSON path of the item, "$.cadences[0]"
 }
 
-func (r *cadenceReader) path(keys ...string) string { return r.base + "." + strings.Join(keys, ".") }
-
 // read validates item. target is nil for a create (name, module and type are mandatory) and the
 // cadence being edited for an update (module and type are fixed; keys not given stay as they are).
 // A broken rule is the *Error; err is a store failure.
-func (r *cadenceReader) read(item map[string]any, target *Cadence) (in *cadenceInput, e *Error, err error) {
+func (r *cadenceReader) read(raw map[string]any, target *Cadence) (in *cadenceInput, e *Error, err error) {
 	in = &cadenceInput{}
+	item := jsonObject{m: raw, path: r.base}
 	create := target == nil
-	if v, ok := item["name"]; ok || create {
-		name, e := r.name(v)
+	if f := item.field("name"); f.sent || create {
+		name, e := cadenceName(f)
 		if e != nil {
 			return nil, e, nil
 		}
 		in.name = &name
 	}
+	typ := item.field("type")
 	if create {
-		m, e, err := r.module(item["module"])
+		m, e, err := r.module(item.field("module"))
 		if e != nil || err != nil {
 			return nil, e, err
 		}
+		if in.typ, e = typ.textOneOf(cadenceTypes); e != nil {
+			return nil, e, nil
+		}
 		in.module = &m
-		typ := item["type"]
-		if typ == nil {
-			return nil, errMandatoryField("type", r.path("type")), nil
-		}
-		s, ok := typ.(string)
-		if !ok {
-			return nil, errType("type", r.path("type"), "text"), nil
-		}
-		if !slices.Contains(cadenceTypes, s) {
-			return nil, errSupported("type", r.path("type"), cadenceTypes), nil
-		}
-		in.typ = s
 	} else {
 		m, err := r.env.module(target.Module)
 		if err != nil {
@@ -152,71 +84,59 @@ func (r *cadenceReader) read(item map[string]any, target *Cadence) (in *cadenceI
 		}
 		in.module, in.typ = &m, target.Type
 	}
-	cv, given := item["custom_view"]
-	given = given && cv != nil
-	switch {
-	case in.typ == CadenceCustomView && (given || create):
-		id, e, err := r.customView(cv, in.module.APIName)
-		if e != nil || err != nil {
+	switch cv := item.field("custom_view"); {
+	case in.typ == CadenceCustomView && (cv.given() || create):
+		if in.customView, e, err = r.customView(cv, typ, in.module.APIName); e != nil || err != nil {
 			return nil, e, err
 		}
-		in.customView = id
-	case in.typ == CadenceManual && given:
-		return nil, NewError(http.StatusBadRequest, "DEPENDENT_MISMATCH", "Dependent Field is not matching", map[string]any{
-			"dependee": APIPath("type", r.path("type")), "api_name": "custom_view", "json_path": r.path("custom_view")}), nil
+	case in.typ == CadenceManual && cv.given():
+		return nil, cv.dependent("DEPENDENT_MISMATCH", "Dependent Field is not matching", typ), nil
 	}
-	if v, ok := item["description"]; ok {
-		desc := ""
-		if v != nil {
-			s, ok := v.(string)
-			if !ok {
-				return nil, errType("description", r.path("description"), "text"), nil
+	if f := item.field("description"); f.sent {
+		var desc string // null clears it
+		if f.given() {
+			if desc, e = f.text(); e == nil && utf8.RuneCountInString(desc) > MaxCadenceDescription {
+				e = f.tooLong(MaxCadenceDescription)
 			}
-			if utf8.RuneCountInString(s) > MaxCadenceDescription {
-				return nil, errMaxLength("description", r.path("description"), MaxCadenceDescription), nil
+			if e != nil {
+				return nil, e, nil
 			}
-			desc = s
 		}
 		in.description = &desc
 	}
-	if v, ok := item["execution_details"]; ok {
-		exec, e := r.execution(v)
-		if e != nil {
+	if f := item.field("execution_details"); f.sent {
+		if in.exec, e = execution(f); e != nil {
 			return nil, e, nil
 		}
-		in.exec, in.execGiven = exec, true
+		in.execGiven = true
 	}
-	if v, ok := item["follow_ups"]; ok {
+	if f := item.field("follow_ups"); f.sent {
 		var existing []map[string]any
 		if target != nil {
 			existing = target.FollowUps
 		}
-		fus, e := r.followUps(v, existing)
-		if e != nil {
+		if in.followUps, e = followUps(f, existing); e != nil {
 			return nil, e, nil
 		}
-		in.followUps, in.followUpsGiven = fus, true
+		in.followUpsGiven = true
 	}
 	return in, nil, nil
 }
 
-func (r *cadenceReader) name(v any) (string, *Error) {
-	p := r.path("name")
-	if v == nil {
-		return "", errMandatoryField("name", p)
-	}
-	s, ok := v.(string)
-	if !ok {
-		return "", errType("name", p, "text")
+// cadenceName reads a name: trimmed, not blank, at most MaxCadenceName characters, none of #%^.
+func cadenceName(f jsonField) (string, *Error) {
+	s, e := f.text()
+	if e != nil {
+		return "", e
 	}
 	s = strings.TrimSpace(s)
 	switch {
 	case s == "":
-		return "", errMandatoryField("name", p)
+		return "", f.missing()
 	case utf8.RuneCountInString(s) > MaxCadenceName:
-		return "", errMaxLength("name", p, MaxCadenceName)
+		return "", f.tooLong(MaxCadenceName)
 	case strings.ContainsAny(s, "#%^"):
-		return "", ErrInvalidData("Name should not contain the following special character : #%^", APIPath("name", p))
+		return "", f.invalid("Name should not contain the following special character : #%^")
 	}
 	return s, nil
 }
@@ -236,45 +156,40 @@ func (r *cadenceReader) nameFree(name string, parentID, selfID int64) (*Error, e
 	return errDuplicateName(r.base), nil
 }
 
-// module resolves {"api_name"} and/or {"id"} to a module that supports cadences.
-func (r *cadenceReader) module(v any) (catalog.Module, *Error, error) {
-	p := r.path("module")
-	if v == nil {
-		return catalog.Module{}, errMandatoryField("module", p), nil
+// module resolves {"api_name"} and/or {"id"} to a module that supports cadences. Zoho checks
+// api_name (type, then the module) before id, and both must name the same module.
+func (r *cadenceReader) module(f jsonField) (catalog.Module, *Error, error) {
+	obj, e := f.object()
+	if e != nil {
+		return catalog.Module{}, e, nil
 	}
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return catalog.Module{}, errType("module", p, "jsonobject"), nil
-	}
-	rawName, hasName := obj["api_name"]
-	rawID, hasID := obj["id"]
-	hasName, hasID = hasName && rawName != nil, hasID && rawID != nil
-	if !hasName && !hasID {
-		return catalog.Module{}, errExpectedField(p, "api_name", "id"), nil
+	name, id := obj.field("api_name"), obj.field("id")
+	if !name.given() && !id.given() {
+		return catalog.Module{}, errExpectedOne(name, id), nil
 	}
 	var byName, byID catalog.Module
-	if hasName {
-		s, ok := rawName.(string)
-		if !ok {
-			return catalog.Module{}, errType("api_name", p+".api_name", "text"), nil
+	if name.given() {
+		s, e := name.text()
+		if e != nil {
+			return catalog.Module{}, e, nil
 		}
 		m, err := ResolveModule(r.ctx, r.tx, r.env.org, s)
 		if errors.Is(err, ErrNotFound) {
-			return catalog.Module{}, ErrInvalidData(MsgInvalidModule, APIPath("api_name", p+".api_name")), nil
+			return catalog.Module{}, name.invalid(MsgInvalidModule), nil
 		}
 		if err != nil {
 			return catalog.Module{}, nil, err
 		}
 		byName = m
 	}
-	if hasID {
-		if !isIDType(rawID) {
-			return catalog.Module{}, errType("id", p+".id", "bigint"), nil
+	if id.given() {
+		n, e := id.id()
+		if e != nil {
+			return catalog.Module{}, e, nil
 		}
-		id, _ := jsonID(rawID)
-		m, err := r.env.moduleByID(id)
+		m, err := r.env.moduleByID(n)
 		if errors.Is(err, ErrNotFound) {
-			return catalog.Module{}, ErrInvalidData(MsgID, APIPath("id", p+".id")), nil
+			return catalog.Module{}, id.invalid(MsgID), nil
 		}
 		if err != nil {
 			return catalog.Module{}, nil, err
@@ -283,42 +198,38 @@ func (r *cadenceReader) module(v any) (catalog.Module, *Error, error) {
 	}
 	m := byName
 	switch {
-	case !hasName:
+	case !name.given():
 		m = byID
-	case hasID && byID.APIName != byName.APIName:
+	case id.given() && byID.APIName != byName.APIName:
 		return catalog.Module{}, NewError(http.StatusBadRequest, "AMBIGUITY_DURING_PROCESSING", "Ambiguity while processing the request",
-			map[string]any{"ambiguity_due_to": []any{APIPath("api_name", p+".api_name"), APIPath("id", p+".id")}}), nil
+			map[string]any{"ambiguity_due_to": []any{name.apiPath(), id.apiPath()}}), nil
 	}
 	if !m.Cadences || !m.APISupported {
-		return catalog.Module{}, ErrInvalidData("Cadences are not supported for the given module", APIPath("module", p)), nil
+		return catalog.Module{}, f.invalid("Cadences are not supported for the given module"), nil
 	}
 	return m, nil, nil
 }
 
-// customView checks {"id"} names a custom view of module.
-func (r *cadenceReader) customView(v any, module string) (int64, *Error, error) {
-	p := r.path("custom_view")
-	if v == nil {
-		return 0, errDependentMissing("Dependent Field missing", "type", r.path("type"), "custom_view", p), nil
+// customView checks f, {"id"}, names a custom view of module; a custom_view cadence (typ) needs it.
+func (r *cadenceReader) customView(f, typ jsonField, module string) (int64, *Error, error) {
+	if !f.given() {
+		return 0, f.dependsOn(typ, msgDependent), nil
 	}
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return 0, errType("custom_view", p, "jsonobject"), nil
+	obj, e := f.object()
+	if e != nil {
+		return 0, e, nil
 	}
-	raw, ok := obj["id"]
-	if !ok || raw == nil {
-		return 0, errMandatoryField("id", p+".id"), nil
+	idf := obj.field("id")
+	id, e := idf.id()
+	if e != nil {
+		return 0, e, nil
 	}
-	if !isIDType(raw) {
-		return 0, errType("id", p+".id", "bigint"), nil
-	}
-	id, _ := jsonID(raw)
 	_, found, err := r.env.customView(module, id)
 	if err != nil {
 		return 0, nil, err
 	}
 	if !found {
-		return 0, ErrInvalidData(MsgID, APIPath("id", p+".id")), nil
+		return 0, idf.invalid(MsgID), nil
 	}
 	return id, nil, nil
 }
@@ -326,108 +237,97 @@ func (r *cadenceReader) customView(v any, module string) (int64, *Error, error) 
 // execution validates execution_details: execute_every {period, unit} and unenroll_properties
 // [{type, details}], each type at most once. The result is stored as given (with an id added to
 // every unenrol rule); null clears it.
-func (r *cadenceReader) execution(v any) (map[string]any, *Error) {
-	p := r.path("execution_details")
-	if v == nil {
+func execution(f jsonField) (map[string]any, *Error) {
+	if !f.given() {
 		return nil, nil
 	}
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return nil, errType("execution_details", p, "jsonobject")
+	obj, e := f.object()
+	if e != nil {
+		return nil, e
 	}
-	if ev, ok := obj["execute_every"]; ok && ev != nil {
-		ep := p + ".execute_every"
-		every, ok := ev.(map[string]any)
-		if !ok {
-			return nil, errType("execute_every", ep, "jsonobject")
-		}
-		period, ok := every["period"]
-		if !ok || period == nil {
-			return nil, errMandatoryField("period", ep+".period")
-		}
-		ps, ok := period.(string)
-		if !ok {
-			return nil, errType("period", ep+".period", "text")
-		}
-		if !slices.Contains(executePeriods, ps) {
-			return nil, errSupported("period", ep+".period", executePeriods)
-		}
-		unit, ok := every["unit"]
-		if (!ok || unit == nil) && ps != "immediately" {
-			return nil, errDependentMissing("Dependent Field missing", "period", ep+".period", "unit", ep+".unit")
-		}
-		if ok && unit != nil {
-			n, isInt := jsonInt(unit)
-			if !isInt {
-				return nil, errType("unit", ep+".unit", "integer")
-			}
-			if n < 1 || n > 99 {
-				return nil, ErrInvalidData("unit value must be between 1 to 99", APIPath("unit", ep+".unit"))
-			}
+	if f := obj.field("execute_every"); f.given() {
+		if e := executeEvery(f); e != nil {
+			return nil, e
 		}
 	}
-	if uv, ok := obj["unenroll_properties"]; ok && uv != nil {
-		up := p + ".unenroll_properties"
-		list, ok := uv.([]any)
-		if !ok {
-			return nil, errType("unenroll_properties", up, "jsonarray")
+	if f := obj.field("unenroll_properties"); f.given() {
+		list, e := f.array()
+		if e != nil {
+			return nil, e
 		}
 		seen := map[string]bool{}
-		for i, e := range list {
-			ip := fmt.Sprintf("%s[%d]", up, i)
-			prop, ok := e.(map[string]any)
-			if !ok {
-				return nil, errType("unenroll_properties", ip, "jsonobject")
+		for _, el := range list {
+			prop, e := el.object()
+			if e != nil {
+				return nil, e
 			}
-			t, ok := prop["type"]
-			if !ok || t == nil {
-				return nil, errMandatoryField("type", ip+".type")
+			typ := prop.field("type")
+			t, e := typ.textOneOf(unenrollTypes)
+			if e != nil {
+				return nil, e
 			}
-			ts, ok := t.(string)
-			if !ok {
-				return nil, errType("type", ip+".type", "text")
+			if seen[t] {
+				return nil, typ.tooMany("Given unenroll type limit is exceeded", 1)
 			}
-			if !slices.Contains(unenrollTypes, ts) {
-				return nil, errSupported("type", ip+".type", unenrollTypes)
-			}
-			if seen[ts] {
-				return nil, NewError(http.StatusBadRequest, "LIMIT_EXCEEDED", "Given unenroll type limit is exceeded",
-					map[string]any{"api_name": "type", "limit": 1, "json_path": ip + ".type"})
-			}
-			seen[ts] = true
-			if e := unenrollDetails(prop, ts, ip); e != nil {
+			seen[t] = true
+			if e := unenrollDetails(prop, typ, t); e != nil {
 				return nil, e
 			}
 		}
 	}
-	return obj, nil
+	return obj.m, nil
 }
 
-// unenrollDetails checks the details an unenrol rule of type t needs.
-func unenrollDetails(prop map[string]any, t, ip string) *Error {
+// executeEvery checks {period, unit}: unit, 1 to 99, may be left out only when period is "immediately".
+func executeEvery(f jsonField) *Error {
+	every, e := f.object()
+	if e != nil {
+		return e
+	}
+	period, unit := every.field("period"), every.field("unit")
+	p, e := period.textOneOf(executePeriods)
+	if e != nil {
+		return e
+	}
+	if !unit.given() {
+		if p != "immediately" {
+			return unit.dependsOn(period, msgDependent)
+		}
+		return nil
+	}
+	n, e := unit.integer()
+	if e == nil && (n < 1 || n > 99) {
+		e = unit.invalid("unit value must be between 1 to 99")
+	}
+	return e
+}
+
+// unenrollDetails checks the details an unenrol rule of type t needs. Zoho calls details that are
+// not an object missing.
+func unenrollDetails(prop jsonObject, typ jsonField, t string) *Error {
 	if t == "automatic_unenroll" {
 		return nil
 	}
-	details, ok := prop["details"].(map[string]any)
-	if !ok {
-		return errDependentMissing("Dependent Field missing", "type", ip+".type", "details", ip+".details")
+	f := prop.field("details")
+	details, e := f.object()
+	if e != nil {
+		return f.dependsOn(typ, msgDependent)
 	}
 	switch t {
 	case "end_date":
-		dp := ip + ".details.unenroll_date"
-		raw, ok := details["unenroll_date"]
-		if !ok || raw == nil {
-			return errDependentMissing("dependent field is missing", "type", ip+".type", "unenroll_date", dp)
+		date := details.field("unenroll_date")
+		if !date.given() {
+			return date.dependsOn(typ, msgDependentDetail)
 		}
-		s, _ := raw.(string)
+		s, _ := date.v.(string)
 		if _, err := time.Parse("01/02/2006", s); err != nil {
 			if _, err := time.Parse(time.DateOnly, s); err != nil {
-				return ErrInvalidData("the given format is invalid please provide the value as MM/DD/YYYY", APIPath("unenroll_date", dp))
+				return date.invalid("the given format is invalid please provide the value as MM/DD/YYYY")
 			}
 		}
 	case "criteria":
-		if c, ok := details["criteria"]; !ok || c == nil {
-			return errDependentMissing("dependent field is missing", "type", ip+".type", "criteria", ip+".details.criteria")
+		if c := details.field("criteria"); !c.given() {
+			return c.dependsOn(typ, msgDependentDetail)
 		}
 	}
 	return nil
@@ -436,18 +336,16 @@ func unenrollDetails(prop map[string]any, t, ip string) *Error {
 // followUps validates the follow-ups. existing are the follow-ups of the cadence being edited: a
 // follow-up that gives an "id" keeps that existing follow-up's id; one without needs a reference_id.
 // A parent_follow_up names another follow-up of the list by reference_id or id.
-func (r *cadenceReader) followUps(v any, existing []map[string]any) ([]map[string]any, *Error) {
-	p := r.path("follow_ups")
-	if v == nil {
+func followUps(f jsonField, existing []map[string]any) ([]map[string]any, *Error) {
+	if !f.given() {
 		return []map[string]any{}, nil
 	}
-	list, ok := v.([]any)
-	if !ok {
-		return nil, errType("follow_ups", p, "jsonarray")
+	list, e := f.array()
+	if e != nil {
+		return nil, e
 	}
 	if len(list) > MaxFollowUps {
-		return nil, NewError(http.StatusBadRequest, "LIMIT_EXCEEDED", fmt.Sprintf("Limit Exceeded, You cannot give more than %d follow_ups", MaxFollowUps),
-			map[string]any{"api_name": "follow_ups", "json_path": p, "limit": MaxFollowUps})
+		return nil, f.tooMany(fmt.Sprintf("Limit Exceeded, You cannot give more than %d follow_ups", MaxFollowUps), MaxFollowUps)
 	}
 	known := map[string]bool{}
 	for _, fu := range existing {
@@ -455,145 +353,130 @@ func (r *cadenceReader) followUps(v any, existing []map[string]any) ([]map[strin
 			known[id] = true
 		}
 	}
-	out := make([]map[string]any, len(list))
+	items := make([]jsonObject, len(list))
 	refs := map[string]int{} // reference_id → index
 	ids := map[string]int{}  // existing id → index
-	for i, e := range list {
-		fp := fmt.Sprintf("%s[%d]", p, i)
-		fu, ok := e.(map[string]any)
-		if !ok {
-			return nil, errType("follow_ups", fp, "jsonobject")
+	for i, el := range list {
+		fu, e := el.object()
+		if e != nil {
+			return nil, e
 		}
-		if raw, ok := fu["id"]; ok && raw != nil {
-			id, ok := jsonID(raw)
+		idf, ref := fu.field("id"), fu.field("reference_id")
+		if idf.given() {
+			id, ok := jsonID(idf.v)
 			if !ok || !known[FormatID(id)] {
-				return nil, ErrInvalidData(MsgID, APIPath("id", fp+".id"))
+				return nil, idf.invalid(MsgID)
 			}
 			if _, dup := ids[FormatID(id)]; dup {
-				return nil, NewError(http.StatusBadRequest, "DUPLICATE_DATA", "duplicate data", APIPath("id", fp+".id"))
+				return nil, idf.duplicate()
 			}
 			ids[FormatID(id)] = i
 		}
-		if raw, ok := fu["reference_id"]; ok && raw != nil {
-			ref, ok := raw.(string)
-			if !ok {
-				return nil, errType("reference_id", fp+".reference_id", "text")
+		if ref.given() {
+			s, e := ref.text()
+			if e != nil {
+				return nil, e
 			}
-			if _, dup := refs[ref]; dup {
-				return nil, NewError(http.StatusBadRequest, "DUPLICATE_DATA", "duplicate data", APIPath("reference_id", fp+".reference_id"))
+			if _, dup := refs[s]; dup {
+				return nil, ref.duplicate()
 			}
-			refs[ref] = i
-		} else if _, hasID := fu["id"]; !hasID || fu["id"] == nil {
-			return nil, errMandatoryField("reference_id", fp+".reference_id")
+			refs[s] = i
+		} else if !idf.given() {
+			return nil, ref.missing()
 		}
-		if e := followUpBody(fu, fp); e != nil {
+		if e := followUpBody(fu); e != nil {
 			return nil, e
 		}
-		out[i] = fu
+		items[i] = fu
 	}
-	// Resolve parents, then refuse cycles.
-	parent := make([]int, len(list))
-	for i, fu := range out {
+	// Resolve parents, then refuse cycles, naming the key that made the parent.
+	parent := make([]int, len(items))
+	via := make([]jsonField, len(items))
+	for i, fu := range items {
 		parent[i] = -1
-		raw, ok := fu["parent_follow_up"]
-		if !ok || raw == nil {
+		f := fu.field("parent_follow_up")
+		if !f.given() {
 			continue
 		}
-		pp := fmt.Sprintf("%s[%d].parent_follow_up", p, i)
-		pf, ok := raw.(map[string]any)
-		if !ok {
-			return nil, errType("parent_follow_up", pp, "jsonobject")
+		pf, e := f.object()
+		if e != nil {
+			return nil, e
 		}
-		ref, hasRef := pf["reference_id"]
-		pid, hasID := pf["id"]
-		hasRef, hasID = hasRef && ref != nil, hasID && pid != nil
+		ref, id := pf.field("reference_id"), pf.field("id")
+		j, ok := -1, false
 		switch {
-		case hasRef:
-			s, _ := ref.(string)
-			j, ok := refs[s]
-			if !ok || j == i {
-				return nil, ErrInvalidData(MsgID, APIPath("reference_id", pp+".reference_id"))
-			}
-			parent[i] = j
-		case hasID:
-			id, ok := jsonID(pid)
-			j, found := ids[FormatID(id)]
-			if !ok || !found || j == i {
-				return nil, ErrInvalidData(MsgID, APIPath("id", pp+".id"))
-			}
-			parent[i] = j
+		case ref.given():
+			s, _ := ref.v.(string)
+			j, ok = refs[s]
+			via[i] = ref
+		case id.given():
+			n, isID := jsonID(id.v)
+			j, ok = ids[FormatID(n)]
+			ok = ok && isID
+			via[i] = id
 		default:
-			return nil, errExpectedField(pp, "reference_id", "id")
+			return nil, errExpectedOne(ref, id)
 		}
+		if !ok || j == i {
+			return nil, via[i].invalid(MsgID)
+		}
+		parent[i] = j
 	}
 	for i := range parent {
 		seen := map[int]bool{i: true}
 		for j := parent[i]; j >= 0; j = parent[j] {
 			if seen[j] {
-				api := "reference_id"
-				if pf, _ := out[i]["parent_follow_up"].(map[string]any); pf["reference_id"] == nil {
-					api = "id"
-				}
-				return nil, ErrInvalidData(MsgID, APIPath(api, fmt.Sprintf("%s[%d].parent_follow_up.%s", p, i, api)))
+				return nil, via[i].invalid(MsgID)
 			}
 			seen[j] = true
 		}
 	}
+	out := make([]map[string]any, len(items))
+	for i, fu := range items {
+		out[i] = fu.m
+	}
 	return out, nil
 }
 
-// followUpBody checks a follow-up's execute_after, action and triggers.
-func followUpBody(fu map[string]any, fp string) *Error {
-	if raw, ok := fu["execute_after"]; ok && raw != nil {
-		ap := fp + ".execute_after"
-		after, ok := raw.(map[string]any)
-		if !ok {
-			return errType("execute_after", ap, "jsonobject")
+// followUpBody checks a follow-up's execute_after, triggers and action. Zoho answers a wrong
+// execute_after unit with one message whatever is wrong with it.
+func followUpBody(fu jsonObject) *Error {
+	if f := fu.field("execute_after"); f.given() {
+		after, e := f.object()
+		if e != nil {
+			return e
 		}
-		unit, ok := after["unit"]
-		if !ok || unit == nil {
-			return errMandatoryField("unit", ap+".unit")
+		unit := after.field("unit")
+		if !unit.given() {
+			return unit.missing()
 		}
-		if n, ok := jsonInt(unit); !ok || n < 1 || n > 99 {
-			return ErrInvalidData("the value given seems to be invalid", APIPath("unit", ap+".unit"))
+		if n, ok := jsonInt(unit.v); !ok || n < 1 || n > 99 {
+			return unit.invalid("the value given seems to be invalid")
 		}
-		period, ok := after["period"]
-		if !ok || period == nil {
-			return errMandatoryField("period", ap+".period")
-		}
-		if s, ok := period.(string); !ok || !slices.Contains(followUpPeriods, s) {
-			return errSupported("period", ap+".period", followUpPeriods)
+		if _, e := after.field("period").oneOf(followUpPeriods); e != nil {
+			return e
 		}
 	}
-	if raw, ok := fu["triggers"]; ok && raw != nil {
-		if _, ok := raw.([]any); !ok {
-			return errType("triggers", fp+".triggers", "jsonarray")
+	if f := fu.field("triggers"); f.given() {
+		if _, e := f.array(); e != nil {
+			return e
 		}
 	}
-	raw, ok := fu["action"]
-	if !ok || raw == nil {
-		return errMandatoryField("action", fp+".action")
+	action, e := fu.field("action").object()
+	if e != nil {
+		return e
 	}
-	ap := fp + ".action"
-	action, ok := raw.(map[string]any)
-	if !ok {
-		return errType("action", ap, "jsonobject")
+	if _, e := action.field("type").oneOf(followUpActionTypes); e != nil {
+		return e
 	}
-	t, ok := action["type"]
-	if !ok || t == nil {
-		return errMandatoryField("type", ap+".type")
-	}
-	if s, ok := t.(string); !ok || !slices.Contains(followUpActionTypes, s) {
-		return errSupported("type", ap+".type", followUpActionTypes)
-	}
-	if id, ok := action["id"]; ok && id != nil {
-		if _, ok := jsonID(id); !ok {
-			return errType("id", ap+".id", "bigint")
+	if f := action.field("id"); f.given() {
+		if _, ok := jsonID(f.v); !ok {
+			return f.wrongType("bigint")
 		}
 	}
-	if d, ok := action["details"]; ok && d != nil {
-		if _, ok := d.(map[string]any); !ok {
-			return errType("details", ap+".details", "jsonobject")
+	if f := action.field("details"); f.given() {
+		if _, e := f.object(); e != nil {
+			return e
 		}
 	}
 	return nil
