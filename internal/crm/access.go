@@ -35,7 +35,7 @@ func changeUnder(ctx context.Context, tx Tx, actor Actor, module string, id int6
 	}
 	head, err := tx.RecordHead(ctx, actor.Org.ID, module, id)
 	if errors.Is(err, ErrNotFound) {
-		return nil, ErrPathID(MsgRelatedID, 1)
+		return nil, ErrPathID(MsgRelatedIDGivenInvalid, 1)
 	}
 	if err != nil {
 		return nil, err

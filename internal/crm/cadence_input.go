@@ -21,15 +21,8 @@ var (
 	followUpActionTypes = []string{"tasks", "email_notifications", "schedule_call", "whatsapp_message_notification"}
 )
 
-// Messages of cadence bodies, worded as Zoho words them.
-const (
-	msgDuplicateName   = "A Cadences with the same name already exists"
-	msgDependent       = "Dependent Field missing"
-	msgDependentDetail = "dependent field is missing"
-)
-
 func errDuplicateName(base string) *Error {
-	return NewError(http.StatusBadRequest, "DUPLICATE_DATA", msgDuplicateName, APIPath("name", base+".name"))
+	return NewError(http.StatusBadRequest, "DUPLICATE_DATA", MsgCadenceNameExists, APIPath("name", base+".name"))
 }
 
 // cadenceInput is a validated cadence item; nil pointers and false flags mean "not given".
@@ -90,7 +83,7 @@ func (r *cadenceReader) read(raw map[string]any, target *Cadence) (in *cadenceIn
 			return nil, e, err
 		}
 	case in.typ == CadenceManual && cv.given():
-		return nil, cv.dependent("DEPENDENT_MISMATCH", "Dependent Field is not matching", typ), nil
+		return nil, cv.dependent("DEPENDENT_MISMATCH", MsgDependentFieldNotMatching, typ), nil
 	}
 	if f := item.field("description"); f.sent {
 		var desc string // null clears it
@@ -136,7 +129,7 @@ func cadenceName(f jsonField) (string, *Error) {
 	case utf8.RuneCountInString(s) > MaxCadenceName:
 		return "", f.tooLong(MaxCadenceName)
 	case strings.ContainsAny(s, "#%^"):
-		return "", f.invalid("Name should not contain the following special character : #%^")
+		return "", f.invalid(MsgNameSpecialCharacters)
 	}
 	return s, nil
 }
@@ -175,7 +168,7 @@ func (r *cadenceReader) module(f jsonField) (catalog.Module, *Error, error) {
 		}
 		m, err := ResolveModule(r.ctx, r.tx, r.env.org, s)
 		if errors.Is(err, ErrNotFound) {
-			return catalog.Module{}, name.invalid(MsgInvalidModule), nil
+			return catalog.Module{}, name.invalid(MsgModuleNameInvalid), nil
 		}
 		if err != nil {
 			return catalog.Module{}, nil, err
@@ -189,7 +182,7 @@ func (r *cadenceReader) module(f jsonField) (catalog.Module, *Error, error) {
 		}
 		m, err := r.env.moduleByID(n)
 		if errors.Is(err, ErrNotFound) {
-			return catalog.Module{}, id.invalid(MsgID), nil
+			return catalog.Module{}, id.invalid(MsgIDGivenInvalid), nil
 		}
 		if err != nil {
 			return catalog.Module{}, nil, err
@@ -201,11 +194,11 @@ func (r *cadenceReader) module(f jsonField) (catalog.Module, *Error, error) {
 	case !name.given():
 		m = byID
 	case id.given() && byID.APIName != byName.APIName:
-		return catalog.Module{}, NewError(http.StatusBadRequest, "AMBIGUITY_DURING_PROCESSING", "Ambiguity while processing the request",
+		return catalog.Module{}, NewError(http.StatusBadRequest, "AMBIGUITY_DURING_PROCESSING", MsgAmbiguity,
 			map[string]any{"ambiguity_due_to": []any{name.apiPath(), id.apiPath()}}), nil
 	}
 	if !m.Cadences || !m.APISupported {
-		return catalog.Module{}, f.invalid("Cadences are not supported for the given module"), nil
+		return catalog.Module{}, f.invalid(MsgCadencesNotSupportedForModule), nil
 	}
 	return m, nil, nil
 }
@@ -213,7 +206,7 @@ func (r *cadenceReader) module(f jsonField) (catalog.Module, *Error, error) {
 // customView checks f, {"id"}, names a custom view of module; a custom_view cadence (typ) needs it.
 func (r *cadenceReader) customView(f, typ jsonField, module string) (int64, *Error, error) {
 	if !f.given() {
-		return 0, f.dependsOn(typ, msgDependent), nil
+		return 0, f.dependsOn(typ, MsgDependentFieldMissing), nil
 	}
 	obj, e := f.object()
 	if e != nil {
@@ -229,7 +222,7 @@ func (r *cadenceReader) customView(f, typ jsonField, module string) (int64, *Err
 		return 0, nil, err
 	}
 	if !found {
-		return 0, idf.invalid(MsgID), nil
+		return 0, idf.invalid(MsgIDGivenInvalid), nil
 	}
 	return id, nil, nil
 }
@@ -267,7 +260,7 @@ func execution(f jsonField) (map[string]any, *Error) {
 				return nil, e
 			}
 			if seen[t] {
-				return nil, typ.tooMany("Given unenroll type limit is exceeded", 1)
+				return nil, typ.tooMany(MsgUnenrollTypeLimit, 1)
 			}
 			seen[t] = true
 			if e := unenrollDetails(prop, typ, t); e != nil {
@@ -291,13 +284,13 @@ func executeEvery(f jsonField) *Error {
 	}
 	if !unit.given() {
 		if p != "immediately" {
-			return unit.dependsOn(period, msgDependent)
+			return unit.dependsOn(period, MsgDependentFieldMissing)
 		}
 		return nil
 	}
 	n, e := unit.integer()
 	if e == nil && (n < 1 || n > 99) {
-		e = unit.invalid("unit value must be between 1 to 99")
+		e = unit.invalid(MsgUnitBetween1And99)
 	}
 	return e
 }
@@ -311,23 +304,23 @@ func unenrollDetails(prop jsonObject, typ jsonField, t string) *Error {
 	f := prop.field("details")
 	details, e := f.object()
 	if e != nil {
-		return f.dependsOn(typ, msgDependent)
+		return f.dependsOn(typ, MsgDependentFieldMissing)
 	}
 	switch t {
 	case "end_date":
 		date := details.field("unenroll_date")
 		if !date.given() {
-			return date.dependsOn(typ, msgDependentDetail)
+			return date.dependsOn(typ, MsgDependentFieldIsMissing)
 		}
 		s, _ := date.v.(string)
 		if _, err := time.Parse("01/02/2006", s); err != nil {
 			if _, err := time.Parse(time.DateOnly, s); err != nil {
-				return date.invalid("the given format is invalid please provide the value as MM/DD/YYYY")
+				return date.invalid(MsgDateFormatMMDDYYYY)
 			}
 		}
 	case "criteria":
 		if c := details.field("criteria"); !c.given() {
-			return c.dependsOn(typ, msgDependentDetail)
+			return c.dependsOn(typ, MsgDependentFieldIsMissing)
 		}
 	}
 	return nil
@@ -365,7 +358,7 @@ func followUps(f jsonField, existing []map[string]any) ([]map[string]any, *Error
 		if idf.given() {
 			id, ok := jsonID(idf.v)
 			if !ok || !known[FormatID(id)] {
-				return nil, idf.invalid(MsgID)
+				return nil, idf.invalid(MsgIDGivenInvalid)
 			}
 			if _, dup := ids[FormatID(id)]; dup {
 				return nil, idf.duplicate()
@@ -418,7 +411,7 @@ func followUps(f jsonField, existing []map[string]any) ([]map[string]any, *Error
 			return nil, errExpectedOne(ref, id)
 		}
 		if !ok || j == i {
-			return nil, via[i].invalid(MsgID)
+			return nil, via[i].invalid(MsgIDGivenInvalid)
 		}
 		parent[i] = j
 	}
@@ -426,7 +419,7 @@ func followUps(f jsonField, existing []map[string]any) ([]map[string]any, *Error
 		seen := map[int]bool{i: true}
 		for j := parent[i]; j >= 0; j = parent[j] {
 			if seen[j] {
-				return nil, via[i].invalid(MsgID)
+				return nil, via[i].invalid(MsgIDGivenInvalid)
 			}
 			seen[j] = true
 		}
@@ -451,7 +444,7 @@ func followUpBody(fu jsonObject) *Error {
 			return unit.missing()
 		}
 		if n, ok := jsonInt(unit.v); !ok || n < 1 || n > 99 {
-			return unit.invalid("the value given seems to be invalid")
+			return unit.invalid(MsgValueGivenInvalid)
 		}
 		if _, e := after.field("period").oneOf(followUpPeriods); e != nil {
 			return e

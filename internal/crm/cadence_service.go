@@ -56,21 +56,6 @@ const (
 	MaxEnrolRecords       = 100
 )
 
-// MsgCadencePermission is the NO_PERMISSION message of every cadence endpoint.
-const MsgCadencePermission = "No permission"
-
-// Messages of cadence answers.
-const (
-	MsgCadenceCreated     = "Cadences created successfully"
-	MsgCadenceUpdated     = "Cadences updated successfully"
-	MsgCadenceDeleted     = "Cadences deleted successfully"
-	MsgCadencePublished   = "Cadences published successfully"
-	MsgCadenceActivated   = "Cadences activated successfully"
-	MsgCadenceDeactivated = "Cadences deactivated successfully"
-	MsgRecordsEnrolled    = "records manually enrolled"
-	MsgRecordsUnenrolled  = "records manually unenrolled"
-)
-
 // Cadence is a cadence definition. A published cadence being edited has a draft copy: a second row
 // whose DraftOf is the published cadence's id, merged into it on publish.
 type Cadence struct {
@@ -107,7 +92,7 @@ func (c Cadence) Status() string {
 }
 
 // ErrCadenceID is 400 INVALID_DATA for an unknown cadence id in the path.
-func ErrCadenceID() *Error { return ErrPathID(MsgGivenID, 3) }
+func ErrCadenceID() *Error { return ErrPathID(MsgGivenIDInvalid, 3) }
 
 // lookupCadence returns the org's cadence id, or ErrCadenceID when it has none.
 func lookupCadence(ctx context.Context, tx Tx, orgID, id int64) (Cadence, error) {
@@ -208,7 +193,7 @@ func ListCadences(ctx context.Context, tx Tx, org Org, q CadenceQuery) (CadenceP
 	if q.Module != "" {
 		m, err := ResolveModule(ctx, tx, org, q.Module)
 		if errors.Is(err, ErrNotFound) || (err == nil && (!m.Cadences || !m.APISupported)) {
-			return CadencePage{}, ErrInvalidData("the given module doesn't exist", map[string]any{"param_name": "module"})
+			return CadencePage{}, ErrInvalidData(MsgGivenModuleNotExist, map[string]any{"param_name": "module"})
 		}
 		if err != nil {
 			return CadencePage{}, err
@@ -354,7 +339,7 @@ func updateOne(ctx context.Context, tx Tx, actor Actor, raw any, base string, c 
 			ok = err == nil
 		}
 		if !ok {
-			return ErrInvalidData(MsgGivenID, APIPath("id", base+".id")).Item(), nil
+			return ErrInvalidData(MsgGivenIDInvalid, APIPath("id", base+".id")).Item(), nil
 		}
 		c = &found
 	}
@@ -457,7 +442,7 @@ func CadenceAction(ctx context.Context, tx Tx, actor Actor, id int64, action str
 		return activateCadence(ctx, tx, actor, c)
 	case ActionDeactivate:
 		if c.DraftOf != 0 || !c.Active {
-			return Item{}, NewError(http.StatusBadRequest, "ALREADY_DEACTIVATED", "The cadences is already deactivated", nil)
+			return Item{}, NewError(http.StatusBadRequest, "ALREADY_DEACTIVATED", MsgCadenceAlreadyDeactivated, nil)
 		}
 		c.Active = false
 		return touchCadence(ctx, tx, actor, c, MsgCadenceDeactivated)
@@ -492,7 +477,7 @@ func publishCadence(ctx context.Context, tx Tx, actor Actor, c Cadence, body map
 	case c.Published:
 		d, err := tx.CadenceDraft(ctx, actor.Org.ID, c.ID)
 		if errors.Is(err, ErrNotFound) {
-			return Item{}, errNotAllowed("Cannot merge published Cadences / Only Cadences in draft can be merged with its parent")
+			return Item{}, errNotAllowed(MsgOnlyDraftsMerge)
 		}
 		if err != nil {
 			return Item{}, err
@@ -500,7 +485,7 @@ func publishCadence(ctx context.Context, tx Tx, actor Actor, c Cadence, body map
 		draft = d
 	}
 	if len(draft.FollowUps) == 0 {
-		return Item{}, errNotAllowed("Cadence must contain at least one follow-up to publish")
+		return Item{}, errNotAllowed(MsgPublishNeedsFollowUp)
 	}
 	if draft.ID == parent.ID {
 		c.Published, c.Active = true, false
@@ -515,7 +500,7 @@ func publishCadence(ctx context.Context, tx Tx, actor Actor, c Cadence, body map
 	}
 	item, err := touchCadence(ctx, tx, actor, merged, MsgCadencePublished)
 	if errors.Is(err, ErrDuplicate) {
-		return Item{}, NewError(http.StatusBadRequest, "DUPLICATE_DATA", msgDuplicateName, APIPath("name", "$.cadences[0].name"))
+		return Item{}, NewError(http.StatusBadRequest, "DUPLICATE_DATA", MsgCadenceNameExists, APIPath("name", "$.cadences[0].name"))
 	}
 	return item, err
 }
@@ -534,7 +519,7 @@ func publishOptions(body map[string]any, c Cadence) *Error {
 	}
 	const api, path = "process_existing_records", "$.cadences[0].process_existing_records"
 	if c.Type == CadenceManual {
-		return NewError(http.StatusBadRequest, "NOT_ALLOWED", "For manual Enrollment we wont add process_existing_records key not allowed", APIPath(api, path))
+		return NewError(http.StatusBadRequest, "NOT_ALLOWED", MsgManualNoProcessExisting, APIPath(api, path))
 	}
 	if _, ok := v.(bool); !ok {
 		return errType(api, path, "boolean")
@@ -544,23 +529,23 @@ func publishOptions(body map[string]any, c Cadence) *Error {
 
 func activateCadence(ctx context.Context, tx Tx, actor Actor, c Cadence) (Item, error) {
 	if c.Active {
-		return Item{}, NewError(http.StatusBadRequest, "ALREADY_ACTIVATED", "The cadences is already activated", map[string]any{"resource_path_index": 3})
+		return Item{}, NewError(http.StatusBadRequest, "ALREADY_ACTIVATED", MsgCadenceAlreadyActivated, map[string]any{"resource_path_index": 3})
 	}
 	if c.DraftOf != 0 || !c.Published {
-		return Item{}, errNotAllowed("Only published Cadences can be activated")
+		return Item{}, errNotAllowed(MsgOnlyPublishedActivate)
 	}
 	n, err := tx.CountActiveCadences(ctx, actor.Org.ID, c.Module)
 	if err != nil {
 		return Item{}, err
 	}
 	if n >= MaxActivePerModule {
-		return Item{}, NewError(http.StatusBadRequest, "LIMIT_EXCEEDED", "More than 30 Cadences cannot be activated for module", map[string]any{"limit": MaxActivePerModule})
+		return Item{}, NewError(http.StatusBadRequest, "LIMIT_EXCEEDED", MsgActivePerModuleLimit, map[string]any{"limit": MaxActivePerModule})
 	}
 	if n, err = tx.CountActiveCadences(ctx, actor.Org.ID, ""); err != nil {
 		return Item{}, err
 	}
 	if n >= MaxActivePerOrg {
-		return Item{}, NewError(http.StatusBadRequest, "LIMIT_EXCEEDED", "More than 150 Cadences cannot be activated", map[string]any{"limit": MaxActivePerOrg})
+		return Item{}, NewError(http.StatusBadRequest, "LIMIT_EXCEEDED", MsgActivePerOrgLimit, map[string]any{"limit": MaxActivePerOrg})
 	}
 	c.Active = true
 	return touchCadence(ctx, tx, actor, c, MsgCadenceActivated)
@@ -570,14 +555,14 @@ func activateCadence(ctx context.Context, tx Tx, actor Actor, c Cadence) (Item, 
 func cadenceItems(body map[string]any, max int) ([]any, error) {
 	raw, ok := body["cadences"]
 	if !ok || raw == nil {
-		return nil, ErrMandatory(MsgRequiredField, APIPath("cadences", "$.cadences"))
+		return nil, ErrMandatory(MsgRequiredFieldNotFound, APIPath("cadences", "$.cadences"))
 	}
 	list, ok := raw.([]any)
 	if !ok {
 		return nil, errType("cadences", "$.cadences", "jsonarray")
 	}
 	if len(list) == 0 {
-		return nil, ErrMandatory(MsgRequiredField, APIPath("cadences", "$.cadences"))
+		return nil, ErrMandatory(MsgRequiredFieldNotFound, APIPath("cadences", "$.cadences"))
 	}
 	if len(list) > max {
 		return nil, NewError(http.StatusBadRequest, "LIMIT_EXCEEDED", fmt.Sprintf("Limit Exceeded, You cannot give more than %d cadences", max),

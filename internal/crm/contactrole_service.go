@@ -18,19 +18,6 @@ type ContactRole struct {
 	SequenceNumber int
 }
 
-// Messages of the contact-role APIs.
-const (
-	MsgRoleAdded       = "contact role added"
-	MsgRoleUpdated     = "contact role updated"
-	MsgRoleDeleted     = "contact role deleted"
-	MsgRoleNotDeleted  = "contact role not deleted"
-	MsgRoleDuplicate   = "duplicate data"
-	MsgRoleLimit       = "Contact Role feature limit exceeded"
-	MsgRoleLowerLimit  = "Contact Role lower limit reached"
-	MsgDealRolesDelete = "User does not have sufficient privilege to delete contact roles"
-	MsgDealRolesUpdate = "User does not have sufficient privilege to update contact roles"
-)
-
 // Limits of contact role definitions.
 const (
 	MaxContactRoles    = 100 // per org
@@ -80,7 +67,7 @@ func newRoleNames(roles []ContactRole) roleNames {
 func (names roleNames) check(v any, present bool, i int, self int64) (string, *Error) {
 	path := relItemPath(contactRolesKey, i, "name")
 	if !present || v == nil {
-		return "", ErrMandatory(MsgRequiredField, APIPath("name", path))
+		return "", ErrMandatory(MsgRequiredFieldNotFound, APIPath("name", path))
 	}
 	s, ok := v.(string)
 	if !ok {
@@ -88,13 +75,13 @@ func (names roleNames) check(v any, present bool, i int, self int64) (string, *E
 	}
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return "", ErrMandatory(MsgRequiredField, APIPath("name", path))
+		return "", ErrMandatory(MsgRequiredFieldNotFound, APIPath("name", path))
 	}
 	if utf8.RuneCountInString(s) > MaxRoleNameLength {
 		return "", ErrInvalidData(MsgInvalidData, map[string]any{"api_name": "name", "json_path": path, "maximum_length": MaxRoleNameLength})
 	}
 	if owner, taken := names[strings.ToLower(s)]; taken && owner != self {
-		return "", NewError(http.StatusBadRequest, "DUPLICATE_DATA", MsgRoleDuplicate, APIPath("name", path))
+		return "", NewError(http.StatusBadRequest, "DUPLICATE_DATA", MsgDuplicateData, APIPath("name", path))
 	}
 	return s, nil
 }
@@ -151,7 +138,7 @@ func CreateContactRoles(ctx context.Context, tx Tx, orgID int64, items []any) ([
 			continue
 		}
 		if count >= MaxContactRoles {
-			out[i] = NewError(http.StatusBadRequest, "LIMIT_EXCEEDED", MsgRoleLimit, map[string]any{"limit": MaxContactRoles}).Item()
+			out[i] = NewError(http.StatusBadRequest, "LIMIT_EXCEEDED", MsgContactRoleLimitExceeded, map[string]any{"limit": MaxContactRoles}).Item()
 			continue
 		}
 		if !given {
@@ -199,7 +186,7 @@ func UpdateContactRoles(ctx context.Context, tx Tx, orgID int64, items []any, pa
 			var present bool
 			id, present, ok = relItemID(obj["id"])
 			if !present {
-				out[i] = ErrMandatory(MsgRequiredField, APIPath("id", relItemPath(contactRolesKey, i, "id"))).Item()
+				out[i] = ErrMandatory(MsgRequiredFieldNotFound, APIPath("id", relItemPath(contactRolesKey, i, "id"))).Item()
 				continue
 			}
 			if _, known := byID[id]; !ok || !known {
@@ -277,7 +264,7 @@ func DeleteContactRoles(ctx context.Context, tx Tx, orgID int64, ids []int64) ([
 		case !ok:
 			items[i] = ErrInvalidData(MsgInvalidData, map[string]any{"id": FormatID(id)}).Item()
 		case left <= 1:
-			items[i] = NewError(http.StatusBadRequest, "LOWER_LIMIT_REACHED", MsgRoleLowerLimit, map[string]any{"limit": 1, "id": FormatID(id)}).Item()
+			items[i] = NewError(http.StatusBadRequest, "LOWER_LIMIT_REACHED", MsgContactRoleLowerLimit, map[string]any{"limit": 1, "id": FormatID(id)}).Item()
 		default:
 			left--
 			gone = append(gone, id)
@@ -366,7 +353,7 @@ func PutDealContactRoles(ctx context.Context, tx Tx, org Org, dealID int64, item
 	todo, ids := readNamedItems(items, pathContactID, out, func(obj map[string]any, i int) (int64, *Error) {
 		ref, present := obj[dealContactRoleKey]
 		if !present || ref == nil {
-			return 0, ErrMandatory(MsgRequiredField, APIPath(dealContactRoleKey, relItemPath("data", i, dealContactRoleKey)))
+			return 0, ErrMandatory(MsgRequiredFieldNotFound, APIPath(dealContactRoleKey, relItemPath("data", i, dealContactRoleKey)))
 		}
 		role, ok := roleRef(ref, byID, byName)
 		if !ok {

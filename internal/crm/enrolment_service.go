@@ -69,7 +69,7 @@ func EnrolRecords(ctx context.Context, tx Tx, actor Actor, module catalog.Module
 	var records []int64
 	for n, s := range slots {
 		if _, ok := found[s.id]; !ok || s.id == 0 {
-			items[n] = ErrInvalidData(MsgGivenID, APIPath("ids", fmt.Sprintf("$.ids[%d]", s.index))).Item()
+			items[n] = ErrInvalidData(MsgGivenIDInvalid, APIPath("ids", fmt.Sprintf("$.ids[%d]", s.index))).Item()
 			continue
 		}
 		records = append(records, s.id)
@@ -100,7 +100,7 @@ func EnrolRecords(ctx context.Context, tx Tx, actor Actor, module catalog.Module
 // are right.
 func enrolArrays(body map[string]any) (cads, ids []any, err error) {
 	type key struct{ api, missing string }
-	keys := []key{{"cadences_ids", "Cadences ids not found"}, {"ids", "Record ids not found"}}
+	keys := []key{{"cadences_ids", MsgCadenceIDsNotFound}, {"ids", MsgRecordIDsNotFound}}
 	arrays := make([][]any, len(keys))
 	for _, k := range keys {
 		raw := body[k.api]
@@ -115,7 +115,7 @@ func enrolArrays(body map[string]any) (cads, ids []any, err error) {
 		}
 		for i, v := range list {
 			if !isIDType(v) {
-				return nil, nil, ErrInvalidData(MsgGivenID, map[string]any{"expected_data_type": "bigint", "api_name": k.api,
+				return nil, nil, ErrInvalidData(MsgGivenIDInvalid, map[string]any{"expected_data_type": "bigint", "api_name": k.api,
 					"json_path": fmt.Sprintf("$.%s[%d]", k.api, i)})
 			}
 		}
@@ -166,24 +166,24 @@ func enrolCadences(ctx context.Context, tx Tx, org Org, module catalog.Module, r
 		id, _ := jsonID(v)
 		c, ok := byID[id]
 		if !ok || c.DraftOf != 0 {
-			return nil, ErrInvalidData(MsgGivenID, at(i))
+			return nil, ErrInvalidData(MsgGivenIDInvalid, at(i))
 		}
 		cads[i] = c
 	}
 	for i, c := range cads {
 		if c.Module != module.APIName {
-			return nil, ErrInvalidData(MsgGivenID, at(i))
+			return nil, ErrInvalidData(MsgGivenIDInvalid, at(i))
 		}
 	}
 	for i, c := range cads {
 		if c.Type != CadenceManual {
-			return nil, NewError(http.StatusBadRequest, "NOT_ALLOWED", "id given is not manual enrollment cadence", at(i))
+			return nil, NewError(http.StatusBadRequest, "NOT_ALLOWED", MsgNotManualEnrolmentCadence, at(i))
 		}
 	}
 	if enrol {
 		for i, c := range cads {
 			if !c.Active {
-				return nil, NewError(http.StatusBadRequest, "NOT_ALLOWED", "the given cadence is not active", at(i))
+				return nil, NewError(http.StatusBadRequest, "NOT_ALLOWED", MsgCadenceNotActive, at(i))
 			}
 		}
 	}
@@ -217,11 +217,11 @@ type RecordCadenceRow struct {
 // (resource_path_index 1); a module without cadences has no such list (INVALID_DATA, index 2).
 func RecordCadences(ctx context.Context, tx Tx, org Org, module catalog.Module, recordID int64, page, perPage int) ([]RecordCadenceRow, bool, error) {
 	if !module.Cadences {
-		return nil, false, ErrPathID(MsgRelationName, 2)
+		return nil, false, ErrPathID(MsgRelationNameGivenInvalid, 2)
 	}
 	if _, err := tx.Record(ctx, org.ID, module.APIName, recordID); err != nil {
 		if errors.Is(err, ErrNotFound) {
-			return nil, false, ErrPathID(MsgRelatedID, 1)
+			return nil, false, ErrPathID(MsgRelatedIDGivenInvalid, 1)
 		}
 		return nil, false, err
 	}

@@ -40,46 +40,24 @@ func nonNil(d map[string]any) map[string]any {
 	return d
 }
 
-// Messages that several endpoints share, exactly as Zoho words them.
-const (
-	MsgURLPattern     = "Please check if the URL trying to access is a correct one"
-	MsgRequestMethod  = "The http request method type is not a valid one"
-	MsgInvalidModule  = "the module name given seems to be invalid"
-	MsgModuleNotInAPI = "The given module is not supported in API"
-	MsgRelatedID      = "the related id given seems to be invalid"
-	MsgID             = "the id given seems to be invalid"
-	MsgGivenID        = "the given id seems to be invalid"
-	MsgRelationName   = "the relation name given seems to be invalid"
-	MsgUnparsable     = "either the request body or parameters is in wrong format"
-	MsgParamMissing   = "One of the expected parameter is missing"
-	MsgRequiredField  = "required field not found"
-	MsgInvalidData    = "invalid data"
-	MsgPermission     = "permission denied"
-	MsgInvalidToken   = "invalid oauth token"
-	MsgAuthFailed     = "Authentication failed"
-	MsgScopeMismatch  = "invalid oauth scope to access this URL"
-	MsgFeature        = "Feature is not supported in this edition"
-	MsgInternal       = "Internal Server Error"
-)
-
 // ErrURLPattern is 404 INVALID_URL_PATTERN: the path matches no API.
 func ErrURLPattern() *Error {
-	return NewError(http.StatusNotFound, "INVALID_URL_PATTERN", MsgURLPattern, nil)
+	return NewError(http.StatusNotFound, "INVALID_URL_PATTERN", MsgCheckURL, nil)
 }
 
 // ErrRequestMethod is 400 INVALID_REQUEST_METHOD: a known path with a method it does not serve.
 func ErrRequestMethod() *Error {
-	return NewError(http.StatusBadRequest, "INVALID_REQUEST_METHOD", MsgRequestMethod, nil)
+	return NewError(http.StatusBadRequest, "INVALID_REQUEST_METHOD", MsgRequestMethodInvalid, nil)
 }
 
 // ErrInvalidModule is 400 INVALID_MODULE for an unknown module at path segment index.
 func ErrInvalidModule(index int) *Error {
-	return NewError(http.StatusBadRequest, "INVALID_MODULE", MsgInvalidModule, map[string]any{"resource_path_index": index})
+	return NewError(http.StatusBadRequest, "INVALID_MODULE", MsgModuleNameInvalid, map[string]any{"resource_path_index": index})
 }
 
 // ErrModuleNotInAPI is 400 INVALID_MODULE for a module that exists but the API does not serve.
 func ErrModuleNotInAPI(index int) *Error {
-	return NewError(http.StatusBadRequest, "INVALID_MODULE", MsgModuleNotInAPI, map[string]any{"resource_path_index": index})
+	return NewError(http.StatusBadRequest, "INVALID_MODULE", MsgModuleNotSupportedInAPI, map[string]any{"resource_path_index": index})
 }
 
 // ErrPathID is 400 INVALID_DATA for a bad id at path segment index, with the given message.
@@ -89,27 +67,27 @@ func ErrPathID(message string, index int) *Error {
 
 // ErrUnparsable is 400 UNABLE_TO_PARSE_DATA_TYPE: a body or parameter in the wrong format.
 func ErrUnparsable() *Error {
-	return NewError(http.StatusBadRequest, "UNABLE_TO_PARSE_DATA_TYPE", MsgUnparsable, nil)
+	return NewError(http.StatusBadRequest, "UNABLE_TO_PARSE_DATA_TYPE", MsgWrongFormat, nil)
 }
 
 // ErrParamMissing is 400 REQUIRED_PARAM_MISSING for the named query parameter.
 func ErrParamMissing(param string) *Error {
-	return NewError(http.StatusBadRequest, "REQUIRED_PARAM_MISSING", MsgParamMissing, map[string]any{"param_name": param})
+	return NewError(http.StatusBadRequest, "REQUIRED_PARAM_MISSING", MsgExpectedParamMissing, map[string]any{"param_name": param})
 }
 
 // ErrAuthFailure is 401 AUTHENTICATION_FAILURE: no Authorization header, or not a Zoho-oauthtoken one.
 func ErrAuthFailure() *Error {
-	return NewError(http.StatusUnauthorized, "AUTHENTICATION_FAILURE", MsgAuthFailed, nil)
+	return NewError(http.StatusUnauthorized, "AUTHENTICATION_FAILURE", MsgAuthenticationFailed, nil)
 }
 
 // ErrInvalidToken is 401 INVALID_TOKEN: unknown, expired or revoked access token.
 func ErrInvalidToken() *Error {
-	return NewError(http.StatusUnauthorized, "INVALID_TOKEN", MsgInvalidToken, nil)
+	return NewError(http.StatusUnauthorized, "INVALID_TOKEN", MsgInvalidOAuthToken, nil)
 }
 
 // ErrScopeMismatch is 401 OAUTH_SCOPE_MISMATCH: the token has none of the scopes the endpoint accepts.
 func ErrScopeMismatch() *Error {
-	return NewError(http.StatusUnauthorized, "OAUTH_SCOPE_MISMATCH", MsgScopeMismatch, nil)
+	return NewError(http.StatusUnauthorized, "OAUTH_SCOPE_MISMATCH", MsgInvalidOAuthScope, nil)
 }
 
 // ErrNoPermission is 403 NO_PERMISSION with the missing permissions.
@@ -119,7 +97,7 @@ func ErrNoPermission(message string, permissions ...string) *Error {
 
 // ErrFeatureNotEnabled is 403 FEATURE_NOT_ENABLED: the org's edition lacks the feature.
 func ErrFeatureNotEnabled() *Error {
-	return NewError(http.StatusForbidden, "FEATURE_NOT_ENABLED", MsgFeature, nil)
+	return NewError(http.StatusForbidden, "FEATURE_NOT_ENABLED", MsgFeatureNotInEdition, nil)
 }
 
 // ErrAuthorizationFailed is 400 AUTHORIZATION_FAILED: data sharing forbids the change.
@@ -139,12 +117,12 @@ func ErrMandatory(message string, details map[string]any) *Error {
 
 // ErrInternal is 500 INTERNAL_ERROR; its body never carries internals.
 func ErrInternal() *Error {
-	return NewError(http.StatusInternalServerError, "INTERNAL_ERROR", MsgInternal, nil)
+	return NewError(http.StatusInternalServerError, "INTERNAL_ERROR", MsgInternalServerError, nil)
 }
 
 // ErrCadenceInternal is the cadence APIs' 500: their documents name it INTERNAL_SERVER_ERROR.
 func ErrCadenceInternal() *Error {
-	return NewError(http.StatusInternalServerError, "INTERNAL_SERVER_ERROR", "Internal server error occurred.", nil)
+	return NewError(http.StatusInternalServerError, "INTERNAL_SERVER_ERROR", MsgInternalServerErrorOccurred, nil)
 }
 
 // APIPath is a details value naming a JSON input: {"api_name":…,"json_path":…}.

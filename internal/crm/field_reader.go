@@ -125,10 +125,10 @@ func (f jsonField) detail(key string, value any) map[string]any {
 	return d
 }
 
-func (f jsonField) missing() *Error { return ErrMandatory(MsgRequiredField, f.apiPath()) }
+func (f jsonField) missing() *Error { return ErrMandatory(MsgRequiredFieldNotFound, f.apiPath()) }
 
 func (f jsonField) wrongType(expected string) *Error {
-	return ErrInvalidData("Invalid data type", f.detail("expected_data_type", expected))
+	return ErrInvalidData(MsgInvalidDataType, f.detail("expected_data_type", expected))
 }
 
 func (f jsonField) invalid(message string) *Error { return ErrInvalidData(message, f.apiPath()) }
@@ -146,7 +146,7 @@ func (f jsonField) tooMany(message string, limit int) *Error {
 }
 
 func (f jsonField) duplicate() *Error {
-	return NewError(http.StatusBadRequest, "DUPLICATE_DATA", "duplicate data", f.apiPath())
+	return NewError(http.StatusBadRequest, "DUPLICATE_DATA", MsgDuplicateData, f.apiPath())
 }
 
 // dependsOn is DEPENDENT_FIELD_MISSING: the value of on needs f.
@@ -165,7 +165,7 @@ func errExpectedOne(fields ...jsonField) *Error {
 	for i, f := range fields {
 		paths[i] = f.apiPath()
 	}
-	return NewError(http.StatusBadRequest, "EXPECTED_FIELD_MISSING", "Specify atleast one field", map[string]any{"expected_fields": paths})
+	return NewError(http.StatusBadRequest, "EXPECTED_FIELD_MISSING", MsgSpecifyAtLeastOneField, map[string]any{"expected_fields": paths})
 }
 
 func errMandatoryField(api, path string) *Error { return jsonField{api: api, path: path}.missing() }

@@ -130,7 +130,7 @@ func (w *writer) apply(i int, raw any, rec *Record, insert bool) (*Error, error)
 		}
 		k, given := known[f.APIName]
 		if (insert && !given) || (given && blank(in[k])) {
-			return ErrMandatory(MsgRequiredField, APIPath(f.APIName, base+"."+f.APIName)), nil
+			return ErrMandatory(MsgRequiredFieldNotFound, APIPath(f.APIName, base+"."+f.APIName)), nil
 		}
 	}
 	for _, f := range w.m.Fields {

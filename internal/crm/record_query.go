@@ -16,7 +16,7 @@ func errLimit(message string, details map[string]any) *Error {
 func RecordsFromBody(body map[string]any) ([]any, error) {
 	raw, ok := body["data"]
 	if !ok || raw == nil {
-		return nil, ErrMandatory(MsgRequiredField, APIPath("data", "$.data"))
+		return nil, ErrMandatory(MsgRequiredFieldNotFound, APIPath("data", "$.data"))
 	}
 	arr, ok := raw.([]any)
 	if !ok {
@@ -25,12 +25,12 @@ func RecordsFromBody(body map[string]any) ([]any, error) {
 		return nil, ErrInvalidData(MsgInvalidData, d)
 	}
 	if len(arr) == 0 {
-		return nil, ErrMandatory(MsgRequiredField, APIPath("data", "$.data"))
+		return nil, ErrMandatory(MsgRequiredFieldNotFound, APIPath("data", "$.data"))
 	}
 	if len(arr) > MaxRecordsPerCall {
 		d := APIPath("data", "$.data")
 		d["limit"] = MaxRecordsPerCall
-		return nil, errLimit(MsgRecordLimit, d)
+		return nil, errLimit(MsgMoreThan100Records, d)
 	}
 	return arr, nil
 }
@@ -48,7 +48,7 @@ func ParseIDsParam(raw string, required bool) ([]int64, error) {
 		return nil, nil
 	}
 	if len(parts) > MaxRecordsPerCall {
-		return nil, errLimit(MsgRecordIDsLimit, map[string]any{"limit": MaxRecordsPerCall, "param_name": "ids"})
+		return nil, errLimit(MsgMoreThan100RecordIDs, map[string]any{"limit": MaxRecordsPerCall, "param_name": "ids"})
 	}
 	ids, ok := ParseIDList(parts)
 	if !ok {
@@ -84,7 +84,7 @@ func ParseListQuery(get func(name string) (string, bool), requireFields bool) (L
 		return q, ErrParamMissing("fields")
 	}
 	if len(q.Fields) > MaxFieldsParam {
-		return q, errLimit(MsgFieldsLimit, map[string]any{"limit": MaxFieldsParam, "param_name": "fields"})
+		return q, errLimit(MsgFieldsLimitExceeded, map[string]any{"limit": MaxFieldsParam, "param_name": "fields"})
 	}
 	var err error
 	if raw, ok := get("ids"); ok {
@@ -130,7 +130,7 @@ func ParseListQuery(get func(name string) (string, bool), requireFields bool) (L
 	}
 	if q.Page > MaxDiscreteRecords/q.PerPage { // page*per_page > 2000, without overflow
 
-		return q, NewError(http.StatusBadRequest, "DISCRETE_PAGINATION_LIMIT_EXCEEDED", MsgDiscretePagination, map[string]any{"limit": MaxDiscreteRecords})
+		return q, NewError(http.StatusBadRequest, "DISCRETE_PAGINATION_LIMIT_EXCEEDED", MsgFirst2000WithoutPageToken, map[string]any{"limit": MaxDiscreteRecords})
 	}
 	return q, nil
 }

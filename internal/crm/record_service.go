@@ -34,21 +34,6 @@ const (
 	MaxDiscreteRecords = 2000
 )
 
-// Messages of the records API, exactly as Zoho words them (the privilege messages follow the
-// pattern of Zoho's related-records ones; Zoho documents none for records).
-const (
-	MsgRecordAdded        = "record added"
-	MsgRecordUpdated      = "record updated"
-	MsgRecordDeleted      = "record deleted"
-	MsgRecordNotDeleted   = "record not deleted"
-	MsgRecordUpdateDenied = "User does not have sufficient privilege to update records"
-	MsgRecordDeleteDenied = "User does not have sufficient privilege to delete records"
-	MsgRecordLimit        = "Limit Exceeded, You cannot give more than 100 records"
-	MsgRecordIDsLimit     = "Limit Exceeded, You cannot give more than 100 record ids"
-	MsgFieldsLimit        = "Fields limit exceeded"
-	MsgDiscretePagination = "You can only get the first 2000 records without using page_token param"
-)
-
 // ApprovalApproved is the $approval_state of every inserted record (zcrm has no approval processes).
 const ApprovalApproved = "approved"
 
@@ -151,12 +136,12 @@ func UpdateRecords(ctx context.Context, tx Tx, actor Actor, m catalog.Module, da
 		path := "$.data[" + strconv.Itoa(i) + "].id"
 		v, present := obj["id"]
 		if !present || v == nil || v == "" {
-			items[i] = ErrMandatory(MsgRequiredField, APIPath("id", path)).Item()
+			items[i] = ErrMandatory(MsgRequiredFieldNotFound, APIPath("id", path)).Item()
 			continue
 		}
 		id, ok := idValue(v)
 		if !ok {
-			items[i] = ErrInvalidData(MsgID, APIPath("id", path)).Item()
+			items[i] = ErrInvalidData(MsgIDGivenInvalid, APIPath("id", path)).Item()
 			continue
 		}
 		ids[i] = id
@@ -174,7 +159,7 @@ func UpdateRecords(ctx context.Context, tx Tx, actor Actor, m catalog.Module, da
 		if _, ok := raw.(map[string]any); ok {
 			rec, ok := found[ids[i]]
 			if !ok {
-				items[i] = ErrInvalidData(MsgID, APIPath("id", "$.data["+strconv.Itoa(i)+"].id")).Item()
+				items[i] = ErrInvalidData(MsgIDGivenInvalid, APIPath("id", "$.data["+strconv.Itoa(i)+"].id")).Item()
 				continue
 			}
 			allowed, err := CanChange(ctx, tx, actor, rec)
@@ -182,7 +167,7 @@ func UpdateRecords(ctx context.Context, tx Tx, actor Actor, m catalog.Module, da
 				return nil, err
 			}
 			if !allowed {
-				items[i] = NewError(http.StatusBadRequest, "AUTHORIZATION_FAILED", MsgRecordUpdateDenied, map[string]any{"id": FormatID(rec.ID)}).Item()
+				items[i] = NewError(http.StatusBadRequest, "AUTHORIZATION_FAILED", MsgNoPrivilegeUpdateRecords, map[string]any{"id": FormatID(rec.ID)}).Item()
 				continue
 			}
 		}
@@ -204,7 +189,7 @@ func UpdateRecords(ctx context.Context, tx Tx, actor Actor, m catalog.Module, da
 // the module does not have is a top-level INVALID_DATA, a change data sharing forbids a top-level
 // AUTHORIZATION_FAILED; the elements' own errors are items.
 func UpdateRecord(ctx context.Context, tx Tx, actor Actor, m catalog.Module, rawID string, data []any) ([]Item, error) {
-	rec, err := recordToChange(ctx, tx, actor, m, rawID, MsgRecordUpdateDenied)
+	rec, err := recordToChange(ctx, tx, actor, m, rawID, MsgNoPrivilegeUpdateRecords)
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +231,7 @@ func DeleteRecords(ctx context.Context, tx Tx, actor Actor, m catalog.Module, id
 			return nil, err
 		}
 		if !allowed {
-			items[i] = NewError(http.StatusBadRequest, "AUTHORIZATION_FAILED", MsgRecordDeleteDenied, details).Item()
+			items[i] = NewError(http.StatusBadRequest, "AUTHORIZATION_FAILED", MsgNoPrivilegeDeleteRecords, details).Item()
 			continue
 		}
 		items[i] = Success(MsgRecordDeleted, details)
@@ -258,7 +243,7 @@ func DeleteRecords(ctx context.Context, tx Tx, actor Actor, m catalog.Module, id
 // DeleteRecord deletes the record named in the path (segment 1): a top-level INVALID_DATA for an id
 // the module does not have, a top-level AUTHORIZATION_FAILED when data sharing forbids it.
 func DeleteRecord(ctx context.Context, tx Tx, actor Actor, m catalog.Module, rawID string) ([]Item, error) {
-	rec, err := recordToChange(ctx, tx, actor, m, rawID, MsgRecordDeleteDenied)
+	rec, err := recordToChange(ctx, tx, actor, m, rawID, MsgNoPrivilegeDeleteRecords)
 	if err != nil {
 		return nil, err
 	}
@@ -291,11 +276,11 @@ func deleteCascade(ctx context.Context, tx Tx, actor Actor, m catalog.Module, id
 func recordToChange(ctx context.Context, tx Tx, actor Actor, m catalog.Module, rawID, denied string) (Record, error) {
 	id, ok := ParseID(rawID)
 	if !ok {
-		return Record{}, ErrPathID(MsgID, 1)
+		return Record{}, ErrPathID(MsgIDGivenInvalid, 1)
 	}
 	rec, err := tx.Record(ctx, actor.Org.ID, m.APIName, id)
 	if errors.Is(err, ErrNotFound) {
-		return Record{}, ErrPathID(MsgID, 1)
+		return Record{}, ErrPathID(MsgIDGivenInvalid, 1)
 	}
 	if err != nil {
 		return Record{}, err

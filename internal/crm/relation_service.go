@@ -12,40 +12,26 @@ import (
 	"github.com/zcrm/zcrm/internal/catalog"
 )
 
-// Messages of the related-records and deal-contact-role APIs.
-const (
-	MsgRelationAdded       = "relation added"
-	MsgRelationUpdated     = "relation updated"
-	MsgRelationRemoved     = "relation removed"
-	MsgRelationNotFound    = "relation not found"
-	MsgRelationNotWritable = "the relation given is not supported for this operation"
-	MsgRelatedIDsLimit     = "Limit Exceeded, You cannot give more than 100 record ids"
-	MsgBodyLimit           = "Limit Exceeded, You cannot give more than 100 records"
-	// MsgDelinkAuth and the others are AUTHORIZATION_FAILED messages: data sharing forbids the change.
-	MsgDelinkAuth = "User does not have sufficient privilege to delete related records data"
-	MsgLinkAuth   = "User does not have sufficient privilege to update related records data"
-)
-
 // MaxRelatedIDs bounds the ids of one delink, link or contact-role call.
 const MaxRelatedIDs = 100
 
 // ErrRelatedIDsLimit is 400 LIMIT_EXCEEDED for more than 100 ids in the ids parameter; Zoho gives the
 // limit as a string here.
 func ErrRelatedIDsLimit() *Error {
-	return NewError(http.StatusBadRequest, "LIMIT_EXCEEDED", MsgRelatedIDsLimit,
+	return NewError(http.StatusBadRequest, "LIMIT_EXCEEDED", MsgMoreThan100RecordIDs,
 		map[string]any{"limit": fmt.Sprint(MaxRelatedIDs), "param_name": "ids"})
 }
 
 // ErrBodyLimit is 400 LIMIT_EXCEEDED for a body array (under key) of more than 100 elements.
 func ErrBodyLimit(key string) *Error {
-	return NewError(http.StatusBadRequest, "LIMIT_EXCEEDED", MsgBodyLimit,
+	return NewError(http.StatusBadRequest, "LIMIT_EXCEEDED", MsgMoreThan100Records,
 		map[string]any{"limit": MaxRelatedIDs, "api_name": key, "json_path": "$." + key})
 }
 
 // ErrRelationNotWritable is 400 NOT_SUPPORTED: the related list exists but cannot be written
 // through the related-records API (Notes, Attachments, lookup-based lists, ...).
 func ErrRelationNotWritable() *Error {
-	return NewError(http.StatusBadRequest, "NOT_SUPPORTED", MsgRelationNotWritable, map[string]any{"resource_path_index": 2})
+	return NewError(http.StatusBadRequest, "NOT_SUPPORTED", MsgRelationNotSupported, map[string]any{"resource_path_index": 2})
 }
 
 // ErrRelationNotFound is the top-level 400 MANDATORY_NOT_FOUND of a single-id delink whose records
@@ -79,7 +65,7 @@ func (t RelatedTarget) End(orgID, parentID int64) RelationEnd {
 func ResolveRelatedList(ctx context.Context, tx Tx, org Org, parent catalog.Module, name string) (RelatedTarget, error) {
 	rl, ok := parent.RelatedList(name)
 	if !ok {
-		return RelatedTarget{}, ErrPathID(MsgRelationName, 2)
+		return RelatedTarget{}, ErrPathID(MsgRelationNameGivenInvalid, 2)
 	}
 	t := RelatedTarget{Parent: parent, List: rl}
 	if rl.Module != "" {
@@ -221,10 +207,10 @@ func relBodyItem(raw any, i int, pathID int64) (map[string]any, int64, *Error) {
 	}
 	id, present, ok := relItemID(obj["id"])
 	if !present {
-		return nil, 0, ErrMandatory(MsgRequiredField, APIPath("id", relItemPath("data", i, "id")))
+		return nil, 0, ErrMandatory(MsgRequiredFieldNotFound, APIPath("id", relItemPath("data", i, "id")))
 	}
 	if !ok {
-		return nil, 0, ErrInvalidData(MsgID, APIPath("id", relItemPath("data", i, "id")))
+		return nil, 0, ErrInvalidData(MsgIDGivenInvalid, APIPath("id", relItemPath("data", i, "id")))
 	}
 	return obj, id, nil
 }
@@ -263,7 +249,7 @@ func readNamedItems[T any](items []any, pathID int64, out []Item, read func(obj 
 
 // errRelatedItemID is the item error of an element naming a record that does not exist.
 func errRelatedItemID(i int) Item {
-	return ErrInvalidData(MsgID, APIPath("id", relItemPath("data", i, "id"))).Item()
+	return ErrInvalidData(MsgIDGivenInvalid, APIPath("id", relItemPath("data", i, "id"))).Item()
 }
 
 // LinkRelated links parent to the records of t.Related that items name, with the relation fields
@@ -341,7 +327,7 @@ func linkFields(rel catalog.Relation, obj map[string]any, i int) (map[string]any
 		path := func() string { return relItemPath("data", i, f.APIName) }
 		if !present || v == nil {
 			if f.Mandatory {
-				return nil, ErrMandatory(MsgRequiredField, APIPath(f.APIName, path()))
+				return nil, ErrMandatory(MsgRequiredFieldNotFound, APIPath(f.APIName, path()))
 			}
 			if present {
 				data[f.APIName] = nil

@@ -22,7 +22,7 @@ func (c *call) cadenceAccess(op, perm string) error {
 	if err := c.needEdition(crm.Enterprise); err != nil {
 		return err
 	}
-	return c.needPermission(crm.MsgCadencePermission, perm)
+	return c.needPermission(crm.MsgNoPermission, perm)
 }
 
 // cadenceIntParam reads a positive integer query parameter: def when absent, 400
@@ -268,7 +268,7 @@ func (s *Server) enrolment(ctx context.Context, c *call, enrol bool) (int, any, 
 		if err := c.needEdition(crm.Enterprise); err != nil {
 			return err
 		}
-		if err := c.needPermission(crm.MsgCadencePermission, perm); err != nil {
+		if err := c.needPermission(crm.MsgNoPermission, perm); err != nil {
 			return err
 		}
 		body, err := c.body()
@@ -308,7 +308,7 @@ func (s *Server) listRecordCadences(ctx context.Context, c *call, module catalog
 		if err := c.needEdition(crm.Enterprise); err != nil {
 			return err
 		}
-		if err := c.needPermission(crm.MsgCadencePermission, crm.PermViewCadences); err != nil {
+		if err := c.needPermission(crm.MsgNoPermission, crm.PermViewCadences); err != nil {
 			return err
 		}
 		page, perPage, err := c.cadencePage(200)

@@ -46,7 +46,7 @@ func (s *Server) getContactRole(ctx context.Context, c *call) (int, any, error) 
 	}
 	id, ok := crm.ParseID(c.param("id"))
 	if !ok {
-		return 0, nil, crm.ErrPathID(crm.MsgID, 2)
+		return 0, nil, crm.ErrPathID(crm.MsgIDGivenInvalid, 2)
 	}
 	var roles []crm.ContactRole
 	if err := c.read(func(tx crm.Tx) error {
@@ -67,17 +67,17 @@ func roleDefinitionAccess(c *call, op string) error {
 	if err := c.needModuleScope(op, "Contacts"); err != nil {
 		return err
 	}
-	return c.needPermission(crm.MsgPermission, crm.PermCustomizeCRM)
+	return c.needPermission(crm.MsgPermissionDenied, crm.PermCustomizeCRM)
 }
 
 // pathContactRole resolves the {id} of /Contacts/roles/{id} for a change.
 func pathContactRole(ctx context.Context, c *call, tx crm.Tx) (int64, error) {
 	id, ok := crm.ParseID(c.param("id"))
 	if !ok {
-		return 0, crm.ErrPathID(crm.MsgID, 2)
+		return 0, crm.ErrPathID(crm.MsgIDGivenInvalid, 2)
 	}
 	if _, err := crm.ContactRoleByID(ctx, tx, c.Org.ID, id); errors.Is(err, crm.ErrNotFound) {
-		return 0, crm.ErrPathID(crm.MsgID, 2)
+		return 0, crm.ErrPathID(crm.MsgIDGivenInvalid, 2)
 	} else if err != nil {
 		return 0, err
 	}

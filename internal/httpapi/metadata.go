@@ -56,13 +56,13 @@ func (c *call) settingsModule(ctx context.Context, tx crm.Tx, details map[string
 	}
 	m, err := crm.ResolveModule(ctx, tx, c.Org, name)
 	if errors.Is(err, crm.ErrNotFound) {
-		return m, crm.NewError(http.StatusBadRequest, "INVALID_MODULE", crm.MsgInvalidModule, details)
+		return m, crm.NewError(http.StatusBadRequest, "INVALID_MODULE", crm.MsgModuleNameInvalid, details)
 	}
 	if err != nil {
 		return m, err
 	}
 	if !m.APISupported {
-		return m, crm.NewError(http.StatusBadRequest, "INVALID_MODULE", crm.MsgModuleNotInAPI, details)
+		return m, crm.NewError(http.StatusBadRequest, "INVALID_MODULE", crm.MsgModuleNotSupportedInAPI, details)
 	}
 	return m, nil
 }

@@ -24,7 +24,7 @@ func (c *call) recordAccess(ctx context.Context, tx crm.Tx, op, action string) (
 	if err := c.needModuleScope(op, m.APIName); err != nil {
 		return m, err
 	}
-	return m, c.needPermission(crm.MsgPermission, crm.ModulePermission(action, m.Legacy))
+	return m, c.needPermission(crm.MsgPermissionDenied, crm.ModulePermission(action, m.Legacy))
 }
 
 // lookupQuery reads a query parameter and whether it was given.
@@ -93,7 +93,7 @@ func (s *Server) getRecord(ctx context.Context, c *call) (int, any, error) {
 		}
 		id, ok := crm.ParseID(c.param("id"))
 		if !ok {
-			return crm.ErrPathID(crm.MsgID, 1)
+			return crm.ErrPathID(crm.MsgIDGivenInvalid, 1)
 		}
 		row, found, err := crm.GetRecord(ctx, tx, c.Actor, m, id)
 		if err != nil || !found {

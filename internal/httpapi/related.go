@@ -55,7 +55,7 @@ func (s *Server) readRelated(ctx context.Context, c *call, single bool) (int, an
 			// The related record is not looked up: one that is not linked reads as no rows.
 			id, ok := crm.ParseID(c.param("related_id"))
 			if !ok {
-				return crm.ErrPathID(crm.MsgID, 3)
+				return crm.ErrPathID(crm.MsgIDGivenInvalid, 3)
 			}
 			q.IDs = []int64{id}
 		}

@@ -72,7 +72,7 @@ func (rt *crmRouter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !supportedVersions[segs[0]] {
-		writeError(w, r, crm.NewError(http.StatusBadRequest, "API_NOT_SUPPORTED", "api not supported", map[string]any{"supported_version": 8}))
+		writeError(w, r, crm.NewError(http.StatusBadRequest, "API_NOT_SUPPORTED", crm.MsgAPINotSupported, map[string]any{"supported_version": 8}))
 		return
 	}
 	version, segs := segs[0], segs[1:]

@@ -43,7 +43,7 @@ var relatedRules = parentRules{
 	},
 	list:    true,
 	related: func(t crm.RelatedTarget) string { return t.Related.APIName },
-	denied:  map[string]string{"Edit": crm.MsgLinkAuth, "Delete": crm.MsgDelinkAuth},
+	denied:  map[string]string{"Edit": crm.MsgNoPrivilegeUpdateRelated, "Delete": crm.MsgNoPrivilegeDeleteRelated},
 }
 
 // dealRoleRules: Deals only; the Deals and Contacts scopes and permissions together.
@@ -52,7 +52,7 @@ var dealRoleRules = parentRules{
 		return []string{"Deals", "Contacts"}, []string{m.Legacy, "Contacts"}, m.APIName == "Deals"
 	},
 	related: func(crm.RelatedTarget) string { return "Contacts" },
-	denied:  map[string]string{"Edit": crm.MsgDealRolesUpdate, "Delete": crm.MsgDealRolesDelete},
+	denied:  map[string]string{"Edit": crm.MsgNoPrivilegeUpdateContactRoles, "Delete": crm.MsgNoPrivilegeDeleteContactRoles},
 }
 
 // underParent is the place a call under a parent record acts on, as far as its checks have looked.
@@ -83,11 +83,11 @@ func (r parentRules) enter(ctx context.Context, c *call, tx crm.Tx, op, action s
 	for i, m := range perms {
 		need[i] = crm.ModulePermission(action, m)
 	}
-	if err := c.needPermission(crm.MsgPermission, need...); err != nil {
+	if err := c.needPermission(crm.MsgPermissionDenied, need...); err != nil {
 		return p, nil, err
 	}
 	if p.parentID, ok = crm.ParseID(c.param("id")); !ok {
-		return p, nil, crm.ErrPathID(crm.MsgRelatedID, 1)
+		return p, nil, crm.ErrPathID(crm.MsgRelatedIDGivenInvalid, 1)
 	}
 	if !r.list {
 		return p, nil, nil
@@ -110,14 +110,14 @@ func (r parentRules) enter(ctx context.Context, c *call, tx crm.Tx, op, action s
 // sharing on the parent when denied (a write's refusal message) is not empty.
 func (r parentRules) settle(ctx context.Context, c *call, tx crm.Tx, p *underParent, listErr error, lookupRelated bool, denied string) error {
 	var err error
-	if p.parent, err = crm.PathRecord(ctx, tx, c.Org.ID, p.module.APIName, c.param("id"), crm.MsgRelatedID, 1); err != nil {
+	if p.parent, err = crm.PathRecord(ctx, tx, c.Org.ID, p.module.APIName, c.param("id"), crm.MsgRelatedIDGivenInvalid, 1); err != nil {
 		return err
 	}
 	if listErr != nil {
 		return listErr
 	}
 	if lookupRelated {
-		if p.related, err = crm.PathRecord(ctx, tx, c.Org.ID, r.related(p.target), c.param("related_id"), crm.MsgID, 3); err != nil {
+		if p.related, err = crm.PathRecord(ctx, tx, c.Org.ID, r.related(p.target), c.param("related_id"), crm.MsgIDGivenInvalid, 3); err != nil {
 			return err
 		}
 	}
@@ -239,14 +239,14 @@ func relQuery(c *call) (crm.ListQuery, error) {
 func relBodyItems(obj map[string]any, key string, single bool) ([]any, error) {
 	v, ok := obj[key]
 	if !ok || v == nil {
-		return nil, crm.ErrMandatory(crm.MsgRequiredField, crm.APIPath(key, "$."+key))
+		return nil, crm.ErrMandatory(crm.MsgRequiredFieldNotFound, crm.APIPath(key, "$."+key))
 	}
 	arr, ok := v.([]any)
 	if !ok {
 		return nil, crm.ErrInvalidData(crm.MsgInvalidData, map[string]any{"api_name": key, "json_path": "$." + key, "expected_data_type": "jsonarray"})
 	}
 	if len(arr) == 0 {
-		return nil, crm.ErrMandatory(crm.MsgRequiredField, crm.APIPath(key, "$."+key))
+		return nil, crm.ErrMandatory(crm.MsgRequiredFieldNotFound, crm.APIPath(key, "$."+key))
 	}
 	if len(arr) > crm.MaxRelatedIDs {
 		return nil, crm.ErrBodyLimit(key)
