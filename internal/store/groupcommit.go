@@ -246,16 +246,22 @@ func (db *DB) runBatch(first *writeJob) {
 	}
 }
 
-// gatherWait is how long a PostgreSQL batch waits for more calls before it begins while other
-// batches run: the server is busy then, so starting a moment later costs little, and the calls
-// that arrive share one COMMIT (BENCHMARKS.md, round 6). A lone call never waits.
-const gatherWait = time.Millisecond
+// While other batches run, a PostgreSQL batch gathers calls before it begins: the server is busy
+// then, so starting a moment later costs little, and the calls that arrive share one COMMIT. Calls
+// come in bursts (the callers a batch's COMMIT released, sending their next request), so gathering
+// ends at a pause of gatherGap between arrivals, and after gatherWait at most (BENCHMARKS.md,
+// rounds 6 and 7). A lone call never waits.
+const (
+	gatherWait = 2 * time.Millisecond
+	gatherGap  = 300 * time.Microsecond
+)
 
 // gather returns the calls waiting to join a PostgreSQL batch: those waiting now and, while other
-// batches run, those that arrive within gatherWait.
+// batches run, those that arrive until a pause of gatherGap or gatherWait in all.
 func (db *DB) gather() []*writeJob {
 	var waiting []*writeJob
-	var timer <-chan time.Time
+	var deadline <-chan time.Time
+	var pause *time.Timer
 	for len(waiting) < maxBatch-1 {
 		select {
 		case job := <-db.jobs:
@@ -266,13 +272,18 @@ func (db *DB) gather() []*writeJob {
 		if db.running.Load() == 0 {
 			return waiting
 		}
-		if timer == nil {
-			timer = time.After(gatherWait)
+		if deadline == nil {
+			deadline = time.After(gatherWait)
+			pause = time.NewTimer(gatherGap)
+		} else {
+			pause.Reset(gatherGap)
 		}
 		select {
 		case job := <-db.jobs:
 			waiting = append(waiting, job)
-		case <-timer:
+		case <-deadline:
+			return waiting
+		case <-pause.C:
 			return waiting
 		}
 	}

@@ -71,7 +71,8 @@ func (t *Tx) Links(ctx context.Context, end crm.RelationEnd, others []int64) (ma
 }
 
 // LinkRecords implements crm.RelationTx in one statement per hundred links: the insert joins the
-// records table, so a far side that is not a record of module is skipped in the same statement.
+// records table, so a far side that is not a record of module is skipped in the same statement,
+// and its rows-affected count tells whether any was.
 func (t *Tx) LinkRecords(ctx context.Context, end crm.RelationEnd, module string, links []crm.Link, replace bool) (map[int64]bool, error) {
 	data := `excluded.data`
 	if !replace {
@@ -101,16 +102,33 @@ func (t *Tx) LinkRecords(ctx context.Context, end crm.RelationEnd, module string
 			orgs[i], kinds[i], as[i], bs[i], datas[i], created[i] = l.OrgID, l.Kind, l.AID, l.BID, string(b), ms(l.CreatedTime)
 		}
 		src, args := t.db.rowsSource(n, orgs, kinds, as, bs, datas, created)
-		ids, err := t.queryIDs(ctx, `INSERT INTO relations (`+linkCols+`)
+		res, err := t.exec(ctx, `INSERT INTO relations (`+linkCols+`)
 			SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6 FROM `+src+`
 			JOIN records r ON r.org_id = v.column1 AND r.module = ? AND r.id = `+far+`
-			WHERE true ON CONFLICT (org_id, kind, a_id, b_id) DO UPDATE SET data = `+data+` RETURNING `+other,
+			WHERE true ON CONFLICT (org_id, kind, a_id, b_id) DO UPDATE SET data = `+data,
 			append(args, module)...)
 		if err != nil {
 			return nil, err
 		}
-		for _, id := range ids {
-			linked[id] = true
+		fars := bs
+		if other == "a_id" {
+			fars = as
+		}
+		// Usually every far side is a record; only when some are not does it take a look which.
+		stored, err := res.RowsAffected()
+		if err != nil {
+			return nil, err
+		}
+		var exist map[int64]bool
+		if int(stored) != n {
+			if exist, err = t.ExistingRecordIDs(ctx, end.OrgID, module, fars); err != nil {
+				return nil, err
+			}
+		}
+		for _, id := range fars {
+			if exist == nil || exist[id] {
+				linked[id] = true
+			}
 		}
 		links = links[n:]
 	}
