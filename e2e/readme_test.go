@@ -173,18 +173,20 @@ func stopGroup(t *testing.T, pgid int) {
 
 var bannerScope = regexp.MustCompile(`--scope (\S+)`)
 
-// The README's "From token to first call" runs as written, in a fresh directory with the built
-// binary as ./zcrm: every command succeeds and prints what the comment under it shows (no comment:
-// nothing), and the last call lists the record the one before it created. Then the serve banner's
-// token command and call work too, with the walkthrough's scopes.
-func TestReadmeWalkthrough(t *testing.T) {
+// runReadmeSection runs the sh block of the README section under heading as written, in a fresh
+// directory with the built binary as ./zcrm (the block starts by building it) and 127.0.0.1:8080
+// replaced by a free port: every command must succeed and print what the comment under it shows
+// (no comment: nothing). It returns the steps, what the last one printed, the block's stderr, the
+// directory and the environment it ran in.
+func runReadmeSection(t *testing.T, heading string) (steps []readmeStep, last, stderr, dir string, env []string) {
+	t.Helper()
 	toolsOrSkip(t)
-	steps := parseSteps(readmeBlocks(t, walkthroughHeading))
+	steps = parseSteps(readmeBlocks(t, heading))
 	if steps[0].cmd != walkthroughBuild {
-		t.Fatalf("the walkthrough starts with %q, want %q", steps[0].cmd, walkthroughBuild)
+		t.Fatalf("the block under %q starts with %q, want %q", heading, steps[0].cmd, walkthroughBuild)
 	}
 	steps[0].cmd = ":"
-	dir := t.TempDir()
+	dir = t.TempDir()
 	bin, err := os.ReadFile(zcrmBinary(t))
 	if err != nil {
 		t.Fatal(err)
@@ -196,7 +198,6 @@ func TestReadmeWalkthrough(t *testing.T) {
 	// The server listens on a free port instead of 8080: ZCRM_ADDR for serve, the URLs rewritten.
 	addr := "127.0.0.1:" + strconv.Itoa(freePort(t))
 	rewrite := strings.NewReplacer("127.0.0.1:8080", addr)
-	var env []string
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "ZCRM_") {
 			env = append(env, kv)
@@ -219,7 +220,6 @@ func TestReadmeWalkthrough(t *testing.T) {
 	if len(outs) != len(steps) {
 		t.Errorf("ran %d of %d steps", len(outs), len(steps))
 	}
-	var last string
 	for i, out := range outs {
 		_, out, _ = strings.Cut(out, "\n") // the marker's step number
 		out = strings.TrimSuffix(out, "\n")
@@ -232,6 +232,15 @@ func TestReadmeWalkthrough(t *testing.T) {
 	if t.Failed() {
 		t.Fatalf("server and bash stderr:\n%s", stderr)
 	}
+	return steps, last, stderr, dir, env
+}
+
+// The README's "From token to first call" runs as written, in a fresh directory with the built
+// binary as ./zcrm: every command succeeds and prints what the comment under it shows (no comment:
+// nothing), and the last call lists the record the one before it created. Then the serve banner's
+// token command and call work too, with the walkthrough's scopes.
+func TestReadmeWalkthrough(t *testing.T) {
+	steps, last, stderr, dir, env := runReadmeSection(t, walkthroughHeading)
 	var list struct {
 		Data []map[string]any
 		Info map[string]any
@@ -260,6 +269,12 @@ func TestReadmeWalkthrough(t *testing.T) {
 	if err != nil || json.Unmarshal([]byte(out), &users) != nil || len(users.Users) != 1 || users.Users[0].Email != "admin@zcrm.local" {
 		t.Fatalf("the banner's call: %v\nstdout %q\nstderr %s", err, out, errs)
 	}
+}
+
+// The README's "Control plane" block runs as written: resets over HTTP from loopback and with the
+// CLI, each answering the default org's id.
+func TestReadmeControlPlane(t *testing.T) {
+	runReadmeSection(t, "## Control plane")
 }
 
 // globMatch anchors both ends and lets "…" stand for any text, nothing else.

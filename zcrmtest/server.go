@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"github.com/zcrm/zcrm/client"
+	"github.com/zcrm/zcrm/internal/admin"
 	"github.com/zcrm/zcrm/internal/crm"
 	"github.com/zcrm/zcrm/internal/httpapi"
 	"github.com/zcrm/zcrm/internal/oauth"
@@ -74,6 +75,7 @@ type Server struct {
 
 	tb       testing.TB
 	db       *store.DB
+	admin    *admin.Service
 	srv      *http.Server
 	http     *http.Client
 	now      func() time.Time
@@ -155,16 +157,27 @@ func Start(opts ...Option) (s *Server, err error) {
 		return nil, err
 	}
 	s.URL = "http://" + ln.Addr().String()
-	s.srv = httpapi.DefaultLimits.Server(httpapi.NewServer(httpapi.Deps{Store: s.db, PublicURL: s.URL, Logger: cfg.logger}))
+	s.admin = &admin.Service{Store: s.db}
+	s.srv = httpapi.DefaultLimits.Server(httpapi.NewServer(httpapi.Deps{Store: s.db, PublicURL: s.URL, Logger: cfg.logger,
+		Admin: admin.NewHandler(s.admin, "", cfg.logger)}))
 	s.srv.ConnState = s.track
 	go s.srv.Serve(ln)
 	s.cleanup = append(s.cleanup, s.stop)
 	s.http = &http.Client{Transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 32}, Timeout: time.Minute}
 	s.cleanup = append(s.cleanup, func() error { s.http.CloseIdleConnections(); return nil })
 
+	if err := s.welcome(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// welcome sets Org, Admin, ClientID, ClientSecret and Client up on a database whose default org
+// may not exist yet (a fresh one, or one just reset).
+func (s *Server) welcome(ctx context.Context) error {
 	var org crm.Org
 	var admin crm.User
-	err = s.db.Write(ctx, func(tx crm.Tx) error {
+	err := s.db.Write(ctx, func(tx crm.Tx) error {
 		var err error
 		if org, err = crm.EnsureDefaultOrg(ctx, tx); err != nil {
 			return err
@@ -176,14 +189,12 @@ func Start(opts ...Option) (s *Server, err error) {
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	s.Org = orgOf(org)
 	s.Admin = userOf(admin, crm.ProfileAdministrator)
-	if s.Client, err = s.newClient(s.Admin, FullScope); err != nil {
-		return nil, err
-	}
-	return s, nil
+	s.Client, err = s.newClient(s.Admin, FullScope)
+	return err
 }
 
 // database returns the DSN to open, preparing a fresh SQLite directory or PostgreSQL schema.

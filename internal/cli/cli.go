@@ -70,6 +70,7 @@ func commands() []command {
 		{"client list", "list the OAuth clients of an org, one JSON object a line (never secrets)", runClientList},
 		{"grant", "issue a one-time grant code, like Generate Code in Zoho's API console", runGrant},
 		{"token", "mint an access and refresh token directly (skips the code exchange)", runToken},
+		{"reset", "empty the database as on first start (--keep-auth, --org: CRM data only)", runReset},
 		{"bench", "load-test zcrm on a fresh database and report ratios to ceilings measured in the same run", runBench},
 		{"version", "print the version", runVersion},
 	}

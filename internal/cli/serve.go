@@ -11,12 +11,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zcrm/zcrm/internal/admin"
 	"github.com/zcrm/zcrm/internal/httpapi"
 	"github.com/zcrm/zcrm/internal/store"
 )
 
 func runServe(ctx context.Context, e env, args []string) error {
-	var dsn, addr, publicURL, sync string
+	var dsn, addr, publicURL, sync, adminToken string
 	var maxConns int
 	var connIdle time.Duration
 	fs := flags(e, "serve", &dsn)
@@ -25,6 +26,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&sync, "sqlite-synchronous", envOr(e, "ZCRM_SQLITE_SYNCHRONOUS", "full"), "SQLite durability: full (survives power loss) or normal (faster)")
 	fs.IntVar(&maxConns, "db-max-conns", 0, "database connection pool size (default 8 for SQLite readers, 16 for PostgreSQL)")
 	fs.DurationVar(&connIdle, "db-conn-idle", 5*time.Minute, "close pooled database connections idle this long")
+	// No environment default: -h prints defaults, and the token is a secret.
+	fs.StringVar(&adminToken, "admin-token", "", "serve the admin API (/__zcrm/) to callers sending Authorization: Bearer <this token> (env ZCRM_ADMIN_TOKEN); unset: to loopback clients only")
 	var tw throwaway // --temp, --token-out (throwaway.go)
 	tw.register(fs)
 	limits := httpapi.DefaultLimits
@@ -38,6 +41,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 	obs.flags(e, fs)
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if adminToken == "" {
+		adminToken = e.getenv("ZCRM_ADMIN_TOKEN")
 	}
 	if err := limits.Validate(); err != nil {
 		return err
@@ -64,7 +70,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	srv := limits.Server(httpapi.NewServer(httpapi.Deps{Store: db, PublicURL: publicURL, Logger: log, Debug: obs.debug(), RequestTimeout: limits.WriteTimeout}))
+	srv := limits.Server(httpapi.NewServer(httpapi.Deps{Store: db, PublicURL: publicURL, Logger: log, Debug: obs.debug(), RequestTimeout: limits.WriteTimeout,
+		Admin: admin.NewHandler(&admin.Service{Store: db}, adminToken, log)}))
 	fmt.Fprintf(e.stderr, "zcrm %s listening on %s (store: %s %s, default org %d)\n", Version, publicURL, db.Dialect(), redactDSN(dsn), org.ID)
 	if !store.IsMemory(dsn) { // no other process reaches it: --token-out's note says where the token is
 		fmt.Fprint(e.stderr, howToCall(publicURL, dsn))

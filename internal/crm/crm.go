@@ -38,4 +38,5 @@ type Tx interface {
 	CadenceTx
 	RelationTx
 	ContactRoleTx
+	ResetTx
 }

@@ -37,6 +37,9 @@ type Deps struct {
 	// Debug, when set, serves /debug/pprof/ and every path under it (zcrm serve --pprof mounts
 	// net/http/pprof there); nil leaves those paths unknown (404 INVALID_URL_PATTERN).
 	Debug http.Handler
+	// Admin, when set, serves the control plane (internal/admin) at /__zcrm/ and every path under
+	// it, with its own access rule and error shape; nil leaves those paths unknown.
+	Admin http.Handler
 	// RequestTimeout bounds the work of one CRM request once its body is read (default
 	// DefaultLimits.WriteTimeout, past which its answer could not be written anyway); the work goes
 	// on when the client goes away, so it is never left half done.
@@ -83,7 +86,10 @@ func NewServer(d Deps) *Server {
 	if d.Debug != nil {
 		mux.Handle("/debug/pprof/", d.Debug)
 	}
-	for _, p := range []string{oauth.TokenPath, oauth.AuthPath, oauth.RevokePath, "/healthz", "/readyz", "/metrics", "/debug/pprof/"} {
+	if d.Admin != nil {
+		mux.Handle("/__zcrm/", d.Admin)
+	}
+	for _, p := range []string{oauth.TokenPath, oauth.AuthPath, oauth.RevokePath, "/healthz", "/readyz", "/metrics", "/debug/pprof/", "/__zcrm/"} {
 		s.metrics.route(p) // a ServeMux pattern is its route's label
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { writeError(w, r, crm.ErrURLPattern()) })

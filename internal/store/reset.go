@@ -1,0 +1,41 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// The control plane's resets (crm.ResetTx). Tables are emptied children first, so that foreign
+// keys hold at every statement on both databases; the id counter and schema_migrations stay.
+
+// allTables are every table of zcrm's data, children before their parents.
+var allTables = []string{
+	"oauth_access_tokens", "oauth_refresh_tokens", "oauth_grants", "oauth_client_orgs", "oauth_clients",
+	"enrollments", "cadences", "deal_contact_roles", "contact_roles", "relations", "records",
+	"metadata_ids", "custom_modules", "module_sharing", "users", "profiles", "org_versions", "orgs",
+}
+
+// crmDataTables are an org's CRM data, children before their parents.
+var crmDataTables = []string{"enrollments", "cadences", "deal_contact_roles", "contact_roles", "relations", "records"}
+
+// DeleteAllData deletes every row of every table of zcrm's data.
+func (t *Tx) DeleteAllData(ctx context.Context) error {
+	clear(t.versions) // the versions read before are gone with their orgs
+	for _, table := range allTables {
+		if _, err := t.exec(ctx, `DELETE FROM `+table); err != nil {
+			return fmt.Errorf("empty %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// DeleteOrgCRMData deletes the org's records, cadences, enrolments, relations, contact roles and
+// deal contact roles, and bumps its version.
+func (t *Tx) DeleteOrgCRMData(ctx context.Context, orgID int64) error {
+	for _, table := range crmDataTables {
+		if _, err := t.exec(ctx, `DELETE FROM `+table+` WHERE org_id = ?`, orgID); err != nil {
+			return fmt.Errorf("empty %s of org %d: %w", table, orgID, err)
+		}
+	}
+	return t.bumpOrgVersion(ctx, orgID)
+}
