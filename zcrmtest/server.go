@@ -159,7 +159,7 @@ func Start(opts ...Option) (s *Server, err error) {
 	s.URL = "http://" + ln.Addr().String()
 	s.admin = &admin.Service{Store: s.db}
 	s.srv = httpapi.DefaultLimits.Server(httpapi.NewServer(httpapi.Deps{Store: s.db, PublicURL: s.URL, Logger: cfg.logger,
-		Admin: admin.NewHandler(s.admin, "", cfg.logger)}))
+		Admin: admin.NewHandler(s.admin, "", cfg.logger, nil)}))
 	s.srv.ConnState = s.track
 	go s.srv.Serve(ln)
 	s.cleanup = append(s.cleanup, s.stop)

@@ -43,7 +43,7 @@ func newEnv(t *testing.T, b storetest.Backend, adminToken string) *env {
 		return err
 	})
 	e.api = httpapi.NewServer(httpapi.Deps{Store: e.db, PublicURL: "http://zcrm.test",
-		Admin: admin.NewHandler(&admin.Service{Store: e.db}, adminToken, nil)})
+		Admin: admin.NewHandler(&admin.Service{Store: e.db}, adminToken, nil, nil)})
 	e.srv = httptest.NewServer(e.api)
 	t.Cleanup(e.srv.Close)
 	return e

@@ -36,6 +36,8 @@ type route struct {
 var routes = []route{
 	{http.MethodPost, "/__zcrm/reset", (*handler).reset},
 	{http.MethodPost, "/__zcrm/orgs/{org_id}/reset", (*handler).resetOrg},
+	{http.MethodGet, "/__zcrm/requests", (*handler).journal},
+	{http.MethodDelete, "/__zcrm/requests", (*handler).journal},
 }
 
 type handler struct {
@@ -43,14 +45,17 @@ type handler struct {
 	hash [sha256.Size]byte // of the admin token; zero when none is set
 	auth bool              // an admin token is set
 	log  *slog.Logger
+	// requests serves the request journal (package journal) at /__zcrm/requests; nil: none.
+	requests http.Handler
 }
 
 // NewHandler returns the admin API (routes, under Prefix). With a non-empty token every request
 // needs "Authorization: Bearer <token>" (401 otherwise); without one only loopback clients, judged
 // by the connection's address, are served (403 otherwise). Internal errors go to log (nil:
-// slog.Default()); the token is never logged.
-func NewHandler(svc *Service, token string, log *slog.Logger) http.Handler {
-	h := &handler{svc: svc, log: log}
+// slog.Default()); the token is never logged. requests, when not nil, answers GET and DELETE
+// /__zcrm/requests (the request journal's handler).
+func NewHandler(svc *Service, token string, log *slog.Logger, requests http.Handler) http.Handler {
+	h := &handler{svc: svc, log: log, requests: requests}
 	if token != "" {
 		h.auth, h.hash = true, sha256.Sum256([]byte(token))
 	}
@@ -91,6 +96,15 @@ func (h *handler) allow(r *http.Request) error {
 	if !loopback(r.RemoteAddr) {
 		return &Error{http.StatusForbidden, "FORBIDDEN", "the admin API serves loopback clients only; set --admin-token (ZCRM_ADMIN_TOKEN) to reach it from elsewhere"}
 	}
+	return nil
+}
+
+// journal hands /__zcrm/requests to the request journal.
+func (h *handler) journal(w http.ResponseWriter, r *http.Request, _ map[string]string) error {
+	if h.requests == nil {
+		return &Error{http.StatusNotFound, "NOT_FOUND", "the request journal is off"}
+	}
+	h.requests.ServeHTTP(w, r)
 	return nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/zcrm/zcrm/internal/httpapi"
+	"github.com/zcrm/zcrm/internal/journal"
 	"github.com/zcrm/zcrm/internal/store"
 )
 
@@ -49,6 +50,10 @@ type Config struct {
 	// NoFloor skips the write scenarios' HTTP floor (floor.go), which otherwise runs for Duration
 	// too, alternated with the scenario and its ceiling.
 	NoFloor bool
+	// JournalSize is the request journal's size, as zcrm serve --journal-size (0: zcrm serve's
+	// default for the store, journal.SizeFor); NoJournal serves without one, as --journal-size 0.
+	JournalSize int
+	NoJournal   bool
 	// CPUProfile, when set, receives a CPU profile of the scenarios (not of loading). With several
 	// dataset sizes each gets its own file, suffixed with .<records>.
 	CPUProfile string
@@ -231,7 +236,16 @@ func (r *sizeRun) serveAndMeasure(ctx context.Context, client *http.Client) erro
 		return err
 	}
 	base := "http://" + ln.Addr().String()
-	srv := httpapi.DefaultLimits.Server(httpapi.NewServer(httpapi.Deps{Store: r.db, PublicURL: base}))
+	size := journal.SizeFor(r.db, -1) // as zcrm serve does
+	if r.cfg.JournalSize > 0 {
+		size = r.cfg.JournalSize
+	}
+	if r.cfg.NoJournal {
+		size = 0
+	}
+	jr := journal.New(r.db, size, nil)
+	defer jr.Close()
+	srv := httpapi.DefaultLimits.Server(httpapi.NewServer(httpapi.Deps{Store: r.db, PublicURL: base, Journal: jr}))
 	go srv.Serve(ln)
 	defer srv.Close()
 	auth := "Zoho-oauthtoken " + r.ds.token

@@ -35,8 +35,13 @@ func runBench(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&cfg.Synchronous, "sqlite-synchronous", "full", "SQLite durability of the benchmarked store: full or normal")
 	noStartup := fs.Bool("no-startup", false, "skip timing zcrm's start")
 	fs.BoolVar(&cfg.NoFloor, "no-floor", false, "skip the write scenarios' HTTP floor (a bare net/http handler running the store ceiling's transaction)")
+	fs.IntVar(&cfg.JournalSize, "journal-size", -1, "the served zcrm's request journal size, as zcrm serve's (0: no journal; default 10000 on SQLite, 0 on PostgreSQL)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	cfg.NoJournal = cfg.JournalSize == 0
+	if cfg.JournalSize < 0 {
+		cfg.JournalSize = 0 // zcrm serve's default for the store
 	}
 	if store.IsMemory(cfg.DB) { // the startup timing runs zcrm serve on the benchmark's database
 		return errors.New("--db :memory: is not a database bench can create and time zcrm's start on: give a file path, a postgres:// URL or nothing")

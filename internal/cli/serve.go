@@ -13,6 +13,7 @@ import (
 
 	"github.com/zcrm/zcrm/internal/admin"
 	"github.com/zcrm/zcrm/internal/httpapi"
+	"github.com/zcrm/zcrm/internal/journal"
 	"github.com/zcrm/zcrm/internal/store"
 )
 
@@ -26,6 +27,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&sync, "sqlite-synchronous", envOr(e, "ZCRM_SQLITE_SYNCHRONOUS", "full"), "SQLite durability: full (survives power loss) or normal (faster)")
 	fs.IntVar(&maxConns, "db-max-conns", 0, "database connection pool size (default 8 for SQLite readers, 16 for PostgreSQL)")
 	fs.DurationVar(&connIdle, "db-conn-idle", 5*time.Minute, "close pooled database connections idle this long")
+	journalSize := fs.Int("journal-size", -1, "request journal entries kept, newest first (0: no journal; default 10000 on SQLite, in memory, and 0 on PostgreSQL)")
 	// No environment default: -h prints defaults, and the token is a secret.
 	fs.StringVar(&adminToken, "admin-token", "", "serve the admin API (/__zcrm/) to callers sending Authorization: Bearer <this token> (env ZCRM_ADMIN_TOKEN); unset: to loopback clients only")
 	var tw throwaway // --temp, --token-out (throwaway.go)
@@ -70,8 +72,10 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	srv := limits.Server(httpapi.NewServer(httpapi.Deps{Store: db, PublicURL: publicURL, Logger: log, Debug: obs.debug(), RequestTimeout: limits.WriteTimeout,
-		Admin: admin.NewHandler(&admin.Service{Store: db}, adminToken, log)}))
+	jr := journal.New(db, journal.SizeFor(db, *journalSize), log)
+	defer jr.Close() // after the server's shutdown: its last requests are written
+	srv := limits.Server(httpapi.NewServer(httpapi.Deps{Store: db, PublicURL: publicURL, Logger: log, Debug: obs.debug(), RequestTimeout: limits.WriteTimeout, Journal: jr,
+		Admin: admin.NewHandler(&admin.Service{Store: db}, adminToken, log, jr.Handler())}))
 	fmt.Fprintf(e.stderr, "zcrm %s listening on %s (store: %s %s, default org %d)\n", Version, publicURL, db.Dialect(), redactDSN(dsn), org.ID)
 	if !store.IsMemory(dsn) { // no other process reaches it: --token-out's note says where the token is
 		fmt.Fprint(e.stderr, howToCall(publicURL, dsn))

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/zcrm/zcrm/internal/journal"
 )
 
 type ctxKey int
@@ -43,6 +45,9 @@ type statusWriter struct {
 	id     string
 	log    *slog.Logger  // internal errors; nil: slog.Default()
 	route  *routeMetrics // set by the CRM router; nil: the ServeMux pattern's route
+	// capture is the request on its way to the journal (the CRM router tells it the caller); nil
+	// when it is not journaled.
+	capture *journal.Capture
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -55,6 +60,9 @@ func (w *statusWriter) WriteHeader(code int) {
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
+	}
+	if w.capture != nil {
+		w.capture.Write(b)
 	}
 	return w.ResponseWriter.Write(b)
 }
@@ -120,8 +128,8 @@ const statusClientGone = 499
 // middleware wraps h with a request id, panic recovery, a body limit, the request metrics and an
 // access log (to log at Info; none when log is nil). The log never carries headers or query strings
 // (both can hold tokens), and paths are clipped. Internal errors go to log, or slog.Default() when
-// it is nil (writeErrorAs).
-func middleware(h http.Handler, log *slog.Logger, m *metrics) http.Handler {
+// it is nil (writeErrorAs). CRM and accounts requests go to j too, when it is not nil.
+func middleware(h http.Handler, log *slog.Logger, m *metrics, j *journal.Journal) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		var b [8]byte
@@ -148,6 +156,9 @@ func middleware(h http.Handler, log *slog.Logger, m *metrics) http.Handler {
 				route = m.forPattern(r.Pattern) // set by the ServeMux on this very request
 			}
 			route.observe(r.Method, status, elapsed)
+			if sw.capture != nil {
+				sw.capture.End(status, elapsed)
+			}
 			if log != nil && log.Enabled(r.Context(), slog.LevelInfo) {
 				attrs := make([]slog.Attr, 0, 8)
 				attrs = append(attrs, slog.String("id", sw.id), slog.String("method", r.Method), slog.String("path", clip(r.URL.Path)),
@@ -164,6 +175,7 @@ func middleware(h http.Handler, log *slog.Logger, m *metrics) http.Handler {
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(sw, r.Body, maxBody)
 		}
+		sw.capture = j.Begin(r, start)
 		h.ServeHTTP(sw, r)
 	})
 }

@@ -85,13 +85,17 @@ func (rt *crmRouter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	if st := requestState(w, r); st != nil {
+	st := requestState(w, r)
+	if st != nil {
 		st.route = best.metrics
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), rt.timeout)
 	defer cancel()
 	c := &call{ctx: ctx, r: r, s: rt.s, params: params, version: version, segs: segs}
 	status, body, err := rt.serve(ctx, c, &best.route)
+	if st != nil && st.capture != nil && c.Org.ID != 0 {
+		st.capture.SetCaller(c.Org.ID, c.User.ID, c.ClientPK)
+	}
 	if err != nil {
 		writeErrorAs(w, r, err, best.internal)
 		return

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/zcrm/zcrm/internal/crm"
+	"github.com/zcrm/zcrm/internal/journal"
 	"github.com/zcrm/zcrm/internal/oauth"
 	"github.com/zcrm/zcrm/internal/store"
 )
@@ -44,6 +45,8 @@ type Deps struct {
 	// DefaultLimits.WriteTimeout, past which its answer could not be written anyway); the work goes
 	// on when the client goes away, so it is never left half done.
 	RequestTimeout time.Duration
+	// Journal, when set, records every CRM and accounts request (package journal); nil records none.
+	Journal *journal.Journal
 }
 
 // Server is the zcrm HTTP handler.
@@ -93,7 +96,7 @@ func NewServer(d Deps) *Server {
 		s.metrics.route(p) // a ServeMux pattern is its route's label
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { writeError(w, r, crm.ErrURLPattern()) })
-	s.handler = middleware(dispatch(crmAPI, mux), d.Logger, s.metrics)
+	s.handler = middleware(dispatch(crmAPI, mux), d.Logger, s.metrics, d.Journal)
 	return s
 }
 

@@ -57,6 +57,8 @@ type Caller struct {
 	// cached with this version are current for this request. (From AuthenticateCached it is the
 	// version the token was cached at, current only once the request has made sure of it.)
 	Version int64
+	// ClientPK is the row id of the OAuth client the token was issued to (0: none, e.g. minted by the CLI).
+	ClientPK int64
 
 	hash string // the token's hash: its key in the cache
 }
@@ -114,7 +116,7 @@ func lookup(ctx context.Context, tx crm.Tx, hash string) (cachedCaller, error) {
 	if err != nil {
 		return cachedCaller{}, err
 	}
-	return cachedCaller{caller: Caller{Actor: actor, Scopes: grantedScopes(at.Scopes), Version: v, hash: hash}, expires: at.ExpiresAt, version: v}, nil
+	return cachedCaller{caller: Caller{Actor: actor, Scopes: grantedScopes(at.Scopes), Version: v, ClientPK: at.ClientPK, hash: hash}, expires: at.ExpiresAt, version: v}, nil
 }
 
 // Confirm returns who a write acts as, in the write's own transaction: c itself while the org's

@@ -204,7 +204,7 @@ func (t *Tx) TokenActor(ctx context.Context, hash string) (crm.AccessToken, crm.
 	var scopes, edition, denied string
 	var expires, orgCreated, userCreated int64
 	var def, admin int
-	err := t.queryRow(ctx, `SELECT a.id, a.org_id, a.user_id, a.scopes, a.expires_at,
+	err := t.queryRow(ctx, `SELECT a.id, COALESCE(a.client_pk, 0), a.org_id, a.user_id, a.scopes, a.expires_at,
 			o.name, o.edition, o.zgid, o.is_default, o.created_time,
 			u.email, u.first_name, u.last_name, u.profile_id, u.status, u.created_time,
 			p.name, p.is_admin, p.denied
@@ -212,7 +212,7 @@ func (t *Tx) TokenActor(ctx context.Context, hash string) (crm.AccessToken, crm.
 		JOIN orgs o ON o.id = a.org_id
 		JOIN users u ON u.org_id = a.org_id AND u.id = a.user_id
 		JOIN profiles p ON p.org_id = a.org_id AND p.id = u.profile_id
-		WHERE a.token_hash = ?`, hash).Scan(&a.ID, &a.OrgID, &a.UserID, &scopes, &expires,
+		WHERE a.token_hash = ?`, hash).Scan(&a.ID, &a.ClientPK, &a.OrgID, &a.UserID, &scopes, &expires,
 		&o.Name, &edition, &o.ZGID, &def, &orgCreated,
 		&u.Email, &u.FirstName, &u.LastName, &u.ProfileID, &u.Status, &userCreated,
 		&p.Name, &admin, &denied)
