@@ -19,6 +19,9 @@ func TestURLAndAuthErrors(t *testing.T) {
 		}{
 			{"unknown path", "GET", "/crm/v8/a/b/c/d/e", tok, 404, `{"code":"INVALID_URL_PATTERN","details":{},"message":"Please check if the URL trying to access is a correct one","status":"error"}`},
 			{"outside crm", "GET", "/nothing/here", "", 404, `{"code":"INVALID_URL_PATTERN","details":{},"message":"Please check if the URL trying to access is a correct one","status":"error"}`},
+			{"empty segment", "GET", "/crm/v8//org", tok, 404, `{"code":"INVALID_URL_PATTERN","details":{},"message":"Please check if the URL trying to access is a correct one","status":"error"}`},
+			{"dot-dot segment", "GET", "/crm/v8/Leads/../org", tok, 404, `{"code":"INVALID_URL_PATTERN","details":{},"message":"Please check if the URL trying to access is a correct one","status":"error"}`},
+			{"dot segment outside crm", "POST", "/oauth/v2/./token", "", 404, `{"code":"INVALID_URL_PATTERN","details":{},"message":"Please check if the URL trying to access is a correct one","status":"error"}`},
 			{"bad version", "GET", "/crm/vX/Leads", tok, 404, `{"code":"INVALID_URL_PATTERN","details":{},"message":"Please check if the URL trying to access is a correct one","status":"error"}`},
 			{"unsupported version", "GET", "/crm/v9/Leads", tok, 400, `{"code":"API_NOT_SUPPORTED","details":{"supported_version":8},"message":"api not supported","status":"error"}`},
 			{"wrong method", "PATCH", "/crm/v8/Leads", tok, 400, `{"code":"INVALID_REQUEST_METHOD","details":{},"message":"The http request method type is not a valid one","status":"error"}`},

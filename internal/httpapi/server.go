@@ -59,16 +59,36 @@ type Server struct {
 	metrics      *metrics
 }
 
-// dispatch sends a clean /crm/… path straight to crm, sparing the hot path ServeMux's pattern
-// matching; everything else (and an unclean path, which the mux redirects) goes to mux.
-func dispatch(crm, mux http.Handler) http.Handler {
+// dispatch sends a /crm/… path straight to crm, sparing the hot path ServeMux's pattern matching,
+// and everything else to mux. An unclean path (an empty, "." or ".." segment) is answered like any
+// unknown one, 404 INVALID_URL_PATTERN, where ServeMux would redirect to its cleaned form.
+func dispatch(crmAPI, mux http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if p := r.URL.Path; strings.HasPrefix(p, "/crm/") && !strings.Contains(p, "//") && !strings.Contains(p, "/.") && r.Method != http.MethodConnect {
-			crm.ServeHTTP(w, r)
-			return
+		p := r.URL.Path
+		switch {
+		case r.Method == http.MethodConnect:
+			mux.ServeHTTP(w, r)
+		case unclean(p):
+			writeError(w, r, crm.ErrURLPattern())
+		case strings.HasPrefix(p, "/crm/"):
+			crmAPI.ServeHTTP(w, r)
+		default:
+			mux.ServeHTTP(w, r)
 		}
-		mux.ServeHTTP(w, r)
 	})
+}
+
+// unclean reports whether path has an empty, "." or ".." segment (a trailing slash is clean).
+func unclean(path string) bool {
+	if strings.Contains(path, "//") {
+		return true
+	}
+	for seg := range strings.SplitSeq(path, "/") {
+		if seg == "." || seg == ".." {
+			return true
+		}
+	}
+	return false
 }
 
 // NewServer returns the zcrm HTTP handler.
