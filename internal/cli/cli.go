@@ -71,6 +71,7 @@ func commands() []command {
 		{"grant", "issue a one-time grant code, like Generate Code in Zoho's API console", runGrant},
 		{"token", "mint an access and refresh token directly (skips the code exchange)", runToken},
 		{"reset", "empty the database as on first start (--keep-auth, --org: CRM data only)", runReset},
+		{"seed", "apply a fixture file (records, relations, deal contact roles) in one transaction", runSeed},
 		{"requests", "print the request journal, newest first, one JSON object a line (redacted)", runRequests},
 		{"bench", "load-test zcrm on a fresh database and report ratios to ceilings measured in the same run", runBench},
 		{"version", "print the version", runVersion},

@@ -30,6 +30,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	journalSize := fs.Int("journal-size", -1, "request journal entries kept, newest first (0: no journal; default 10000 on SQLite, in memory, and 0 on PostgreSQL)")
 	// No environment default: -h prints defaults, and the token is a secret.
 	fs.StringVar(&adminToken, "admin-token", "", "serve the admin API (/__zcrm/) to callers sending Authorization: Bearer <this token> (env ZCRM_ADMIN_TOKEN); unset: to loopback clients only")
+	seedFile := fs.String("seed", "", "apply this fixture file (as zcrm seed) at start when the database has no records yet")
 	var tw throwaway // --temp, --token-out (throwaway.go)
 	tw.register(fs)
 	limits := httpapi.DefaultLimits
@@ -72,6 +73,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if err := seedAtStart(ctx, e, db, *seedFile); err != nil {
+		return err
+	}
 	jr := journal.New(db, journal.SizeFor(db, *journalSize), log)
 	defer jr.Close() // after the server's shutdown: its last requests are written
 	srv := limits.Server(httpapi.NewServer(httpapi.Deps{Store: db, PublicURL: publicURL, Logger: log, Debug: obs.debug(), RequestTimeout: limits.WriteTimeout, Journal: jr,

@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/zcrm/zcrm/internal/admin"
+	"github.com/zcrm/zcrm/internal/store"
+)
+
+// runSeed is POST /__zcrm/seed on a database: zcrm seed FILE applies the fixture in FILE (internal/admin)
+// and prints the same answer, {"refs":{…}}.
+func runSeed(ctx context.Context, e env, args []string) error {
+	var dsn string
+	fs := flags(e, "seed", &dsn)
+	var file string // first: zcrm seed FILE [--db …]
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		file, args = args[0], args[1:]
+	}
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if file == "" {
+		return errors.New("usage: zcrm seed FILE [--db …]")
+	}
+	doc, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	db, _, err := openStore(ctx, dsn, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	refs, err := (&admin.Service{Store: db}).Seed(ctx, doc)
+	if err != nil {
+		return err
+	}
+	return printJSON(e, admin.SeedAnswer(refs))
+}
+
+// seedAtStart is serve --seed: the fixture in file is applied when no org has a record yet (judged in
+// the seed's transaction), so a restart on the same database keeps what the tests did since. It
+// says on stderr which happened; no file, nothing.
+func seedAtStart(ctx context.Context, e env, db *store.DB, file string) error {
+	if file == "" {
+		return nil
+	}
+	doc, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	refs, seeded, err := (&admin.Service{Store: db}).SeedIfEmpty(ctx, doc)
+	if err != nil {
+		return fmt.Errorf("--seed %s: %w", file, err)
+	}
+	if !seeded {
+		fmt.Fprintf(e.stderr, "not seeded from %s: the database has records\n", file)
+		return nil
+	}
+	b, err := json.Marshal(admin.SeedAnswer(refs))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "seeded from %s: %s\n", file, b)
+	return nil
+}
