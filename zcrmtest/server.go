@@ -84,6 +84,7 @@ type Server struct {
 	closeErr error
 	connMu   sync.Mutex
 	conns    map[net.Conn]http.ConnState
+	snaps    snapshotIdentities // Snapshot and Restore
 }
 
 // Option configures a server.

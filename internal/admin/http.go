@@ -37,6 +37,8 @@ var routes = []route{
 	{http.MethodPost, "/__zcrm/reset", (*handler).reset},
 	{http.MethodPost, "/__zcrm/orgs/{org_id}/reset", (*handler).resetOrg},
 	{http.MethodPost, "/__zcrm/seed", (*handler).seed},
+	{http.MethodGet, "/__zcrm/snapshot", (*handler).snapshot},
+	{http.MethodPut, "/__zcrm/snapshot", (*handler).restore},
 	{http.MethodGet, "/__zcrm/requests", (*handler).journal},
 	{http.MethodDelete, "/__zcrm/requests", (*handler).journal},
 }

@@ -72,6 +72,8 @@ func commands() []command {
 		{"token", "mint an access and refresh token directly (skips the code exchange)", runToken},
 		{"reset", "empty the database as on first start (--keep-auth, --org: CRM data only)", runReset},
 		{"seed", "apply a fixture file (records, relations, deal contact roles) in one transaction", runSeed},
+		{"export", "write the whole database to a snapshot FILE (a temporary file renamed over FILE when complete)", runExport},
+		{"import", "replace the whole database with the snapshot in FILE, in one transaction", runImport},
 		{"requests", "print the request journal, newest first, one JSON object a line (redacted)", runRequests},
 		{"bench", "load-test zcrm on a fresh database and report ratios to ceilings measured in the same run", runBench},
 		{"version", "print the version", runVersion},
