@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/zcrm/zcrm/client"
+	"github.com/zcrm/zcrm/internal/admin"
 	"github.com/zcrm/zcrm/internal/crm"
 	"github.com/zcrm/zcrm/internal/oauth"
 )
@@ -18,23 +19,17 @@ func (s *Server) CreateOrg(name, edition string) (Org, User) {
 	if s.tb != nil {
 		s.tb.Helper()
 	}
-	var org crm.Org
-	var admin crm.User
-	if err := s.write(func(ctx context.Context, tx crm.Tx) error {
-		ed, err := crm.ParseEdition(edition)
-		if err != nil {
-			return err
-		}
-		if org, admin, err = crm.CreateOrg(ctx, tx, crm.NewOrg{Name: name, Edition: ed}); err != nil {
-			return err
-		}
-		_, err = s.ownClient(ctx, tx, s.ClientID, org.ID)
-		return err
-	}); err != nil {
+	ed, err := crm.ParseEdition(edition)
+	if err != nil {
 		s.fail(err)
 		return Org{}, User{}
 	}
-	return orgOf(org), userOf(admin, crm.ProfileAdministrator)
+	org, first, err := s.admin.CreateOrg(context.Background(), admin.NewOrg{NewOrg: crm.NewOrg{Name: name, Edition: ed}, Clients: []string{s.ClientID}})
+	if err != nil {
+		s.fail(err)
+		return Org{}, User{}
+	}
+	return orgOf(org), userOf(first, crm.ProfileAdministrator)
 }
 
 // CreateUser adds an active user with the named profile (Administrator, Standard, or one made with
@@ -43,16 +38,8 @@ func (s *Server) CreateUser(org Org, email, profile string) User {
 	if s.tb != nil {
 		s.tb.Helper()
 	}
-	var u crm.User
-	var p crm.Profile
-	if err := s.write(func(ctx context.Context, tx crm.Tx) error {
-		o, err := s.org(ctx, tx, org.ID)
-		if err != nil {
-			return err
-		}
-		u, p, err = crm.CreateUser(ctx, tx, o.ID, email, profile)
-		return err
-	}); err != nil {
+	u, p, err := s.admin.CreateUser(context.Background(), s.orgOf(org), email, profile)
+	if err != nil {
 		s.fail(err)
 		return User{}
 	}
@@ -65,15 +52,8 @@ func (s *Server) CreateProfile(org Org, name string, deny ...string) string {
 	if s.tb != nil {
 		s.tb.Helper()
 	}
-	var p crm.Profile
-	if err := s.write(func(ctx context.Context, tx crm.Tx) error {
-		o, err := s.org(ctx, tx, org.ID)
-		if err != nil {
-			return err
-		}
-		p, err = crm.CreateProfile(ctx, tx, o.ID, name, deny)
-		return err
-	}); err != nil {
+	p, err := s.admin.CreateProfile(context.Background(), s.orgOf(org), admin.NewProfile{Name: name, Deny: deny})
+	if err != nil {
 		s.fail(err)
 		return ""
 	}
@@ -86,14 +66,7 @@ func (s *Server) SetSharing(org Org, module, access string) {
 	if s.tb != nil {
 		s.tb.Helper()
 	}
-	if err := s.write(func(ctx context.Context, tx crm.Tx) error {
-		o, err := s.org(ctx, tx, org.ID)
-		if err != nil {
-			return err
-		}
-		_, err = crm.SetSharing(ctx, tx, o, module, strings.ToLower(access))
-		return err
-	}); err != nil {
+	if _, err := s.admin.SetSharing(context.Background(), s.orgOf(org), module, access); err != nil {
 		s.fail(err)
 	}
 }
@@ -104,19 +77,8 @@ func (s *Server) CreateModule(org Org, apiName string) string {
 	if s.tb != nil {
 		s.tb.Helper()
 	}
-	var m crm.CustomModule
-	if err := s.write(func(ctx context.Context, tx crm.Tx) error {
-		o, err := s.org(ctx, tx, org.ID)
-		if err != nil {
-			return err
-		}
-		admin, err := tx.FirstAdmin(ctx, o.ID)
-		if err != nil {
-			return err
-		}
-		m, err = crm.CreateCustomModule(ctx, tx, o, admin.ID, apiName, "", "")
-		return err
-	}); err != nil {
+	m, err := s.admin.CreateModule(context.Background(), s.orgOf(org), apiName, "", "")
+	if err != nil {
 		s.fail(err)
 		return ""
 	}
@@ -138,14 +100,8 @@ func (s *Server) CreateOAuthClientIn(org Org, name string) (clientID, clientSecr
 	if s.tb != nil {
 		s.tb.Helper()
 	}
-	if err := s.write(func(ctx context.Context, tx crm.Tx) error {
-		o, err := s.org(ctx, tx, org.ID)
-		if err != nil {
-			return err
-		}
-		clientID, clientSecret, err = oauth.CreateClient(ctx, tx, o.ID, name)
-		return err
-	}); err != nil {
+	clientID, clientSecret, err := s.admin.CreateClient(context.Background(), s.orgOf(org), name)
+	if err != nil {
 		s.fail(err)
 		return "", ""
 	}
@@ -159,34 +115,9 @@ func (s *Server) GrantOAuthClientOrg(clientID string, org Org) {
 	if s.tb != nil {
 		s.tb.Helper()
 	}
-	if err := s.write(func(ctx context.Context, tx crm.Tx) error {
-		oc, err := oauth.ClientByID(ctx, tx, clientID)
-		if err != nil {
-			return err
-		}
-		o, err := s.org(ctx, tx, org.ID)
-		if err != nil {
-			return err
-		}
-		return oauth.GrantClientOrg(ctx, tx, oc, o.ID)
-	}); err != nil {
+	if _, err := s.admin.GrantClientOrg(context.Background(), clientID, s.orgOf(org)); err != nil {
 		s.fail(err)
 	}
-}
-
-// ownClient returns the OAuth client clientID for use in orgID. The server's own client (ClientID)
-// is the test's: it is granted the org when it lacks it (CreateOrg grants it up front; this covers
-// orgs of a database made elsewhere, WithDatabase), so Token, NewClient and GrantCode work for
-// users of every org. Any other client must belong to the org already.
-func (s *Server) ownClient(ctx context.Context, tx crm.Tx, clientID string, orgID int64) (crm.Client, error) {
-	oc, err := oauth.ClientByID(ctx, tx, clientID)
-	if err != nil {
-		return crm.Client{}, err
-	}
-	if clientID == s.ClientID {
-		err = oauth.GrantClientOrg(ctx, tx, oc, orgID)
-	}
-	return oc, err
 }
 
 // GrantCode issues a one-time grant code of the server's self client (ClientID) for user with the
@@ -200,28 +131,20 @@ func (s *Server) GrantCode(user User, scopes ...string) string {
 
 // GrantCodeFor issues a one-time grant code of the OAuth client clientID for user with the scopes,
 // valid for ttl (at most ten minutes). The client must belong to the user's org (the server's own
-// client always does).
+// client is granted it when it lacks it: CreateOrg grants it up front; this covers orgs of a
+// database made elsewhere, WithDatabase).
 func (s *Server) GrantCodeFor(clientID string, user User, ttl time.Duration, scopes ...string) string {
 	if s.tb != nil {
 		s.tb.Helper()
 	}
-	var code string
-	if err := s.write(func(ctx context.Context, tx crm.Tx) error {
-		sc, err := oauth.CheckScopes(strings.Join(scopes, ","))
-		if err != nil {
-			return err
-		}
-		u, err := s.user(ctx, tx, user)
-		if err != nil {
-			return err
-		}
-		oc, err := s.ownClient(ctx, tx, clientID, u.OrgID)
-		if err != nil {
-			return err
-		}
-		code, err = oauth.IssueGrant(ctx, tx, oc, u, sc, ttl)
-		return err
-	}); err != nil {
+	sc, err := oauth.CheckScopes(strings.Join(scopes, ","))
+	if err != nil {
+		s.fail(err)
+		return ""
+	}
+	code, err := s.admin.GrantCode(context.Background(), admin.Grant{ClientID: clientID, User: s.userOf(user), Scopes: sc, TTL: ttl,
+		GrantOrg: clientID == s.ClientID})
+	if err != nil {
 		s.fail(err)
 		return ""
 	}
@@ -247,29 +170,16 @@ func (s *Server) token(user User, scopes []string) (*client.Token, error) {
 	if len(scopes) == 0 {
 		scopes = FullScope
 	}
-	var tok *client.Token
-	err := s.write(func(ctx context.Context, tx crm.Tx) error {
-		sc, err := oauth.CheckScopes(strings.Join(scopes, ","))
-		if err != nil {
-			return err
-		}
-		u, err := s.user(ctx, tx, user)
-		if err != nil {
-			return err
-		}
-		oc, err := s.ownClient(ctx, tx, s.ClientID, u.OrgID)
-		if err != nil {
-			return err
-		}
-		access, refresh, err := oauth.IssueTokens(ctx, tx, oc, u, sc)
-		if err != nil {
-			return err
-		}
-		tok = &client.Token{AccessToken: access, RefreshToken: refresh, Scope: strings.Join(sc, " "), APIDomain: s.URL,
-			TokenType: "Bearer", Expiry: tx.Now().Add(oauth.AccessTTL)}
-		return nil
-	})
-	return tok, err
+	sc, err := oauth.CheckScopes(strings.Join(scopes, ","))
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.admin.MintToken(context.Background(), admin.Mint{ClientID: s.ClientID, User: s.userOf(user), Scopes: sc, GrantOrg: true})
+	if err != nil {
+		return nil, err
+	}
+	return &client.Token{AccessToken: t.Access, RefreshToken: t.Refresh, Scope: strings.Join(sc, " "), APIDomain: s.URL,
+		TokenType: "Bearer", Expiry: t.Issued.Add(oauth.AccessTTL)}, nil
 }
 
 // NewClient returns a client acting as user with the scopes (none means FullScope): a fresh token
@@ -365,4 +275,14 @@ func (s *Server) user(ctx context.Context, tx crm.Tx, user User) (crm.User, erro
 		return crm.User{}, fmt.Errorf("user %s of org %s: %w", user.ID, user.OrgID, err)
 	}
 	return u, nil
+}
+
+// orgOf is the org for the control plane's operations (Server.org's lookup and errors).
+func (s *Server) orgOf(org Org) admin.OrgOf {
+	return func(ctx context.Context, tx crm.Tx) (crm.Org, error) { return s.org(ctx, tx, org.ID) }
+}
+
+// userOf is the user for the control plane's operations (Server.user's lookup and errors).
+func (s *Server) userOf(user User) admin.UserOf {
+	return func(ctx context.Context, tx crm.Tx) (crm.User, error) { return s.user(ctx, tx, user) }
 }

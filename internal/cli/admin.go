@@ -2,10 +2,9 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
-	"github.com/zcrm/zcrm/internal/catalog"
+	"github.com/zcrm/zcrm/internal/admin"
 	"github.com/zcrm/zcrm/internal/crm"
 	"github.com/zcrm/zcrm/internal/store"
 )
@@ -23,23 +22,16 @@ func runOrgCreate(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, _, err := openStore(ctx, dsn, store.Options{})
+	svc, _, done, err := adminStore(ctx, dsn)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	var org crm.Org
-	var admin crm.User
-	if err := db.Write(ctx, func(tx crm.Tx) error {
-		if err := uniqueOrgName(ctx, tx, name); err != nil {
-			return err
-		}
-		org, admin, err = crm.CreateOrg(ctx, tx, crm.NewOrg{Name: name, Edition: ed, AdminEmail: adminEmail})
-		return err
-	}); err != nil {
+	defer done()
+	org, first, err := svc.CreateOrg(ctx, admin.NewOrg{NewOrg: crm.NewOrg{Name: name, Edition: ed, AdminEmail: adminEmail}, UniqueName: true})
+	if err != nil {
 		return err
 	}
-	return printJSON(e, map[string]any{"org_id": crm.FormatID(org.ID), "admin": map[string]string{"id": crm.FormatID(admin.ID), "email": admin.Email}})
+	return printJSON(e, map[string]any{"org_id": crm.FormatID(org.ID), "admin": map[string]string{"id": crm.FormatID(first.ID), "email": first.Email}})
 }
 
 func runUserCreate(ctx context.Context, e env, args []string) error {
@@ -51,21 +43,13 @@ func runUserCreate(ctx context.Context, e env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	db, def, err := openStore(ctx, dsn, store.Options{})
+	svc, def, done, err := adminStore(ctx, dsn)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	var u crm.User
-	var p crm.Profile
-	if err := db.Write(ctx, func(tx crm.Tx) error {
-		org, err := orgFor(ctx, tx, def, orgID)
-		if err != nil {
-			return err
-		}
-		u, p, err = crm.CreateUser(ctx, tx, org.ID, email, profile)
-		return err
-	}); err != nil {
+	defer done()
+	u, p, err := svc.CreateUser(ctx, orgFlag(def, orgID), email, profile)
+	if err != nil {
 		return err
 	}
 	return printJSON(e, map[string]string{"id": crm.FormatID(u.ID), "email": u.Email, "profile": p.Name})
@@ -80,24 +64,13 @@ func runProfileCreate(ctx context.Context, e env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	db, def, err := openStore(ctx, dsn, store.Options{})
+	svc, def, done, err := adminStore(ctx, dsn)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	var p crm.Profile
-	if err := db.Write(ctx, func(tx crm.Tx) error {
-		org, err := orgFor(ctx, tx, def, orgID)
-		if err != nil {
-			return err
-		}
-		denied, err := checkPermissions(ctx, tx, org, splitList(deny))
-		if err != nil {
-			return err
-		}
-		p, err = crm.CreateProfile(ctx, tx, org.ID, name, denied)
-		return err
-	}); err != nil {
+	defer done()
+	p, err := svc.CreateProfile(ctx, orgFlag(def, orgID), admin.NewProfile{Name: name, Deny: splitList(deny), CheckDeny: true})
+	if err != nil {
 		return err
 	}
 	return printJSON(e, map[string]any{"id": crm.FormatID(p.ID), "name": p.Name, "denied": p.Denied})
@@ -113,24 +86,13 @@ func runModuleCreate(ctx context.Context, e env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	db, def, err := openStore(ctx, dsn, store.Options{})
+	svc, def, done, err := adminStore(ctx, dsn)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	var m crm.CustomModule
-	if err := db.Write(ctx, func(tx crm.Tx) error {
-		org, err := orgFor(ctx, tx, def, orgID)
-		if err != nil {
-			return err
-		}
-		admin, err := tx.FirstAdmin(ctx, org.ID)
-		if err != nil {
-			return err
-		}
-		m, err = crm.CreateCustomModule(ctx, tx, org, admin.ID, apiName, singular, plural)
-		return err
-	}); err != nil {
+	defer done()
+	m, err := svc.CreateModule(ctx, orgFlag(def, orgID), apiName, singular, plural)
+	if err != nil {
 		return err
 	}
 	return printJSON(e, map[string]string{"id": crm.FormatID(m.ID), "api_name": m.APIName})
@@ -145,88 +107,32 @@ func runOrgSharing(ctx context.Context, e env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	db, def, err := openStore(ctx, dsn, store.Options{})
+	svc, def, done, err := adminStore(ctx, dsn)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	var name string
-	if err := db.Write(ctx, func(tx crm.Tx) error {
-		org, err := orgFor(ctx, tx, def, orgID)
-		if err != nil {
-			return err
-		}
-		name, err = crm.SetSharing(ctx, tx, org, module, strings.ToLower(access))
-		return err
-	}); err != nil {
+	defer done()
+	name, err := svc.SetSharing(ctx, orgFlag(def, orgID), module, access)
+	if err != nil {
 		return err
 	}
 	return printJSON(e, map[string]string{"module": name, "access": strings.ToLower(access)})
 }
 
-// uniqueOrgName refuses a name whose slug another org's name has: the two would share a default
-// admin email (admin@<slug>.zcrm.local) and be told apart only by id. So org names are unique,
-// ignoring case and punctuation.
-func uniqueOrgName(ctx context.Context, tx crm.Tx, name string) error {
-	if strings.TrimSpace(name) == "" {
-		return nil // crm.CreateOrg says it is required
-	}
-	orgs, err := tx.Orgs(ctx)
+// adminStore opens the database as openStore does and returns the control plane on it, the default
+// org, and the function that closes it.
+func adminStore(ctx context.Context, dsn string) (*admin.Service, crm.Org, func() error, error) {
+	db, def, err := openStore(ctx, dsn, store.Options{})
 	if err != nil {
-		return err
+		return nil, crm.Org{}, nil, err
 	}
-	for _, o := range orgs {
-		if crm.Slug(o.Name) == crm.Slug(name) {
-			return fmt.Errorf("org %s is already named %q: org names must differ in more than case and punctuation", crm.FormatID(o.ID), o.Name)
-		}
-	}
-	return nil
+	return &admin.Service{Store: db}, def, db.Close, nil
 }
 
-// checkPermissions returns the permission names in their canonical spelling, or an error naming the
-// first unknown one and the valid ones: Standard's denials (cadences, settings changes) and View,
-// Create, Edit and Delete of each API module of the org, custom ones included.
-func checkPermissions(ctx context.Context, tx crm.Tx, org crm.Org, names []string) ([]string, error) {
-	if len(names) == 0 {
-		return nil, nil
-	}
-	var modules []string // legacy names, as in permission names
-	for _, m := range catalog.Modules() {
-		if m.APISupported {
-			modules = append(modules, m.Legacy)
-		}
-	}
-	custom, err := tx.CustomModules(ctx, org.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range custom {
-		modules = append(modules, m.APIName) // a custom module's legacy name is its api name
-	}
-	known := map[string]string{} // lower case → canonical
-	for _, p := range crm.StandardDenied {
-		known[strings.ToLower(p)] = p
-	}
-	for _, m := range modules {
-		for _, action := range permissionActions {
-			p := crm.ModulePermission(action, m)
-			known[strings.ToLower(p)] = p
-		}
-	}
-	out := make([]string, 0, len(names))
-	for _, n := range names {
-		p, ok := known[strings.ToLower(n)]
-		if !ok {
-			return nil, fmt.Errorf("unknown permission %q: want Crm_Implied_<%s>_<module> with <module> one of %s, or one of %s",
-				n, strings.Join(permissionActions, "|"), strings.Join(modules, ", "), strings.Join(crm.StandardDenied, ", "))
-		}
-		out = append(out, p)
-	}
-	return out, nil
+// orgFlag is the org an --org flag names (orgFor), for the control plane's operations.
+func orgFlag(def crm.Org, flagValue string) admin.OrgOf {
+	return func(ctx context.Context, tx crm.Tx) (crm.Org, error) { return orgFor(ctx, tx, def, flagValue) }
 }
-
-// permissionActions are the record actions of module permissions (crm.ModulePermission).
-var permissionActions = []string{"View", "Create", "Edit", "Delete"}
 
 func splitList(s string) []string {
 	var out []string

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zcrm/zcrm/internal/admin"
 	"github.com/zcrm/zcrm/internal/crm"
 	"github.com/zcrm/zcrm/internal/oauth"
 	"github.com/zcrm/zcrm/internal/store"
@@ -22,20 +23,13 @@ func runClientCreate(ctx context.Context, e env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	db, def, err := openStore(ctx, dsn, store.Options{})
+	svc, def, done, err := adminStore(ctx, dsn)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	var id, secret string
-	if err := db.Write(ctx, func(tx crm.Tx) error {
-		org, err := orgFor(ctx, tx, def, orgID)
-		if err != nil {
-			return err
-		}
-		id, secret, err = oauth.CreateClient(ctx, tx, org.ID, strings.TrimSpace(name))
-		return err
-	}); err != nil {
+	defer done()
+	id, secret, err := svc.CreateClient(ctx, orgFlag(def, orgID), strings.TrimSpace(name))
+	if err != nil {
 		return err
 	}
 	return printJSON(e, struct {
@@ -60,22 +54,13 @@ func runClientGrantOrg(ctx context.Context, e env, args []string) error {
 	if orgID == "" {
 		return errors.New("--org is required")
 	}
-	db, def, err := openStore(ctx, dsn, store.Options{})
+	svc, def, done, err := adminStore(ctx, dsn)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	var org crm.Org
-	if err := db.Write(ctx, func(tx crm.Tx) error {
-		client, err := oauth.ClientByID(ctx, tx, clientID)
-		if err != nil {
-			return err
-		}
-		if org, err = orgFor(ctx, tx, def, orgID); err != nil {
-			return err
-		}
-		return oauth.GrantClientOrg(ctx, tx, client, org.ID)
-	}); err != nil {
+	defer done()
+	org, err := svc.GrantClientOrg(ctx, clientID, orgFlag(def, orgID))
+	if err != nil {
 		return err
 	}
 	return printJSON(e, struct {
@@ -111,24 +96,13 @@ func runGrant(ctx context.Context, e env, args []string) error {
 	if ttl < time.Second || ttl > oauth.MaxGrantTTL {
 		return fmt.Errorf("--ttl must be between 1s and %s, not %s", oauth.MaxGrantTTL, ttlText)
 	}
-	db, def, err := openStore(ctx, dsn, store.Options{})
+	svc, def, done, err := adminStore(ctx, dsn)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	var code string
-	if err := db.Write(ctx, func(tx crm.Tx) error {
-		client, err := oauth.ClientByID(ctx, tx, clientID)
-		if err != nil {
-			return err
-		}
-		user, err := tokenUser(ctx, tx, def, orgID, email)
-		if err != nil {
-			return err
-		}
-		code, err = oauth.IssueGrant(ctx, tx, client, user, scopes, ttl)
-		return err
-	}); err != nil {
+	defer done()
+	code, err := svc.GrantCode(ctx, admin.Grant{ClientID: clientID, User: userFlags(def, orgID, email), Scopes: scopes, TTL: ttl})
+	if err != nil {
 		return err
 	}
 	return printJSON(e, struct {
@@ -172,23 +146,14 @@ func runToken(ctx context.Context, e env, args []string) error {
 // mintTokens issues an access and a refresh token of zcrm's internal CLI client for the user
 // tokenUser names (the org's first Administrator when email is empty).
 func mintTokens(ctx context.Context, db *store.DB, def crm.Org, orgID, email string, scopes []string) (access, refresh string, err error) {
-	mint := func(tx crm.Tx) error {
-		user, err := tokenUser(ctx, tx, def, orgID, email)
-		if err != nil {
-			return err
-		}
-		client, err := oauth.CLIClient(ctx, tx)
-		if err != nil {
-			return err
-		}
-		access, refresh, err = oauth.IssueTokens(ctx, tx, client, user, scopes)
-		return err
-	}
-	err = db.Write(ctx, mint)
-	if errors.Is(err, crm.ErrDuplicate) { // another process created the CLI client first
-		err = db.Write(ctx, mint)
-	}
-	return access, refresh, err
+	t, err := (&admin.Service{Store: db}).MintToken(ctx, admin.Mint{User: userFlags(def, orgID, email), Scopes: scopes})
+	return t.Access, t.Refresh, err
+}
+
+// userFlags is the user the --org and --user flags name (tokenUser), for the control plane's
+// operations.
+func userFlags(def crm.Org, orgID, email string) admin.UserOf {
+	return func(ctx context.Context, tx crm.Tx) (crm.User, error) { return tokenUser(ctx, tx, def, orgID, email) }
 }
 
 // tokenUser returns the active user a grant or token acts as: the one with that email in the org
