@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -100,6 +101,17 @@ func (h *handler) allow(r *http.Request) error {
 		return &Error{http.StatusForbidden, "FORBIDDEN", "the admin API serves loopback clients only; set --admin-token (ZCRM_ADMIN_TOKEN) to reach it from elsewhere"}
 	}
 	return nil
+}
+
+// readBody reads r's body, before any transaction; one over the server's body limit is 413
+// REQUEST_TOO_LARGE naming what (e.g. "a fixture").
+func readBody(r *http.Request, what string) ([]byte, error) {
+	doc, err := io.ReadAll(r.Body)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, &Error{http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", fmt.Sprintf("%s is at most %d bytes", what, tooBig.Limit)}
+	}
+	return doc, err
 }
 
 // journal hands /__zcrm/requests to the request journal.

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -628,11 +627,7 @@ func (a *applier) dealRole(e entry) error {
 
 // seed answers POST /__zcrm/seed: the body is a fixture.
 func (h *handler) seed(w http.ResponseWriter, r *http.Request, _ map[string]string) error {
-	doc, err := io.ReadAll(r.Body)
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return &Error{http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", fmt.Sprintf("a fixture is at most %d bytes", tooBig.Limit)}
-	}
+	doc, err := readBody(r, "a fixture")
 	if err != nil {
 		return err
 	}

@@ -3,8 +3,6 @@ package admin
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 
 	"github.com/zcrm/zcrm/internal/store"
@@ -68,11 +66,7 @@ func (h *handler) snapshot(w http.ResponseWriter, r *http.Request, _ map[string]
 
 // restore answers PUT /__zcrm/snapshot.
 func (h *handler) restore(w http.ResponseWriter, r *http.Request, _ map[string]string) error {
-	doc, err := io.ReadAll(r.Body)
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return &Error{http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", fmt.Sprintf("a snapshot is at most %d bytes", tooBig.Limit)}
-	}
+	doc, err := readBody(r, "a snapshot")
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/zcrm/zcrm/internal/admin"
 	"github.com/zcrm/zcrm/internal/crm"
-	"github.com/zcrm/zcrm/internal/store"
 )
 
 // runReset is POST /__zcrm/reset (and /__zcrm/orgs/{id}/reset) on a database: the same operation
@@ -21,12 +20,11 @@ func runReset(ctx context.Context, e env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	db, _, err := openStore(ctx, dsn, store.Options{})
+	svc, _, done, err := adminStore(ctx, dsn)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	svc := &admin.Service{Store: db}
+	defer done()
 	var org crm.Org
 	switch {
 	case orgID != "":

@@ -31,12 +31,12 @@ func runSeed(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, _, err := openStore(ctx, dsn, store.Options{})
+	svc, _, done, err := adminStore(ctx, dsn)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	refs, err := (&admin.Service{Store: db}).Seed(ctx, doc)
+	defer done()
+	refs, err := svc.Seed(ctx, doc)
 	if err != nil {
 		return err
 	}

@@ -38,12 +38,12 @@ func snapshotCommand(ctx context.Context, e env, name string, args []string, op 
 	if err != nil {
 		return err
 	}
-	db, _, err := openStore(ctx, dsn, store.Options{})
+	svc, _, done, err := adminStore(ctx, dsn)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	sum, err := op(&admin.Service{Store: db}, file)
+	defer done()
+	sum, err := op(svc, file)
 	if err != nil {
 		return err
 	}

@@ -330,6 +330,7 @@ func TestDealContactRoleErrors(t *testing.T) {
 			{"deal id not a number", "DELETE", f.path("Deals/abc/Contact_Roles/%d", f.c1), f.tok, 400, relErr("INVALID_DATA", "the related id given seems to be invalid", `{"resource_path_index":1}`)},
 			{"deal id unknown", "DELETE", f.path("Deals/%d/Contact_Roles/%d", f.c1, f.c1), f.tok, 400, relErr("INVALID_DATA", "the related id given seems to be invalid", `{"resource_path_index":1}`)},
 			{"deal of another org", "DELETE", f.path("Deals/%d/Contact_Roles?ids=%d", otherDeal, f.c1), f.tok, 400, relErr("INVALID_DATA", "the related id given seems to be invalid", `{"resource_path_index":1}`)},
+			{"deal unknown before missing ids", "DELETE", f.path("Deals/%d/Contact_Roles", f.c1), f.tok, 400, relErr("INVALID_DATA", "the related id given seems to be invalid", `{"resource_path_index":1}`)},
 			{"contact id not a number", "DELETE", f.path("Deals/%d/Contact_Roles/c1", f.deal), f.tok, 400, relErr("INVALID_DATA", "the id given seems to be invalid", `{"resource_path_index":3}`)},
 			{"contact id unknown", "DELETE", f.path("Deals/%d/Contact_Roles/%d", f.deal, f.lead), f.tok, 400, relErr("INVALID_DATA", "the id given seems to be invalid", `{"resource_path_index":3}`)},
 			{"no relation", "DELETE", f.path("Deals/%d/Contact_Roles/%d", f.deal, f.c3), f.tok, 400, relErr("MANDATORY_NOT_FOUND", "relation not found", `{}`)},
