@@ -206,7 +206,7 @@ func (s *Server) newClient(user User, scopes []string, opts ...client.Option) (*
 		client.WithBaseURL(s.URL),
 		client.WithOAuthClient(s.ClientID, s.ClientSecret),
 		client.WithToken(tok),
-		client.WithClock(s.now),
+		client.WithClock(s.db.Now),
 		client.WithHTTPClient(s.http),
 	}, opts...)...)
 }

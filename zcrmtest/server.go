@@ -78,7 +78,6 @@ type Server struct {
 	admin    *admin.Service
 	srv      *http.Server
 	http     *http.Client
-	now      func() time.Time
 	cleanup  []func() error
 	once     sync.Once
 	closeErr error
@@ -137,7 +136,7 @@ func Start(opts ...Option) (s *Server, err error) {
 			o(&cfg)
 		}
 	}
-	s = &Server{now: cfg.now}
+	s = &Server{}
 	defer func() {
 		if err != nil {
 			s.Close()
@@ -299,8 +298,9 @@ func (s *Server) Close() error {
 	return s.closeErr
 }
 
-// Now returns the server's clock reading.
-func (s *Server) Now() time.Time { return s.now() }
+// Now returns the server's clock reading: WithClock's time as the control plane's clock moves it
+// (SetClock, AdvanceClock).
+func (s *Server) Now() time.Time { return s.db.Now() }
 
 // HTTPClient returns the HTTP client the server's clients use (no proxy, closed with the server).
 func (s *Server) HTTPClient() *http.Client { return s.http }

@@ -7,6 +7,7 @@ package admin
 
 import (
 	"context"
+	"time"
 
 	"github.com/zcrm/zcrm/internal/crm"
 )
@@ -18,17 +19,27 @@ type Service struct {
 
 // Reset returns the database to its state on first start, in one transaction: every org and
 // everything in it is deleted and a new default org with its Administrator is created (a new id:
-// caches and tokens of the old orgs cannot match it). It returns the new default org.
+// caches and tokens of the old orgs cannot match it), the clock runs in real time again and no
+// fault rule is left. It returns the new default org.
 func (s *Service) Reset(ctx context.Context) (crm.Org, error) {
 	var org crm.Org
 	err := s.Store.Write(ctx, func(tx crm.Tx) error {
 		if err := tx.DeleteAllData(ctx); err != nil {
 			return err
 		}
+		if err := tx.SetClock(ctx, 0, false, time.Time{}); err != nil {
+			return err
+		}
+		if _, err := tx.DeleteFaultRules(ctx); err != nil {
+			return err
+		}
 		var err error
 		org, err = crm.EnsureDefaultOrg(ctx, tx)
 		return err
 	})
+	if err == nil {
+		_, err = s.Store.SyncControl(ctx)
+	}
 	return org, err
 }
 

@@ -23,6 +23,7 @@ import (
 // env is zcrm with its admin API on a real store, served on loopback.
 type env struct {
 	t     *testing.T
+	dsn   string
 	db    *store.DB
 	api   http.Handler // the whole server, for requests from other addresses
 	srv   *httptest.Server
@@ -33,7 +34,8 @@ type env struct {
 // newEnv starts zcrm with the admin API; adminToken "" serves loopback clients only.
 func newEnv(t *testing.T, b storetest.Backend, adminToken string) *env {
 	t.Helper()
-	e := &env{t: t, db: storetest.Open(t, b, store.Options{})}
+	e := &env{t: t, dsn: storetest.DSN(t, b)}
+	e.db = storetest.OpenDSN(t, e.dsn, store.Options{})
 	e.write(func(ctx context.Context, tx crm.Tx) error {
 		var err error
 		if e.org, err = crm.EnsureDefaultOrg(ctx, tx); err != nil {

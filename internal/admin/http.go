@@ -42,6 +42,13 @@ var routes = []route{
 	{http.MethodPut, "/__zcrm/snapshot", (*handler).restore},
 	{http.MethodGet, "/__zcrm/requests", (*handler).journal},
 	{http.MethodDelete, "/__zcrm/requests", (*handler).journal},
+	{http.MethodGet, "/__zcrm/clock", (*handler).clock},
+	{http.MethodPut, "/__zcrm/clock", (*handler).clock},
+	{http.MethodPost, "/__zcrm/clock/advance", (*handler).advanceClock},
+	{http.MethodGet, "/__zcrm/faults", (*handler).faultList},
+	{http.MethodPost, "/__zcrm/faults", (*handler).faultAdd},
+	{http.MethodDelete, "/__zcrm/faults", (*handler).faultClear},
+	{http.MethodDelete, "/__zcrm/faults/{id}", (*handler).faultDelete},
 }
 
 type handler struct {

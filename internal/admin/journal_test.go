@@ -11,17 +11,22 @@ import (
 	"github.com/zcrm/zcrm/internal/store/storetest"
 )
 
+// journaled serves e again with a request journal of 100 entries behind the admin API.
+func (e *env) journaled(adminToken string) {
+	jr := journal.New(e.db, 100, nil)
+	e.t.Cleanup(func() { jr.Close() })
+	e.api = httpapi.NewServer(httpapi.Deps{Store: e.db, PublicURL: "http://zcrm.test", Journal: jr,
+		Admin: admin.NewHandler(&admin.Service{Store: e.db}, adminToken, nil, jr.Handler())})
+	e.srv = httptest.NewServer(e.api)
+	e.t.Cleanup(e.srv.Close)
+}
+
 // The request journal is served at /__zcrm/requests behind the admin API's access rule: a CRM
 // request made before shows in GET, DELETE clears it, and a server without a journal answers 404.
 func TestRequestsEndpoint(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		e := newEnv(t, b, "adm1n")
-		jr := journal.New(e.db, 100, nil)
-		t.Cleanup(func() { jr.Close() })
-		e.api = httpapi.NewServer(httpapi.Deps{Store: e.db, PublicURL: "http://zcrm.test", Journal: jr,
-			Admin: admin.NewHandler(&admin.Service{Store: e.db}, "adm1n", nil, jr.Handler())})
-		e.srv = httptest.NewServer(e.api)
-		t.Cleanup(e.srv.Close)
+		e.journaled("adm1n")
 
 		tok := e.token(e.admin)
 		if r := e.do("GET", "/crm/v8/Nope", "Zoho-oauthtoken "+tok, ""); r.status != 400 {

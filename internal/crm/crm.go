@@ -21,6 +21,10 @@ type Store interface {
 	OrgVersion(ctx context.Context, orgID int64) (int64, error)
 	// Now is the store's clock.
 	Now() time.Time
+	// Control returns the control state this process last read; SyncControl reads it afresh.
+	// OrgVersion reads it again whenever it changed, so an authenticated request sees it current.
+	Control() Control
+	SyncControl(ctx context.Context) (Control, error)
 }
 
 // Tx is one transaction's view of the data. Its methods are grouped by kind of data, each group
@@ -39,4 +43,6 @@ type Tx interface {
 	RelationTx
 	ContactRoleTx
 	ResetTx
+	ControlTx
+	FaultTx
 }

@@ -58,7 +58,8 @@ func (c *call) read(fn func(tx crm.Tx) error) error { return c.s.store.Read(c.ct
 
 // write runs fn in a read-write transaction; fn may run again if the database asks for a retry, so
 // it must only compute its answer (the body was read before: call.body). A caller taken from the
-// token cache unchecked is confirmed first, in the same transaction (oauth.Service.Confirm).
+// token cache unchecked is confirmed first, in the same transaction (oauth.Service.Confirm), and
+// gives way with errControlMoved when that read a control change its gate did not see.
 func (c *call) write(fn func(tx crm.Tx) error) error {
 	c.wrote = true
 	if c.verified {
@@ -69,6 +70,9 @@ func (c *call) write(fn func(tx crm.Tx) error) error {
 		caller, err := c.s.oauth.Confirm(c.ctx, tx, cached)
 		if err != nil {
 			return err
+		}
+		if c.s.store.Control().Generation != c.gen {
+			return errControlMoved // Confirm read a control change the gate did not see
 		}
 		c.Caller = caller
 		return fn(tx)

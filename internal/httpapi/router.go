@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -96,6 +97,10 @@ func (rt *crmRouter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if st != nil && st.capture != nil && c.Org.ID != 0 {
 		st.capture.SetCaller(c.Org.ID, c.User.ID, c.ClientPK)
 	}
+	if errors.Is(err, errReset) {
+		resetConn(w)
+		return
+	}
 	if err != nil {
 		writeErrorAs(w, r, err, best.internal)
 		return
@@ -103,11 +108,13 @@ func (rt *crmRouter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, status, body)
 }
 
-// serve authenticates c, reads its body and runs its route, once. A read authenticates first, org
-// version and all. A write trusts the token cache (oauth.Service.AuthenticateCached) and confirms
-// the caller inside its write transaction (call.write, oauth.Service.Confirm), which looks the
-// token up afresh there when the org's version moved; a write route that answered without writing
-// authenticates afresh after the handler instead, and a token gone by then answers as gone.
+// serve authenticates c, reads its body, takes it through the gate (gate.go) and runs its route.
+// A read authenticates first, org version and all. A write trusts the token cache
+// (oauth.Service.AuthenticateCached) and confirms the caller inside its write transaction
+// (call.write, oauth.Service.Confirm), which looks the token up afresh there when the org's
+// version moved; a write route that answered without writing authenticates afresh after the
+// handler instead, and a token gone by then answers as gone. A write that learns in its
+// transaction of a control change its gate did not see runs once more, authenticated afresh.
 func (rt *crmRouter) serve(ctx context.Context, c *call, ro *route) (int, any, error) {
 	header := c.r.Header.Get("Authorization")
 	if c.r.Method == http.MethodGet || c.r.Method == http.MethodHead {
@@ -116,7 +123,7 @@ func (rt *crmRouter) serve(ctx context.Context, c *call, ro *route) (int, any, e
 			return 0, nil, err
 		}
 		c.Caller, c.verified = caller, true
-		return ro.serve(ctx, c)
+		return rt.pass(ctx, c, ro)
 	}
 	caller, verified, err := rt.s.oauth.AuthenticateCached(ctx, header)
 	if err != nil {
@@ -124,11 +131,34 @@ func (rt *crmRouter) serve(ctx context.Context, c *call, ro *route) (int, any, e
 	}
 	c.Caller, c.verified = caller, verified
 	c.readBody()
-	status, body, err := ro.serve(ctx, c)
+	status, body, err := rt.pass(ctx, c, ro)
+	if errors.Is(err, errControlMoved) {
+		if c.Caller, err = rt.s.oauth.Authenticate(ctx, header); err != nil {
+			return 0, nil, err
+		}
+		c.verified, c.wrote = true, false
+		return rt.pass(ctx, c, ro)
+	}
 	if !c.verified && !c.wrote {
 		if _, aerr := rt.s.oauth.Authenticate(ctx, header); aerr != nil {
 			return 0, nil, aerr
 		}
+	}
+	return status, body, err
+}
+
+// pass takes c through the gate and runs its route; a fault set to answer after the work
+// answers in its place.
+func (rt *crmRouter) pass(ctx context.Context, c *call, ro *route) (int, any, error) {
+	p, err := rt.enter(ctx, c)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer p.leave()
+	c.gen = p.gen
+	status, body, err := ro.serve(ctx, c)
+	if p.after != nil && !errors.Is(err, errControlMoved) {
+		return 0, nil, p.after.answer()
 	}
 	return status, body, err
 }
@@ -208,7 +238,9 @@ type call struct {
 	// verified: the org version Caller came with is known to be current (see crmRouter.serve).
 	verified bool
 	// wrote: the handler ran a write transaction, which confirmed Caller (call.write).
-	wrote   bool
+	wrote bool
+	// gen is the control generation the request's gate saw (gate.go).
+	gen     int64
 	ctx     context.Context // the request's work: detached from the client, bounded in time
 	r       *http.Request
 	s       *Server

@@ -47,6 +47,8 @@ type Deps struct {
 	RequestTimeout time.Duration
 	// Journal, when set, records every CRM and accounts request (package journal); nil records none.
 	Journal *journal.Journal
+	// Limits applies Zoho's API limits to CRM calls (gate.go); nil applies none.
+	Limits Admitter
 }
 
 // Server is the zcrm HTTP handler.
@@ -57,6 +59,8 @@ type Server struct {
 	cadenceLists listCache
 	log          *slog.Logger // Deps.Logger
 	metrics      *metrics
+	faults       *faultSet // the control plane's fault rules (faults.go)
+	limits       Admitter  // Deps.Limits
 }
 
 // dispatch sends a /crm/… path straight to crm, sparing the hot path ServeMux's pattern matching,
@@ -93,7 +97,8 @@ func unclean(path string) bool {
 
 // NewServer returns the zcrm HTTP handler.
 func NewServer(d Deps) *Server {
-	s := &Server{store: d.Store, oauth: &oauth.Service{Store: d.Store, PublicURL: strings.TrimSuffix(d.PublicURL, "/"), Logger: withRequestID(d.Logger)}, log: d.Logger, metrics: newMetrics()}
+	s := &Server{store: d.Store, oauth: &oauth.Service{Store: d.Store, PublicURL: strings.TrimSuffix(d.PublicURL, "/"), Logger: withRequestID(d.Logger)}, log: d.Logger, metrics: newMetrics(),
+		faults: newFaultSet(d.Store), limits: d.Limits}
 	s.metrics.register(s)
 	mux := http.NewServeMux()
 	timeout := d.RequestTimeout
@@ -102,7 +107,7 @@ func NewServer(d Deps) *Server {
 	}
 	crmAPI := newCRMRouter(s, s.crmRoutes(), timeout)
 	mux.Handle("/crm/", crmAPI)
-	s.oauth.Register(mux)
+	s.oauth.Register(mux, s.faultAccounts)
 	mux.HandleFunc("/healthz", s.healthz)
 	mux.HandleFunc("/readyz", s.readyz)
 	mux.Handle("/metrics", s.metrics.handler(s))

@@ -23,6 +23,7 @@ type Capture struct {
 	status              int
 	elapsed             time.Duration
 	org, user, client   int64
+	faulted             bool
 }
 
 var captures = sync.Pool{New: func() any { return new(Capture) }}
@@ -59,6 +60,9 @@ func (c *Capture) Write(b []byte) { c.resp.write(b) }
 // SetCaller records who the request authenticated as: org and user ids and the access token's
 // OAuth client row (0: none).
 func (c *Capture) SetCaller(org, user, client int64) { c.org, c.user, c.client = org, user, client }
+
+// SetFaulted marks the request as answered by a fault rule.
+func (c *Capture) SetFaulted() { c.faulted = true }
 
 // End records the request with its status and duration. c must not be used afterwards.
 func (c *Capture) End(status int, elapsed time.Duration) {
@@ -100,7 +104,7 @@ func (t *tee) Read(p []byte) (int, error) {
 // entry renders c as a stored entry (render).
 func (c *Capture) entry() Entry {
 	e := Entry{Time: c.start, Method: c.method, Path: c.path, Status: c.status, Duration: c.elapsed,
-		OrgID: c.org, UserID: c.user, ClientPK: c.client, RequestTruncated: c.req.cut, ResponseTruncated: c.resp.cut}
+		OrgID: c.org, UserID: c.user, ClientPK: c.client, RequestTruncated: c.req.cut, ResponseTruncated: c.resp.cut, Faulted: c.faulted}
 	render(&e, c.query, c.multipart, c.req.b, c.resp.b)
 	return e
 }

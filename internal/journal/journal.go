@@ -85,7 +85,7 @@ type Entry struct {
 	RequestTruncated  bool
 	ResponseBody      string
 	ResponseTruncated bool
-	// Faulted marks a request a fault rule answered (reserved: always false for now).
+	// Faulted marks a request a fault rule fired on (delayed, answered or reset).
 	Faulted bool
 }
 

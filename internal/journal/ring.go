@@ -34,6 +34,7 @@ type slot struct {
 	query, req, resp    int32 // their lengths
 	reqCut, respCut     bool
 	multipart, hasBytes bool
+	faulted             bool
 }
 
 func newRing(size int) *ring {
@@ -60,7 +61,7 @@ func (r *ring) add(c *Capture) {
 	r.last++
 	s := &r.slots[(r.last-1)%int64(len(r.slots))]
 	*s = slot{id: r.last, start: c.start, method: method(c.method), path: path, code: code, status: c.status, elapsed: c.elapsed,
-		org: c.org, user: c.user, client: c.client, reqCut: c.req.cut, respCut: c.resp.cut, multipart: c.multipart}
+		org: c.org, user: c.user, client: c.client, reqCut: c.req.cut, respCut: c.resp.cut, multipart: c.multipart, faulted: c.faulted}
 	size := int64(len(r.arena))
 	if n > size/2 {
 		return // too big to keep (or closed): read as cut
@@ -111,7 +112,7 @@ func (r *ring) entries(f Filter) []Entry {
 	out := make([]Entry, len(picked))
 	for i, p := range picked {
 		e := Entry{ID: p.id, Time: p.start, Method: p.method, Path: p.path, Status: p.status, Duration: p.elapsed,
-			OrgID: p.org, UserID: p.user, ClientPK: p.client, RequestTruncated: p.reqCut, ResponseTruncated: p.respCut}
+			OrgID: p.org, UserID: p.user, ClientPK: p.client, RequestTruncated: p.reqCut, ResponseTruncated: p.respCut, Faulted: p.faulted}
 		if p.bytes == nil { // overwritten: the query and bodies are gone
 			e.RequestTruncated, e.ResponseTruncated = p.req > 0 || p.reqCut, p.resp > 0 || p.respCut
 			render(&e, "", p.multipart, nil, nil)

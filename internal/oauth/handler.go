@@ -31,15 +31,19 @@ const contentType = "application/json;charset=utf-8"
 // refresh_token, client_credentials), POST /oauth/v2/auth (client_credentials) and
 // POST /oauth/v2/token/revoke. Parameters may come in the query string, an urlencoded body or a
 // multipart body, merged (the body wins). Every answer is JSON; errors the caller made are HTTP 200
-// {"error":"…"} as Zoho sends them, a method other than POST is 405.
-func (s *Service) Register(mux *http.ServeMux) {
-	mux.HandleFunc(TokenPath, func(w http.ResponseWriter, r *http.Request) {
+// {"error":"…"} as Zoho sends them, a method other than POST is 405. Each handler is mounted as
+// wrap makes it (nil: as it is).
+func (s *Service) Register(mux *http.ServeMux, wrap func(http.Handler) http.Handler) {
+	if wrap == nil {
+		wrap = func(h http.Handler) http.Handler { return h }
+	}
+	mux.Handle(TokenPath, wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.serveToken(w, r, GrantAuthorizationCode, GrantRefreshToken, GrantClientCredentials)
-	})
-	mux.HandleFunc(AuthPath, func(w http.ResponseWriter, r *http.Request) {
+	})))
+	mux.Handle(AuthPath, wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.serveToken(w, r, GrantClientCredentials)
-	})
-	mux.HandleFunc(RevokePath, s.serveRevoke)
+	})))
+	mux.Handle(RevokePath, wrap(http.HandlerFunc(s.serveRevoke)))
 }
 
 func (s *Service) serveToken(w http.ResponseWriter, r *http.Request, grants ...string) {

@@ -69,7 +69,7 @@ func openSQLite(path string, opts Options) (*DB, error) {
 	}
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	db := &DB{dialect: SQLite, write: w, read: r, now: opts.Now}
+	db := &DB{dialect: SQLite, write: w, read: r, real: opts.Now}
 	// Touch the writer first so the WAL switch happens on one connection before readers start. Two
 	// processes creating the same fresh file race on that switch, and SQLite answers the loser
 	// "database is locked" at once instead of waiting out the busy timeout: retry within it.
@@ -157,7 +157,7 @@ func openPostgres(dsn string, opts Options) (*DB, error) {
 	p.SetMaxOpenConns(n)
 	p.SetMaxIdleConns(n)
 	p.SetConnMaxIdleTime(idle)
-	db := &DB{dialect: Postgres, write: p, read: p, now: opts.Now}
+	db := &DB{dialect: Postgres, write: p, read: p, real: opts.Now}
 	if err := p.Ping(); err != nil {
 		p.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
@@ -276,7 +276,7 @@ func (db *DB) migrate(ctx context.Context) error {
 				return fmt.Errorf("migration %s: %w", name, err)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO schema_migrations (version, applied_time) VALUES (?, ?)`), v, ms(db.now())); err != nil {
+		if _, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO schema_migrations (version, applied_time) VALUES (?, ?)`), v, ms(db.real())); err != nil {
 			tx.Rollback()
 			return err
 		}

@@ -26,7 +26,8 @@ import (
 // of two snapshots reads. Integer columns (booleans 0/1, unix-ms times, ids) are JSON numbers,
 // text columns (JSON documents stored as TEXT included) JSON strings, NULL is null. next_id is the
 // next id the store hands out. Not in a snapshot: org_versions (cache bookkeeping: an import gives
-// every org a version no cache has seen, from cache_epoch), the request journal, schema_migrations.
+// every org a version no cache has seen, from cache_epoch), the request journal, schema_migrations,
+// and the control plane's state (the clock and fault rules: control, fault_rules).
 
 // SnapshotVersion is the format version a snapshot document carries as "zcrm_snapshot".
 const SnapshotVersion = 1

@@ -51,10 +51,11 @@ type Options struct {
 // DB is an open store. It is safe for concurrent use.
 type DB struct {
 	dialect Dialect
-	write   *sql.DB // SQLite: the single writer connection; PostgreSQL: the pool
-	read    *sql.DB // SQLite: the reader pool; PostgreSQL: the same pool as write
-	now     func() time.Time
-	rebinds sync.Map // query text → dialect-specific text
+	write   *sql.DB                     // SQLite: the single writer connection; PostgreSQL: the pool
+	read    *sql.DB                     // SQLite: the reader pool; PostgreSQL: the same pool as write
+	real    func() time.Time            // real time (Options.Now); the clock is now (control.go)
+	ctl     atomic.Pointer[crm.Control] // the control state last read (control.go)
+	rebinds sync.Map                    // query text → dialect-specific text
 
 	// Group commit (groupcommit.go).
 	committers sync.WaitGroup
@@ -87,6 +88,10 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if _, err := db.SyncControl(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -98,7 +103,7 @@ func IsPostgres(dsn string) bool {
 // Dialect returns the database kind behind db.
 func (db *DB) Dialect() Dialect { return db.dialect }
 
-// Now returns the store's clock reading.
+// Now returns the store's clock reading: real time as the control plane's clock sets it.
 func (db *DB) Now() time.Time { return db.now() }
 
 // Ping checks that the database answers.

@@ -1,0 +1,86 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+)
+
+// The gate: what the control plane does to a CRM request once its caller is known and before its
+// work runs — fault rules (faults.go) and Zoho's limits (Deps.Limits). It works from the control
+// state the process holds (crm.Store.Control), which authentication keeps current: a read reads
+// the org's version, and the control generation with it, before the gate; a write trusting the
+// token cache learns of a newer generation in its transaction (call.write), which then gives way
+// with errControlMoved and the request passes the gate again, authenticated afresh.
+
+// Admitter applies Zoho's API limits to CRM calls. Admit takes one of the org's concurrent-call
+// slots and charges the call's credits, or answers 429 TOO_MANY_REQUESTS (a *crm.Error); release
+// gives the slot back once the work is done. nil admits everything.
+type Admitter interface {
+	Admit(ctx context.Context, c *Call) (release func(), err error)
+}
+
+// Call is what the gate knows of a CRM request: its caller's org, the route, and how many records
+// its body carries (credits).
+type Call struct {
+	OrgID   int64
+	Edition string
+	Method  string
+	Path    string
+	// Records is the length of the body's "data" array on a record insert, update or upsert; 0
+	// otherwise.
+	Records int
+}
+
+// errControlMoved ends a write that learnt, in its transaction, of a control change its gate did
+// not see; the router runs it again through the gate (crmRouter.serve).
+var errControlMoved = errors.New("httpapi: the control state moved")
+
+// passage is one request's way through the gate: what to undo when it leaves, and a fault that
+// answers in place of its result once its work is done.
+type passage struct {
+	release func()
+	after   *firing
+	gen     int64 // the control generation the gate saw
+}
+
+// leave releases what the passage holds.
+func (p *passage) leave() {
+	if p != nil && p.release != nil {
+		p.release()
+	}
+}
+
+// enter runs c through the gate: a fault that answers before the work (or only delays it), then
+// Zoho's limits.
+func (rt *crmRouter) enter(ctx context.Context, c *call) (*passage, error) {
+	p := &passage{gen: rt.s.store.Control().Generation}
+	f, err := rt.s.faults.fire(ctx, c.r, c.Org.ID)
+	if err != nil {
+		return nil, err
+	}
+	if f != nil {
+		if err := f.before(ctx); err != nil {
+			return nil, err
+		}
+		if f.rule.After {
+			p.after = f
+		}
+	}
+	if rt.s.limits != nil {
+		release, err := rt.s.limits.Admit(ctx, &Call{OrgID: c.Org.ID, Edition: string(c.Org.Edition), Method: c.r.Method, Path: c.r.URL.Path, Records: c.records()})
+		if err != nil {
+			return nil, err
+		}
+		p.release = release
+	}
+	return p, nil
+}
+
+// records is the length of the body's "data" array, for credits.
+func (c *call) records() int {
+	if c.decoded == nil {
+		return 0
+	}
+	data, _ := c.decoded["data"].([]any)
+	return len(data)
+}
