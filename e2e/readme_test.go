@@ -277,6 +277,12 @@ func TestReadmeControlPlane(t *testing.T) {
 	runReadmeSection(t, "## Control plane")
 }
 
+// The README's "zcrm in your test suite" block runs as written: a seed, a fault answering after the
+// update took effect, the journal marking it, a clock jump expiring the token, a reset.
+func TestReadmeTestSuite(t *testing.T) {
+	runReadmeSection(t, "## zcrm in your test suite")
+}
+
 // globMatch anchors both ends and lets "…" stand for any text, nothing else.
 func TestGlobMatch(t *testing.T) {
 	for _, c := range []struct {

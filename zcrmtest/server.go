@@ -34,6 +34,7 @@ import (
 	"github.com/zcrm/zcrm/internal/admin"
 	"github.com/zcrm/zcrm/internal/crm"
 	"github.com/zcrm/zcrm/internal/httpapi"
+	"github.com/zcrm/zcrm/internal/journal"
 	"github.com/zcrm/zcrm/internal/oauth"
 	"github.com/zcrm/zcrm/internal/store"
 )
@@ -76,6 +77,7 @@ type Server struct {
 	tb       testing.TB
 	db       *store.DB
 	admin    *admin.Service
+	journal  *journal.Journal
 	srv      *http.Server
 	http     *http.Client
 	cleanup  []func() error
@@ -157,9 +159,11 @@ func Start(opts ...Option) (s *Server, err error) {
 		return nil, err
 	}
 	s.URL = "http://" + ln.Addr().String()
-	s.admin = &admin.Service{Store: s.db}
+	s.journal = journal.New(s.db, journal.DefaultSize, cfg.logger) // on both databases: Requests
+	s.cleanup = append(s.cleanup, s.journal.Close)
+	s.admin = &admin.Service{Store: s.db, Journal: s.journal}
 	s.srv = httpapi.DefaultLimits.Server(httpapi.NewServer(httpapi.Deps{Store: s.db, PublicURL: s.URL, Logger: cfg.logger,
-		Admin: admin.NewHandler(s.admin, "", cfg.logger, nil)}))
+		Journal: s.journal, Admin: admin.NewHandler(s.admin, "", cfg.logger, s.journal.Handler())}))
 	s.srv.ConnState = s.track
 	go s.srv.Serve(ln)
 	s.cleanup = append(s.cleanup, s.stop)

@@ -10,17 +10,21 @@ import (
 	"time"
 
 	"github.com/zcrm/zcrm/internal/crm"
+	"github.com/zcrm/zcrm/internal/journal"
 )
 
 // Service runs the control-plane operations on a store.
 type Service struct {
 	Store crm.Store
+	// Journal is the serving process's request journal, emptied by a full reset; nil: none here
+	// (the shared table on PostgreSQL is emptied with the rest of the database either way).
+	Journal *journal.Journal
 }
 
 // Reset returns the database to its state on first start, in one transaction: every org and
 // everything in it is deleted and a new default org with its Administrator is created (a new id:
-// caches and tokens of the old orgs cannot match it), the clock runs in real time again and no
-// fault rule is left. It returns the new default org.
+// caches and tokens of the old orgs cannot match it), the clock runs in real time again, no
+// fault rule is left and the request journal is empty. It returns the new default org.
 func (s *Service) Reset(ctx context.Context) (crm.Org, error) {
 	var org crm.Org
 	err := s.Store.Write(ctx, func(tx crm.Tx) error {
@@ -39,6 +43,9 @@ func (s *Service) Reset(ctx context.Context) (crm.Org, error) {
 	})
 	if err == nil {
 		_, err = s.Store.SyncControl(ctx)
+	}
+	if err == nil && s.Journal != nil {
+		err = s.Journal.Clear(ctx)
 	}
 	return org, err
 }

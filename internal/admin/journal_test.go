@@ -3,6 +3,7 @@ package admin_test
 import (
 	"encoding/json"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/zcrm/zcrm/internal/admin"
@@ -16,7 +17,7 @@ func (e *env) journaled(adminToken string) {
 	jr := journal.New(e.db, 100, nil)
 	e.t.Cleanup(func() { jr.Close() })
 	e.api = httpapi.NewServer(httpapi.Deps{Store: e.db, PublicURL: "http://zcrm.test", Journal: jr,
-		Admin: admin.NewHandler(&admin.Service{Store: e.db}, adminToken, nil, jr.Handler())})
+		Admin: admin.NewHandler(&admin.Service{Store: e.db, Journal: jr}, adminToken, nil, jr.Handler())})
 	e.srv = httptest.NewServer(e.api)
 	e.t.Cleanup(e.srv.Close)
 }
@@ -63,5 +64,21 @@ func TestRequestsEndpoint(t *testing.T) {
 		if r.status != 404 || r.body != `{"code":"NOT_FOUND","message":"the request journal is off"}` {
 			t.Fatalf("no journal: %d %s", r.status, r.body)
 		}
+	})
+}
+
+// A full reset empties the journal (on PostgreSQL the shared table too); a reset keeping auth does not.
+func TestFullResetClearsJournal(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b, "")
+		e.journaled("")
+		tok := e.token(e.admin)
+		e.crm("GET", "/crm/v8/Nope", tok, "")
+		e.do("POST", "/__zcrm/reset?keep=auth", "", "")
+		if r := e.do("GET", "/__zcrm/requests?path=/crm/", "", ""); r.status != 200 || !strings.Contains(r.body, `"path":"/crm/v8/Nope"`) {
+			t.Fatalf("after reset?keep=auth: %d %s", r.status, r.body)
+		}
+		e.do("POST", "/__zcrm/reset", "", "")
+		e.do("GET", "/__zcrm/requests", "", "").expect(t, 200, `{"requests":[]}`)
 	})
 }

@@ -79,7 +79,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	jr := journal.New(db, journal.SizeFor(db, *journalSize), log)
 	defer jr.Close() // after the server's shutdown: its last requests are written
 	srv := limits.Server(httpapi.NewServer(httpapi.Deps{Store: db, PublicURL: publicURL, Logger: log, Debug: obs.debug(), RequestTimeout: limits.WriteTimeout, Journal: jr,
-		Admin: admin.NewHandler(&admin.Service{Store: db}, adminToken, log, jr.Handler())}))
+		Admin: admin.NewHandler(&admin.Service{Store: db, Journal: jr}, adminToken, log, jr.Handler())}))
 	fmt.Fprintf(e.stderr, "zcrm %s listening on %s (store: %s %s, default org %d)\n", Version, publicURL, db.Dialect(), redactDSN(dsn), org.ID)
 	if !store.IsMemory(dsn) { // no other process reaches it: --token-out's note says where the token is
 		fmt.Fprint(e.stderr, howToCall(publicURL, dsn))

@@ -8,8 +8,10 @@ import (
 // The control plane's resets (crm.ResetTx). Tables are emptied children first, so that foreign
 // keys hold at every statement on both databases; the id counter and schema_migrations stay.
 
-// allTables are every table of zcrm's data, children before their parents.
+// allTables are every table of zcrm's data, children before their parents, and the shared request
+// journal (PostgreSQL; empty on SQLite).
 var allTables = []string{
+	"request_journal",
 	"oauth_access_tokens", "oauth_refresh_tokens", "oauth_grants", "oauth_client_orgs", "oauth_clients",
 	"enrollments", "cadences", "deal_contact_roles", "contact_roles", "relations", "records",
 	"metadata_ids", "custom_modules", "module_sharing", "users", "profiles", "org_versions", "orgs",
@@ -18,7 +20,7 @@ var allTables = []string{
 // crmDataTables are an org's CRM data, children before their parents.
 var crmDataTables = []string{"enrollments", "cadences", "deal_contact_roles", "contact_roles", "relations", "records"}
 
-// DeleteAllData deletes every row of every table of zcrm's data.
+// DeleteAllData deletes every row of every table of zcrm's data, and the shared request journal.
 func (t *Tx) DeleteAllData(ctx context.Context) error {
 	clear(t.versions) // the versions read before are gone with their orgs
 	for _, table := range allTables {
