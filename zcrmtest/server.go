@@ -35,6 +35,7 @@ import (
 	"github.com/zcrm/zcrm/internal/crm"
 	"github.com/zcrm/zcrm/internal/httpapi"
 	"github.com/zcrm/zcrm/internal/journal"
+	"github.com/zcrm/zcrm/internal/limits"
 	"github.com/zcrm/zcrm/internal/oauth"
 	"github.com/zcrm/zcrm/internal/store"
 )
@@ -162,7 +163,7 @@ func Start(opts ...Option) (s *Server, err error) {
 	s.journal = journal.New(s.db, journal.DefaultSize, cfg.logger) // on both databases: Requests
 	s.cleanup = append(s.cleanup, s.journal.Close)
 	s.admin = &admin.Service{Store: s.db, Journal: s.journal}
-	s.srv = httpapi.DefaultLimits.Server(httpapi.NewServer(httpapi.Deps{Store: s.db, PublicURL: s.URL, Logger: cfg.logger,
+	s.srv = httpapi.DefaultLimits.Server(httpapi.NewServer(httpapi.Deps{Store: s.db, PublicURL: s.URL, Logger: cfg.logger, Limits: limits.New(s.db),
 		Journal: s.journal, Admin: admin.NewHandler(s.admin, "", cfg.logger, s.journal.Handler())}))
 	s.srv.ConnState = s.track
 	go s.srv.Serve(ln)

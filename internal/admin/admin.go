@@ -24,7 +24,8 @@ type Service struct {
 // Reset returns the database to its state on first start, in one transaction: every org and
 // everything in it is deleted and a new default org with its Administrator is created (a new id:
 // caches and tokens of the old orgs cannot match it), the clock runs in real time again, no
-// fault rule is left and the request journal is empty. It returns the new default org.
+// fault rule is left, Zoho's limits are back to the mode zcrm serve started with (no overrides,
+// nothing counted) and the request journal is empty. It returns the new default org.
 func (s *Service) Reset(ctx context.Context) (crm.Org, error) {
 	var org crm.Org
 	err := s.Store.Write(ctx, func(tx crm.Tx) error {
@@ -35,6 +36,9 @@ func (s *Service) Reset(ctx context.Context) (crm.Org, error) {
 			return err
 		}
 		if _, err := tx.DeleteFaultRules(ctx); err != nil {
+			return err
+		}
+		if err := tx.ClearLimits(ctx); err != nil {
 			return err
 		}
 		var err error

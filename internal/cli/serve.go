@@ -14,6 +14,7 @@ import (
 	"github.com/zcrm/zcrm/internal/admin"
 	"github.com/zcrm/zcrm/internal/httpapi"
 	"github.com/zcrm/zcrm/internal/journal"
+	apilimits "github.com/zcrm/zcrm/internal/limits"
 	"github.com/zcrm/zcrm/internal/store"
 )
 
@@ -30,6 +31,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	journalSize := fs.Int("journal-size", -1, "request journal entries kept, newest first (0: no journal; default 10000 on SQLite, in memory, and 0 on PostgreSQL)")
 	// No environment default: -h prints defaults, and the token is a secret.
 	fs.StringVar(&adminToken, "admin-token", "", "serve the admin API (/__zcrm/) to callers sending Authorization: Bearer <this token> (env ZCRM_ADMIN_TOKEN); unset: to loopback clients only")
+	limitsMode := fs.String("limits", envOr(e, "ZCRM_LIMITS", "off"), "Zoho's API limits: off, or zoho (concurrent calls and 24-hour credits per org by edition, token refresh throttle; env ZCRM_LIMITS); PUT /__zcrm/limits changes them at runtime")
 	seedFile := fs.String("seed", "", "apply this fixture file (as zcrm seed) at start when the database has no records yet")
 	var tw throwaway // --temp, --token-out (throwaway.go)
 	tw.register(fs)
@@ -76,9 +78,13 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err := seedAtStart(ctx, e, db, *seedFile); err != nil {
 		return err
 	}
+	limiter, err := apilimits.Start(ctx, db, *limitsMode)
+	if err != nil {
+		return err
+	}
 	jr := journal.New(db, journal.SizeFor(db, *journalSize), log)
 	defer jr.Close() // after the server's shutdown: its last requests are written
-	srv := limits.Server(httpapi.NewServer(httpapi.Deps{Store: db, PublicURL: publicURL, Logger: log, Debug: obs.debug(), RequestTimeout: limits.WriteTimeout, Journal: jr,
+	srv := limits.Server(httpapi.NewServer(httpapi.Deps{Store: db, PublicURL: publicURL, Logger: log, Debug: obs.debug(), RequestTimeout: limits.WriteTimeout, Journal: jr, Limits: limiter,
 		Admin: admin.NewHandler(&admin.Service{Store: db, Journal: jr}, adminToken, log, jr.Handler())}))
 	fmt.Fprintf(e.stderr, "zcrm %s listening on %s (store: %s %s, default org %d)\n", Version, publicURL, db.Dialect(), redactDSN(dsn), org.ID)
 	if !store.IsMemory(dsn) { // no other process reaches it: --token-out's note says where the token is

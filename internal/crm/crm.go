@@ -45,4 +45,5 @@ type Tx interface {
 	ResetTx
 	ControlTx
 	FaultTx
+	LimitTx
 }

@@ -99,6 +99,7 @@ func unclean(path string) bool {
 func NewServer(d Deps) *Server {
 	s := &Server{store: d.Store, oauth: &oauth.Service{Store: d.Store, PublicURL: strings.TrimSuffix(d.PublicURL, "/"), Logger: withRequestID(d.Logger)}, log: d.Logger, metrics: newMetrics(),
 		faults: newFaultSet(d.Store), limits: d.Limits}
+	s.oauth.Limits, _ = d.Limits.(oauth.TokenLimiter) // Zoho's token limits apply where its API limits do
 	s.metrics.register(s)
 	mux := http.NewServeMux()
 	timeout := d.RequestTimeout

@@ -50,7 +50,7 @@ func (s *Service) token(ctx context.Context, p url.Values, allowed ...string) (T
 		case GrantAuthorizationCode:
 			res, err = exchangeCode(ctx, tx, client, p.Get("code"))
 		case GrantRefreshToken:
-			res, err = refresh(ctx, tx, client, p.Get("refresh_token"))
+			res, err = refresh(ctx, tx, s.Limits, client, p.Get("refresh_token"))
 		default:
 			res, err = clientCredentials(ctx, tx, client, p.Get("soid"), p.Get("scope"))
 		}
@@ -157,8 +157,9 @@ func exchangeCode(ctx context.Context, tx crm.Tx, client crm.Client, code string
 }
 
 // refresh is the refresh_token grant: a live refresh token of this client mints a new access token,
-// if the client (still) belongs to the token's org; otherwise invalid_client.
-func refresh(ctx context.Context, tx crm.Tx, client crm.Client, token string) (TokenResponse, error) {
+// if the client (still) belongs to the token's org (otherwise invalid_client) and the throttle
+// allows it (throttle.go; limits may be nil).
+func refresh(ctx context.Context, tx crm.Tx, limits TokenLimiter, client crm.Client, token string) (TokenResponse, error) {
 	if token == "" {
 		return TokenResponse{}, ErrInvalidCode
 	}
@@ -175,6 +176,9 @@ func refresh(ctx context.Context, tx crm.Tx, client crm.Client, token string) (T
 		return TokenResponse{}, err
 	}
 	if _, err := activeUser(ctx, tx, r.OrgID, r.UserID); err != nil {
+		return TokenResponse{}, err
+	}
+	if err := throttle(ctx, tx, limits, r); err != nil {
 		return TokenResponse{}, err
 	}
 	access, err := MintAccessToken(ctx, tx, r.OrgID, r.UserID, client.ID, r.ID, r.Scopes)

@@ -30,6 +30,8 @@ type Service struct {
 	// Logger receives the accounts endpoints' internal errors (never a parameter: they hold secrets);
 	// nil means slog.Default().
 	Logger *slog.Logger
+	// Limits, when set, says where Zoho's token limits apply (throttle.go); nil applies none.
+	Limits TokenLimiter
 
 	tokens tokenCache
 }
