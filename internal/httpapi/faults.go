@@ -9,6 +9,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/zcrm/zcrm/internal/crm"
@@ -23,20 +24,29 @@ import (
 // faultSet is the rules this process applies, as of a control generation.
 type faultSet struct {
 	store crm.Store
-	mu    sync.Mutex
-	gen   int64 // -1: never loaded
+	mu    sync.Mutex // held while loading
+	cur   atomic.Pointer[faultRules]
+}
+
+// faultRules are the rules as of a control generation.
+type faultRules struct {
+	gen   int64
 	rules []crm.FaultRule
 }
 
-func newFaultSet(st crm.Store) *faultSet { return &faultSet{store: st, gen: -1} }
+func newFaultSet(st crm.Store) *faultSet { return &faultSet{store: st} }
 
-// current returns the rules as of the control generation the process holds.
+// current returns the rules as of the control generation the process holds: an atomic load while
+// it has not moved, one read of the rules (by one caller; the others wait for it) when it has.
 func (fs *faultSet) current(ctx context.Context) ([]crm.FaultRule, error) {
 	gen := fs.store.Control().Generation
+	if c := fs.cur.Load(); c != nil && c.gen == gen {
+		return c.rules, nil
+	}
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
-	if fs.gen == gen {
-		return fs.rules, nil
+	if c := fs.cur.Load(); c != nil && c.gen == gen {
+		return c.rules, nil
 	}
 	var rules []crm.FaultRule
 	if err := fs.store.Read(ctx, func(tx crm.Tx) error {
@@ -46,7 +56,7 @@ func (fs *faultSet) current(ctx context.Context) ([]crm.FaultRule, error) {
 	}); err != nil {
 		return nil, err
 	}
-	fs.gen, fs.rules = gen, rules
+	fs.cur.Store(&faultRules{gen: gen, rules: rules})
 	return rules, nil
 }
 

@@ -104,6 +104,9 @@ type Filter struct {
 	OrgID int64
 	// Since, when not zero, is the earliest arrival time.
 	Since time.Time
+	// AfterID, when not 0, selects entries with a larger id only: those journaled since an entry
+	// was read (zcrm requests --follow).
+	AfterID int64
 	// Newest, when not 0, selects among the newest this many entries only (a journal's size: the
 	// shared table may hold a few more between two trims).
 	Newest int

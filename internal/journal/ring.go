@@ -131,7 +131,7 @@ func (r *ring) entries(f Filter) []Entry {
 func (f *Filter) selects(s *slot) bool {
 	if (f.Method != "" && s.method != f.Method) || !strings.HasPrefix(s.path, f.PathPrefix) ||
 		(f.Match != nil && !f.Match(s.path)) || (f.OrgID != 0 && s.org != f.OrgID) ||
-		(!f.Since.IsZero() && s.start.Before(f.Since)) {
+		(!f.Since.IsZero() && s.start.Before(f.Since)) || s.id <= f.AfterID {
 		return false
 	}
 	return (f.StatusMin == 0 && f.StatusMax == 0) || (s.status >= f.StatusMin && s.status <= f.StatusMax)

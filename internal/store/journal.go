@@ -120,10 +120,10 @@ func (db *DB) Journal(ctx context.Context, f journal.Filter) ([]journal.Entry, e
 		FROM request_journal j LEFT JOIN oauth_clients c ON c.id = j.client_pk
 		WHERE j.id > COALESCE((SELECT id FROM request_journal ORDER BY id DESC LIMIT 1 OFFSET ?), 0)
 			AND (? = '' OR j.method = ?) AND (? = 0 OR substr(j.path, 1, ?) = ?) AND j.status BETWEEN ? AND ?
-			AND (CAST(? AS BIGINT) = 0 OR j.org_id = ?) AND j.time_ms >= ?
+			AND (CAST(? AS BIGINT) = 0 OR j.org_id = ?) AND j.time_ms >= ? AND j.id > ?
 		ORDER BY j.time_ms DESC, j.id DESC LIMIT ?`),
 		newest, f.Method, f.Method, utf8.RuneCountInString(f.PathPrefix), utf8.RuneCountInString(f.PathPrefix), f.PathPrefix,
-		f.StatusMin, statusMax, f.OrgID, f.OrgID, since, limit)
+		f.StatusMin, statusMax, f.OrgID, f.OrgID, since, f.AfterID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read journal: %w", err)
 	}
