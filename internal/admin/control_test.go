@@ -3,6 +3,7 @@ package admin_test
 import (
 	"encoding/json"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -140,5 +141,43 @@ func TestClockAcrossProcesses(t *testing.T) {
 		p1.do("POST", "/__zcrm/clock/advance", "", `{"by":"1h"}`)
 		// A write trusting process 2's token cache learns of the move in its transaction.
 		p2.crm("POST", "/crm/v8/Contacts", tok2, `{"data":[{"Last_Name":"Late"}]}`).expect(t, 401, invalidToken)
+	})
+}
+
+// Resets and imports through process 1 are seen by process 2 at its next request, whatever it
+// cached: a cadence list it answered from its cache, and a token.
+func TestResetAndImportAcrossProcesses(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		p1 := newEnv(t, b, "")
+		p2 := p1.twin()
+		snap := p1.do("GET", "/__zcrm/snapshot", "", "").body
+		tok := p1.token(p1.admin)
+		cadence := `{"cadences":[{"name":"Cached","module":{"api_name":"Leads"},"type":"manual_enrollment","follow_ups":[{"reference_id":"1","action":{"type":"tasks"}}]}]}`
+		cached := func(want bool) {
+			t.Helper()
+			for range 2 { // the second answer comes from process 2's cache
+				r := p2.crm("GET", "/crm/v8/settings/automation/cadences", tok, "")
+				if strings.Contains(r.body, `"Cached"`) != want || r.status >= 300 {
+					t.Fatalf("process 2's cadences = %d %s, want Cached listed: %v", r.status, r.body, want)
+				}
+			}
+		}
+		if r := p2.crm("POST", "/crm/v8/settings/automation/cadences", tok, cadence); r.status != 201 {
+			t.Fatalf("create = %d %s", r.status, r.body)
+		}
+		cached(true)
+		p1.do("POST", "/__zcrm/reset?keep=auth", "", "")
+		cached(false)
+
+		p2.crm("POST", "/crm/v8/settings/automation/cadences", tok, cadence)
+		cached(true)
+		p1.do("PUT", "/__zcrm/snapshot", "", snap)
+		p2.crm("GET", "/crm/v8/settings/automation/cadences", tok, "").expect(t, 401, invalidToken) // minted after the export
+
+		tok = p1.token(p1.admin)
+		p2.crm("POST", "/crm/v8/settings/automation/cadences", tok, cadence)
+		cached(true)
+		p1.do("POST", "/__zcrm/reset", "", "")
+		p2.crm("GET", "/crm/v8/settings/automation/cadences", tok, "").expect(t, 401, invalidToken)
 	})
 }
