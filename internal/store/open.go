@@ -204,7 +204,9 @@ func isUniqueViolation(err error) bool {
 }
 
 // migrate applies every embedded migration not yet recorded, in version order, each in its own
-// transaction. On PostgreSQL an advisory lock makes concurrent starters run them once.
+// transaction. On PostgreSQL an advisory lock makes concurrent starters run them once. A file
+// named NNNN_name.postgres.sql (or .sqlite.sql) runs on that database only; the other records the
+// version as applied.
 func (db *DB) migrate(ctx context.Context) error {
 	files, err := fs.Glob(migrations, "migrations/*.sql")
 	if err != nil {
@@ -267,6 +269,9 @@ func (db *DB) migrate(ctx context.Context) error {
 			continue
 		}
 		stmts := []string{string(text)}
+		if only := migrationDialect(name); only != "" && only != db.dialect.String() {
+			stmts = nil // another database's migration: recorded as applied, nothing to do here
+		}
 		if v == 1 {
 			stmts = append(stmts, db.idSource()...)
 		}
@@ -285,6 +290,16 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// migrationDialect is the database a migration file is for ("postgres" for
+// 0009_name.postgres.sql), or "" when it is for both.
+func migrationDialect(name string) string {
+	base := strings.TrimSuffix(name, ".sql")
+	if i := strings.LastIndexByte(base, '.'); i >= 0 {
+		return base[i+1:]
+	}
+	return ""
 }
 
 // idSource returns the dialect's statements that create the id allocator.
