@@ -203,10 +203,11 @@ func isUniqueViolation(err error) bool {
 	return strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
 
-// migrate applies every embedded migration not yet recorded, in version order, each in its own
-// transaction. On PostgreSQL an advisory lock makes concurrent starters run them once. A file
-// named NNNN_name.postgres.sql (or .sqlite.sql) runs on that database only; the other records the
-// version as applied.
+// migrate applies every embedded migration not yet recorded, in version order, in one
+// transaction. On PostgreSQL an advisory lock makes concurrent starters run them once (the
+// versions applied are read under it; on SQLite, under the transaction's write lock). A file named
+// NNNN_name.postgres.sql (or .sqlite.sql) runs on that database only; the other records the version
+// as applied.
 func (db *DB) migrate(ctx context.Context) error {
 	files, err := fs.Glob(migrations, "migrations/*.sql")
 	if err != nil {
@@ -241,6 +242,9 @@ func (db *DB) migrate(ctx context.Context) error {
 		applied[v] = true
 	}
 	rows.Close()
+	// Every pending migration runs in one transaction: one commit (one log sync) however many
+	// there are, and a failure leaves the schema as it was.
+	var tx *sql.Tx
 	for _, f := range files {
 		name := strings.TrimPrefix(f, "migrations/")
 		v, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
@@ -254,18 +258,18 @@ func (db *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		tx, err := conn.BeginTx(ctx, nil)
-		if err != nil {
-			return err
+		if tx == nil {
+			if tx, err = conn.BeginTx(ctx, nil); err != nil {
+				return err
+			}
+			defer tx.Rollback()
 		}
-		// Another process may have applied it while this one waited for the write lock.
+		// Another process may have applied it while this one waited for the write lock (SQLite).
 		var done int
 		if err := tx.QueryRowContext(ctx, db.rebind(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), v).Scan(&done); err != nil {
-			tx.Rollback()
 			return err
 		}
 		if done > 0 {
-			tx.Rollback()
 			continue
 		}
 		stmts := []string{string(text)}
@@ -277,17 +281,18 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 		for _, s := range stmts {
 			if _, err := tx.ExecContext(ctx, s); err != nil {
-				tx.Rollback()
 				return fmt.Errorf("migration %s: %w", name, err)
 			}
 		}
 		if _, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO schema_migrations (version, applied_time) VALUES (?, ?)`), v, ms(db.real())); err != nil {
-			tx.Rollback()
-			return err
-		}
-		if err := tx.Commit(); err != nil {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
+	}
+	if tx == nil {
+		return nil
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrations: %w", err)
 	}
 	return nil
 }
