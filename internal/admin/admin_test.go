@@ -93,12 +93,21 @@ type response struct {
 // do sends a request over loopback with an optional Authorization header value.
 func (e *env) do(method, path, auth, body string) response {
 	e.t.Helper()
+	if auth == "" {
+		return e.send(method, path, body)
+	}
+	return e.send(method, path, body, "Authorization", auth)
+}
+
+// send sends a request over loopback with the headers given as name, value pairs.
+func (e *env) send(method, path, body string, headers ...string) response {
+	e.t.Helper()
 	req, err := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if auth != "" {
-		req.Header.Set("Authorization", auth)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
 	}
 	res, err := e.srv.Client().Do(req)
 	if err != nil {

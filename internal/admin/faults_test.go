@@ -42,8 +42,8 @@ func (e *env) contacts(tok string) int {
 	return len(got.Data)
 }
 
-// send sends a CRM request and returns the transport error, if any (a reset connection).
-func (e *env) send(method, path, tok, body string) (int, string, error) {
+// try sends a CRM request and returns the transport error, if any (a reset connection).
+func (e *env) try(method, path, tok, body string) (int, string, error) {
 	req, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
 	req.Header.Set("Authorization", "Zoho-oauthtoken "+tok)
 	res, err := e.srv.Client().Do(req)
@@ -123,7 +123,7 @@ func TestFaultAfterResetLatency(t *testing.T) {
 		}
 
 		e.addFault(`{"method":"POST","path":"/crm/*/Contacts","reset":true,"after":true,"times":1}`)
-		if _, _, err := e.send("POST", "/crm/v8/Contacts", tok, insert); err == nil {
+		if _, _, err := e.try("POST", "/crm/v8/Contacts", tok, insert); err == nil {
 			t.Fatal("an 'after' reset answered")
 		}
 		if n := e.contacts(tok); n != 2 {
@@ -131,7 +131,7 @@ func TestFaultAfterResetLatency(t *testing.T) {
 		}
 
 		e.addFault(`{"method":"POST","path":"/crm/*/Contacts","reset":true,"times":1}`)
-		_, _, err := e.send("POST", "/crm/v8/Contacts", tok, insert)
+		_, _, err := e.try("POST", "/crm/v8/Contacts", tok, insert)
 		if err == nil || !(errors.Is(err, io.EOF) || strings.Contains(err.Error(), "reset") || strings.Contains(err.Error(), "EOF")) {
 			t.Fatalf("a reset: err = %v", err)
 		}

@@ -102,12 +102,7 @@ func (s *Service) MintToken(ctx context.Context, m Mint) (Tokens, error) {
 		if err != nil {
 			return err
 		}
-		var client crm.Client
-		if m.ClientID == "" {
-			client, err = oauth.CLIClient(ctx, tx)
-		} else {
-			client, err = oauth.ClientByID(ctx, tx, m.ClientID)
-		}
+		client, err := mintClient(ctx, tx, m.ClientID)
 		if err != nil {
 			return err
 		}
@@ -125,4 +120,13 @@ func (s *Service) MintToken(ctx context.Context, m Mint) (Tokens, error) {
 		err = s.Store.Write(ctx, mint)
 	}
 	return t, err
+}
+
+// mintClient is the client MintToken issues tokens of: the one with that client id, or zcrm's
+// internal CLI client for "" (created on first use).
+func mintClient(ctx context.Context, tx crm.Tx, clientID string) (crm.Client, error) {
+	if clientID == "" {
+		return oauth.CLIClient(ctx, tx)
+	}
+	return oauth.ClientByID(ctx, tx, clientID)
 }

@@ -30,27 +30,34 @@ func (s *Service) CreateOrg(ctx context.Context, n NewOrg) (crm.Org, crm.User, e
 	var org crm.Org
 	var admin crm.User
 	err := s.Store.Write(ctx, func(tx crm.Tx) error {
-		if n.UniqueName {
-			if err := uniqueOrgName(ctx, tx, n.Name); err != nil {
-				return err
-			}
-		}
 		var err error
-		if org, admin, err = crm.CreateOrg(ctx, tx, n.NewOrg); err != nil {
-			return err
-		}
-		for _, id := range n.Clients {
-			c, err := oauth.ClientByID(ctx, tx, id)
-			if err != nil {
-				return err
-			}
-			if err := oauth.GrantClientOrg(ctx, tx, c, org.ID); err != nil {
-				return err
-			}
-		}
-		return nil
+		org, admin, err = createOrg(ctx, tx, n)
+		return err
 	})
 	return org, admin, err
+}
+
+// createOrg is CreateOrg in the caller's transaction.
+func createOrg(ctx context.Context, tx crm.Tx, n NewOrg) (crm.Org, crm.User, error) {
+	if n.UniqueName {
+		if err := uniqueOrgName(ctx, tx, n.Name); err != nil {
+			return crm.Org{}, crm.User{}, err
+		}
+	}
+	org, admin, err := crm.CreateOrg(ctx, tx, n.NewOrg)
+	if err != nil {
+		return crm.Org{}, crm.User{}, err
+	}
+	for _, id := range n.Clients {
+		c, err := oauth.ClientByID(ctx, tx, id)
+		if err != nil {
+			return crm.Org{}, crm.User{}, err
+		}
+		if err := oauth.GrantClientOrg(ctx, tx, c, org.ID); err != nil {
+			return crm.Org{}, crm.User{}, err
+		}
+	}
+	return org, admin, nil
 }
 
 // CreateUser adds an active user with the named profile to the org, and returns the user and the
@@ -87,20 +94,27 @@ func (s *Service) CreateProfile(ctx context.Context, orgOf OrgOf, n NewProfile) 
 		if err != nil {
 			return err
 		}
-		denied := n.Deny
-		if n.CheckDeny {
-			if denied, err = checkPermissions(ctx, tx, org, n.Deny); err != nil {
-				return err
-			}
-		}
-		p, err = crm.CreateProfile(ctx, tx, org.ID, n.Name, denied)
+		p, err = createProfile(ctx, tx, org, n)
 		return err
 	})
 	return p, err
 }
 
-// SetSharing sets a module's data-sharing rule in the org ("public" or "private", in any case)
-// and returns the module's api name.
+// createProfile is CreateProfile in the caller's transaction, in the org. With n.CheckDeny an
+// unknown permission is a *permissionError.
+func createProfile(ctx context.Context, tx crm.Tx, org crm.Org, n NewProfile) (crm.Profile, error) {
+	denied := n.Deny
+	if n.CheckDeny {
+		var err error
+		if denied, err = checkPermissions(ctx, tx, org, n.Deny); err != nil {
+			return crm.Profile{}, err
+		}
+	}
+	return crm.CreateProfile(ctx, tx, org.ID, n.Name, denied)
+}
+
+// SetSharing sets a module's data-sharing rule in the org ("public", "public_read_only" or
+// "private", in any case) and returns the module's api name.
 func (s *Service) SetSharing(ctx context.Context, orgOf OrgOf, module, access string) (string, error) {
 	var name string
 	err := s.Store.Write(ctx, func(tx crm.Tx) error {
@@ -108,10 +122,15 @@ func (s *Service) SetSharing(ctx context.Context, orgOf OrgOf, module, access st
 		if err != nil {
 			return err
 		}
-		name, err = crm.SetSharing(ctx, tx, org, module, strings.ToLower(access))
+		name, err = setSharing(ctx, tx, org, module, access)
 		return err
 	})
 	return name, err
+}
+
+// setSharing is SetSharing in the caller's transaction, in the org.
+func setSharing(ctx context.Context, tx crm.Tx, org crm.Org, module, access string) (string, error) {
+	return crm.SetSharing(ctx, tx, org, module, strings.ToLower(access))
 }
 
 // CreateModule adds a custom module to the org, created by its first Administrator; empty labels
@@ -123,14 +142,19 @@ func (s *Service) CreateModule(ctx context.Context, orgOf OrgOf, apiName, singul
 		if err != nil {
 			return err
 		}
-		admin, err := tx.FirstAdmin(ctx, org.ID)
-		if err != nil {
-			return err
-		}
-		m, err = crm.CreateCustomModule(ctx, tx, org, admin.ID, apiName, singular, plural)
+		m, err = createModule(ctx, tx, org, apiName, singular, plural)
 		return err
 	})
 	return m, err
+}
+
+// createModule is CreateModule in the caller's transaction, in the org.
+func createModule(ctx context.Context, tx crm.Tx, org crm.Org, apiName, singular, plural string) (crm.CustomModule, error) {
+	admin, err := tx.FirstAdmin(ctx, org.ID)
+	if err != nil {
+		return crm.CustomModule{}, err
+	}
+	return crm.CreateCustomModule(ctx, tx, org, admin.ID, apiName, singular, plural)
 }
 
 // uniqueOrgName refuses a name whose slug another org's name has: the two would share a default
@@ -152,8 +176,8 @@ func uniqueOrgName(ctx context.Context, tx crm.Tx, name string) error {
 	return nil
 }
 
-// checkPermissions returns the permission names in their canonical spelling, or an error naming the
-// first unknown one and the valid ones: Standard's denials (cadences, settings changes) and View,
+// checkPermissions returns the permission names in their canonical spelling, or a *permissionError
+// naming the first unknown one and the valid ones: Standard's denials (cadences, settings changes) and View,
 // Create, Edit and Delete of each API module of the org, custom ones included.
 func checkPermissions(ctx context.Context, tx crm.Tx, org crm.Org, names []string) ([]string, error) {
 	if len(names) == 0 {
@@ -183,16 +207,24 @@ func checkPermissions(ctx context.Context, tx crm.Tx, org crm.Org, names []strin
 		}
 	}
 	out := make([]string, 0, len(names))
-	for _, n := range names {
+	for i, n := range names {
 		p, ok := known[strings.ToLower(n)]
 		if !ok {
-			return nil, fmt.Errorf("unknown permission %q: want Crm_Implied_<%s>_<module> with <module> one of %s, or one of %s",
-				n, strings.Join(permissionActions, "|"), strings.Join(modules, ", "), strings.Join(crm.StandardDenied, ", "))
+			return nil, &permissionError{Index: i, msg: fmt.Sprintf("unknown permission %q: want Crm_Implied_<%s>_<module> with <module> one of %s, or one of %s",
+				n, strings.Join(permissionActions, "|"), strings.Join(modules, ", "), strings.Join(crm.StandardDenied, ", "))}
 		}
 		out = append(out, p)
 	}
 	return out, nil
 }
+
+// permissionError is checkPermissions' refusal of names[Index], an unknown permission.
+type permissionError struct {
+	Index int
+	msg   string
+}
+
+func (e *permissionError) Error() string { return e.msg }
 
 // permissionActions are the record actions of module permissions (crm.ModulePermission).
 var permissionActions = []string{"View", "Create", "Edit", "Delete"}

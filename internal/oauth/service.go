@@ -204,31 +204,6 @@ func grantedScopes(stored []string) Scopes {
 // MaxAccessPerRefresh live access tokens deletes the oldest of them. Expired tokens of the same
 // refresh token (or, without one, of the same client and user) are deleted on the way.
 func MintAccessToken(ctx context.Context, tx crm.Tx, orgID, userID, clientPK, refreshID int64, scopes []string) (string, error) {
-	now := tx.Now()
-	if refreshID != 0 || clientPK != 0 {
-		if err := tx.DeleteExpiredAccessTokens(ctx, refreshID, clientPK, userID, now); err != nil {
-			return "", err
-		}
-	}
-	if refreshID != 0 {
-		live, err := tx.LiveAccessTokenIDs(ctx, refreshID, now)
-		if err != nil {
-			return "", err
-		}
-		for ; len(live) >= MaxAccessPerRefresh; live = live[1:] {
-			if err := tx.DeleteAccessToken(ctx, live[0]); err != nil {
-				return "", err
-			}
-		}
-	}
-	id, err := tx.NewID(ctx)
-	if err != nil {
-		return "", err
-	}
 	token := NewToken()
-	err = tx.InsertAccessToken(ctx, crm.AccessToken{
-		ID: id, Hash: Hash(token), RefreshID: refreshID, ClientPK: clientPK, OrgID: orgID, UserID: userID,
-		Scopes: scopes, CreatedTime: now, ExpiresAt: now.Add(AccessTTL),
-	})
-	return token, err
+	return token, storeAccessToken(ctx, tx, orgID, userID, clientPK, refreshID, scopes, token, AccessTTL)
 }
