@@ -60,8 +60,10 @@ func (s *Server) CreateProfile(org Org, name string, deny ...string) string {
 	return crm.FormatID(p.ID)
 }
 
-// SetSharing sets a module's data-sharing rule in the org: "public", or "private" (users other than
-// administrators may change only the records they own).
+// SetSharing sets a module's data-sharing rule in the org, as Zoho's org-wide sharing: "public"
+// (everyone reads and changes every record), "public_read_only" (everyone reads; users other than
+// administrators change only the records they own) or "private" (users other than administrators
+// read and change only the records they own; the others read as if they did not exist).
 func (s *Server) SetSharing(org Org, module, access string) {
 	if s.tb != nil {
 		s.tb.Helper()

@@ -136,6 +136,16 @@ func TestPeopleAndRules(t *testing.T) {
 		if _, err := repClient.UpdateRecord(ctx, "Contacts", theirs, client.Record{"Last_Name": "Taken"}); !errors.Is(err, client.ErrAuthorizationFailed) {
 			t.Fatalf("another's record under private sharing = %v, want ErrAuthorizationFailed", err)
 		}
+		if _, err := repClient.Record(ctx, "Contacts", theirs); !errors.Is(err, client.ErrNotFound) {
+			t.Fatalf("reading another's record under private sharing = %v, want ErrNotFound", err)
+		}
+		srv.SetSharing(srv.Org, "Contacts", "public_read_only")
+		if rec, err := repClient.Record(ctx, "Contacts", theirs); err != nil || rec.String("Last_Name") != "Theirs" {
+			t.Fatalf("reading another's record under public_read_only sharing = %v, %v", rec, err)
+		}
+		if _, err := repClient.UpdateRecord(ctx, "Contacts", theirs, client.Record{"Last_Name": "Taken"}); !errors.Is(err, client.ErrAuthorizationFailed) {
+			t.Fatalf("another's record under public_read_only sharing = %v, want ErrAuthorizationFailed", err)
+		}
 
 		srv.CreateProfile(srv.Org, "No Contacts", "Crm_Implied_View_Contacts")
 		blind := srv.NewClient(srv.CreateUser(srv.Org, "blind@zcrm.local", "No Contacts"), nil)

@@ -102,7 +102,7 @@ func runOrgSharing(ctx context.Context, e env, args []string) error {
 	var dsn, module, access, orgID string
 	fs := flags(e, "org sharing", &dsn)
 	fs.StringVar(&module, "module", "", "module api name (required)")
-	fs.StringVar(&access, "access", "", "public|private (required)")
+	fs.StringVar(&access, "access", "", "public|public_read_only|private (required)")
 	fs.StringVar(&orgID, "org", "", "org id (default: the default org)")
 	if err := parse(fs, args); err != nil {
 		return err

@@ -59,7 +59,7 @@ func commands() []command {
 	return []command{
 		{"serve", "serve the CRM API and the accounts endpoints", runServe},
 		{"org create", "create an org with its first Administrator", runOrgCreate},
-		{"org sharing", "set a module's data-sharing rule (public|private)", runOrgSharing},
+		{"org sharing", "set a module's data-sharing rule (public|public_read_only|private)", runOrgSharing},
 		{"org list", "list the orgs, one JSON object a line", runOrgList},
 		{"user create", "add a user to an org", runUserCreate},
 		{"user list", "list an org's users, one JSON object a line", runUserList},

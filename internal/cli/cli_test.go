@@ -77,6 +77,13 @@ func TestAdminCommandsPrintJSON(t *testing.T) {
 	if v := decode("org", "sharing", "--module", "leads", "--access", "PRIVATE", "--org", orgID); v["module"] != "Leads" || v["access"] != "private" {
 		t.Fatalf("org sharing = %v", v)
 	}
+	if v := decode("org", "sharing", "--module", "Contacts", "--access", "public_read_only", "--org", orgID); v["module"] != "Contacts" || v["access"] != "public_read_only" {
+		t.Fatalf("org sharing public_read_only = %v", v)
+	}
+	if code, _, errs := runCLI(t, "org", "sharing", "--module", "Contacts", "--access", "secret", "--org", orgID, "--db", db); code == 0 ||
+		!strings.Contains(errs, `access must be public, public_read_only or private, not "secret"`) {
+		t.Fatalf("org sharing secret: code %d, stderr %q", code, errs)
+	}
 	// Custom modules need Enterprise: the professional org refuses, the default (enterprise) org accepts.
 	if code, _, _ := runCLI(t, "module", "create", "--api-name", "Properties", "--org", orgID, "--db", db); code == 0 {
 		t.Fatal("custom module created in a professional org")

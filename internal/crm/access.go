@@ -5,8 +5,40 @@ import (
 	"errors"
 )
 
+// Data sharing, as Zoho's org-wide sharing defaults have it per module: under "Private" only a
+// record's owner and the users above the owner in the role hierarchy may view it; under "Public Read
+// Only" everyone may view it and only they may change it; under "Public" everyone may do both.
+// zcrm has no role hierarchy, so "the owner's superiors" reduce to administrators (profile
+// Administrator), who see and change everything. The whole rule lives here: VisibleOwner for what
+// a user may read (lists restrict their SQL by it, single records check it through CanView) and
+// CanChange for what they may change.
+
+// VisibleOwner returns the user whose records are the only ones of module actor may read, or 0 when
+// actor may read them all: actor's own id under private sharing, unless actor is an administrator.
+// Store queries take it as their owner restriction (crm.RecordQuery.OwnerID, RelatedSlice.OwnerID).
+func VisibleOwner(ctx context.Context, tx Tx, actor Actor, module string) (int64, error) {
+	if actor.Profile.Admin {
+		return 0, nil
+	}
+	access, err := tx.Sharing(ctx, actor.Org.ID, module)
+	if err != nil || access != SharingPrivate {
+		return 0, err
+	}
+	return actor.User.ID, nil
+}
+
+// CanView reports whether actor may read rec under data sharing (VisibleOwner). A record actor may
+// not read is answered as one that does not exist, as Zoho answers it.
+func CanView(ctx context.Context, tx Tx, actor Actor, rec Record) (bool, error) {
+	owner, err := VisibleOwner(ctx, tx, actor, rec.Module)
+	if err != nil {
+		return false, err
+	}
+	return owner == 0 || rec.OwnerID == owner, nil
+}
+
 // CanChange reports whether actor may change rec under data sharing: administrators and the owner
-// always, others when the module's org-wide sharing is not private.
+// always, others only when the module's sharing is public (not public_read_only, not private).
 func CanChange(ctx context.Context, tx Tx, actor Actor, rec Record) (bool, error) {
 	if actor.Profile.Admin || rec.OwnerID == actor.User.ID {
 		return true, nil
@@ -15,7 +47,7 @@ func CanChange(ctx context.Context, tx Tx, actor Actor, rec Record) (bool, error
 	if err != nil {
 		return false, err
 	}
-	return access != SharingPrivate, nil
+	return access == SharingPublic, nil
 }
 
 // changeUnder runs plain, a set change hanging off the record id of module (a relation's parent,

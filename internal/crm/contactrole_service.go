@@ -292,14 +292,19 @@ func ContactRoleByID(ctx context.Context, tx Tx, orgID, id int64) (ContactRole, 
 }
 
 // ListDealContactRoles returns one page of the deal's contacts with a live role (q as parsed by
-// ParseListQuery): the requested Contacts fields, Contact_Role {name, id} and id.
-func ListDealContactRoles(ctx context.Context, tx Tx, org Org, dealID int64, q ListQuery) (RelatedPage, error) {
+// ParseListQuery) that actor may read under the Contacts data sharing (VisibleOwner): the requested
+// Contacts fields, Contact_Role {name, id} and id.
+func ListDealContactRoles(ctx context.Context, tx Tx, actor Actor, dealID int64, q ListQuery) (RelatedPage, error) {
 	contacts, _ := catalog.Standard("Contacts")
-	dcs, err := tx.DealContacts(ctx, org.ID, dealID, relatedSlice(q))
+	sl, err := visibleSlice(ctx, tx, actor, contacts.APIName, q)
 	if err != nil {
 		return RelatedPage{}, err
 	}
-	return renderRelatedPage(ctx, tx, org, contacts, q, dcs,
+	dcs, err := tx.DealContacts(ctx, actor.Org.ID, dealID, sl)
+	if err != nil {
+		return RelatedPage{}, err
+	}
+	return renderRelatedPage(ctx, tx, actor.Org, contacts, q, dcs,
 		func(dc DealContact) Record { return dc.Contact },
 		func(dc DealContact, row map[string]any) {
 			row[dealContactRoleKey] = map[string]any{"name": dc.Role.Name, "id": FormatID(dc.Role.ID)}

@@ -122,11 +122,18 @@ type CustomModule struct {
 	CreatedTime time.Time
 }
 
-// Sharing values of a module's data-sharing rule.
+// Sharing values of a module's data-sharing rule (Zoho's org-wide sharing defaults): under public
+// everyone reads and changes every record; under public_read_only everyone reads them but only the
+// owner (and administrators) change them; under private only the owner (and administrators) read or
+// change them (see VisibleOwner and CanChange).
 const (
-	SharingPublic  = "public"
-	SharingPrivate = "private"
+	SharingPublic         = "public"
+	SharingPublicReadOnly = "public_read_only"
+	SharingPrivate        = "private"
 )
+
+// SharingModes are the data-sharing rules a module can have, in the order help texts list them.
+var SharingModes = []string{SharingPublic, SharingPublicReadOnly, SharingPrivate}
 
 // OrgTx is the store's view of orgs, users, profiles, sharing rules, custom modules and metadata ids.
 // Lookups return ErrNotFound when nothing matches; inserts return ErrDuplicate on a uniqueness clash.

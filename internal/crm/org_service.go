@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/zcrm/zcrm/internal/catalog"
@@ -202,8 +203,8 @@ func SetSharing(ctx context.Context, tx Tx, org Org, module, access string) (str
 	if err != nil {
 		return "", fmt.Errorf("unknown module %q", module)
 	}
-	if access != SharingPublic && access != SharingPrivate {
-		return "", fmt.Errorf("access must be public or private, not %q", access)
+	if !slices.Contains(SharingModes, access) {
+		return "", fmt.Errorf("access must be public, public_read_only or private, not %q", access)
 	}
 	return m.APIName, tx.SetSharing(ctx, org.ID, m.APIName, access)
 }

@@ -34,6 +34,8 @@ type RecordQuery struct {
 	IDs []int64
 	// ModifiedSince, when not zero, keeps only records modified after it.
 	ModifiedSince time.Time
+	// OwnerID, when not 0, keeps only the records this user owns: data sharing (VisibleOwner).
+	OwnerID int64
 	// SortBy is SortByID, SortByCreatedTime or SortByModifiedTime; ties are broken by id.
 	SortBy string
 	Desc   bool

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/zcrm/zcrm/internal/catalog"
 )
@@ -21,6 +22,10 @@ import (
 //   - The single-id forms (PUT/DELETE /{module}/{id}) answer an unknown or malformed path id and a
 //     data-sharing refusal with a top-level error; the bulk forms answer them per item.
 //   - A lookup whose target has been deleted reads as null.
+//   - A record data sharing hides from the reader (private, access.go) reads as one that does not
+//     exist; a change to it keeps the AUTHORIZATION_FAILED answer that public_read_only gives too.
+//   - If-Modified-Since on GET /{module}/{id} compares with Modified_Time as the list does (to the
+//     millisecond): 304 with no body when the record did not change after it.
 
 // Limits of the records API.
 const (
@@ -37,11 +42,16 @@ const (
 // ApprovalApproved is the $approval_state of every inserted record (zcrm has no approval processes).
 const ApprovalApproved = "approved"
 
-// ListRecords returns one page of the module's records rendered with the requested fields (and id).
-// No rows means 204 (or 304 with If-Modified-Since) for the caller.
+// ListRecords returns one page of the module's records that actor may read (data sharing:
+// VisibleOwner, applied in the query so that pages count only those) rendered with the requested
+// fields (and id). No rows means 204 (or 304 with If-Modified-Since) for the caller.
 func ListRecords(ctx context.Context, tx Tx, actor Actor, m catalog.Module, q ListQuery) ([]map[string]any, ListInfo, error) {
+	owner, err := VisibleOwner(ctx, tx, actor, m.APIName)
+	if err != nil {
+		return nil, ListInfo{}, err
+	}
 	recs, err := tx.ListRecords(ctx, RecordQuery{
-		OrgID: actor.Org.ID, Module: m.APIName, IDs: q.IDs, ModifiedSince: q.ModifiedSince,
+		OrgID: actor.Org.ID, Module: m.APIName, IDs: q.IDs, ModifiedSince: q.ModifiedSince, OwnerID: owner,
 		SortBy: q.SortBy, Desc: q.Desc, Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage + 1,
 	})
 	if err != nil {
@@ -61,21 +71,42 @@ func ListRecords(ctx context.Context, tx Tx, actor Actor, m catalog.Module, q Li
 	return rows, info, err
 }
 
-// GetRecord returns one record with every field, or ok=false when the module has no record id
-// in the org.
-func GetRecord(ctx context.Context, tx Tx, actor Actor, m catalog.Module, id int64) (row map[string]any, ok bool, err error) {
+// RecordRead is what a single-record read found.
+type RecordRead int
+
+const (
+	// RecordMissing: no record id of the module in the org that the reader may see; Zoho answers
+	// 204 alike for a record that does not exist and one data sharing hides.
+	RecordMissing RecordRead = iota
+	// RecordUnchanged: the record was not modified after the If-Modified-Since time (Zoho's 304).
+	RecordUnchanged
+	// RecordFound: the record, rendered.
+	RecordFound
+)
+
+// GetRecord returns one record with every field (RecordFound), or why there is none: RecordMissing
+// when the module has no record id in the org or data sharing hides it from actor (CanView), and
+// RecordUnchanged when since is not zero and the record was not modified after it (compared as
+// the list's If-Modified-Since compares).
+func GetRecord(ctx context.Context, tx Tx, actor Actor, m catalog.Module, id int64, since time.Time) (map[string]any, RecordRead, error) {
 	rec, err := tx.Record(ctx, actor.Org.ID, m.APIName, id)
 	if errors.Is(err, ErrNotFound) {
-		return nil, false, nil
+		return nil, RecordMissing, nil
 	}
 	if err != nil {
-		return nil, false, err
+		return nil, RecordMissing, err
+	}
+	if ok, err := CanView(ctx, tx, actor, rec); err != nil || !ok {
+		return nil, RecordMissing, err
+	}
+	if !since.IsZero() && rec.ModifiedTime.UnixMilli() <= since.UnixMilli() { // the list's modified_time > since, in ms
+		return nil, RecordUnchanged, nil
 	}
 	rows, err := newRenderer(ctx, tx, actor.Org).rows(m, []Record{rec}, nil)
 	if err != nil {
-		return nil, false, err
+		return nil, RecordMissing, err
 	}
-	return rows[0], true, nil
+	return rows[0], RecordFound, nil
 }
 
 // InsertRecords validates and stores each element of data as a new record owned by the actor

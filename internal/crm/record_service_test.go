@@ -265,8 +265,8 @@ func TestRecordServices(t *testing.T) {
 	})
 }
 
-// The store lists records in the query's order with ties broken by id, filters by ids and
-// modification time, and never returns another module's or org's records.
+// The store lists records in the query's order with ties broken by id, filters by ids,
+// modification time and owner, and never returns another module's or org's records.
 func TestStoreListRecords(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		db, actor := testOrg(t, b)
@@ -326,6 +326,8 @@ func TestStoreListRecords(t *testing.T) {
 			"empty ids":              {crm.RecordQuery{SortBy: crm.SortByID, IDs: []int64{}}, nil},
 			"modified since":         {crm.RecordQuery{SortBy: crm.SortByID, ModifiedSince: base.Add(2 * time.Minute)}, []int64{a, b1}},
 			"unknown sort key is id": {crm.RecordQuery{SortBy: "Last_Name"}, []int64{a, b1, c, d}},
+			"owner":                  {crm.RecordQuery{SortBy: crm.SortByID, OwnerID: actor.User.ID}, []int64{a, b1, c, d}},
+			"another owner":          {crm.RecordQuery{SortBy: crm.SortByID, OwnerID: actor.User.ID + 1}, nil},
 		} {
 			if got := list(c.q); !reflect.DeepEqual(got, c.want) {
 				t.Errorf("%s: %v, want %v", name, got, c.want)

@@ -51,6 +51,7 @@ type LinkedRecord struct {
 // contact roles).
 type RelatedSlice struct {
 	Only          []int64 // nil: every linked record; otherwise only these
+	OwnerID       int64   // not 0: only the records this user owns (data sharing: VisibleOwner)
 	SortBy        string  // SortByID (default), SortByCreatedTime or SortByModifiedTime; ties by id
 	Desc          bool
 	Limit, Offset int

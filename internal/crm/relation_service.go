@@ -88,6 +88,21 @@ func ResolveRelatedList(ctx context.Context, tx Tx, org Org, parent catalog.Modu
 	return t, nil
 }
 
+// ViewedPathRecord is PathRecord for a read by actor: a record data sharing hides from actor
+// (CanView) fails as a missing one, since Zoho answers a record you may not see as unknown.
+func ViewedPathRecord(ctx context.Context, tx Tx, actor Actor, module, raw, message string, index int) (Record, error) {
+	rec, err := PathRecord(ctx, tx, actor.Org.ID, module, raw, message, index)
+	if err != nil {
+		return Record{}, err
+	}
+	if ok, err := CanView(ctx, tx, actor, rec); err != nil {
+		return Record{}, err
+	} else if !ok {
+		return Record{}, ErrPathID(message, index)
+	}
+	return rec, nil
+}
+
 // PathRecord loads the head (no field values) of the record of module whose id is the path segment
 // raw; a malformed id or a missing record is 400 INVALID_DATA with message and the segment's
 // resource_path_index.
@@ -124,23 +139,33 @@ func newRelatedPage(rows []map[string]any, q ListQuery, more bool) RelatedPage {
 	return RelatedPage{Data: rows, Info: RelatedInfo{PerPage: q.PerPage, Count: len(rows), Page: q.Page, MoreRecords: more}}
 }
 
-// relatedSlice is the page of q: one row more than asked, to tell whether more follow.
-func relatedSlice(q ListQuery) RelatedSlice {
-	return RelatedSlice{Only: q.IDs, SortBy: q.SortBy, Desc: q.Desc, Limit: q.PerPage + 1, Offset: (q.Page - 1) * q.PerPage}
+// visibleSlice is the page of q over records of module that actor may read (VisibleOwner): one row
+// more than asked, to tell whether more follow.
+func visibleSlice(ctx context.Context, tx Tx, actor Actor, module string, q ListQuery) (RelatedSlice, error) {
+	owner, err := VisibleOwner(ctx, tx, actor, module)
+	if err != nil {
+		return RelatedSlice{}, err
+	}
+	return RelatedSlice{Only: q.IDs, OwnerID: owner, SortBy: q.SortBy, Desc: q.Desc, Limit: q.PerPage + 1, Offset: (q.Page - 1) * q.PerPage}, nil
 }
 
 // ListRelated returns one page of the records linked to parentID through t (q as parsed by
-// ParseListQuery), each rendered like a record listing with the requested fields and id, plus the
-// relation fields. Read-only lists have no rows.
-func ListRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentID int64, q ListQuery) (RelatedPage, error) {
+// ParseListQuery) that actor may read under the related module's data sharing (VisibleOwner), each
+// rendered like a record listing with the requested fields and id, plus the relation fields.
+// Read-only lists have no rows.
+func ListRelated(ctx context.Context, tx Tx, actor Actor, t RelatedTarget, parentID int64, q ListQuery) (RelatedPage, error) {
 	if !t.Writable() {
 		return RelatedPage{}, nil
 	}
-	linked, err := tx.LinkedRecords(ctx, t.End(org.ID, parentID), t.Related.APIName, relatedSlice(q))
+	sl, err := visibleSlice(ctx, tx, actor, t.Related.APIName, q)
 	if err != nil {
 		return RelatedPage{}, err
 	}
-	return renderRelatedPage(ctx, tx, org, t.Related, q, linked,
+	linked, err := tx.LinkedRecords(ctx, t.End(actor.Org.ID, parentID), t.Related.APIName, sl)
+	if err != nil {
+		return RelatedPage{}, err
+	}
+	return renderRelatedPage(ctx, tx, actor.Org, t.Related, q, linked,
 		func(lr LinkedRecord) Record { return lr.Record },
 		func(lr LinkedRecord, row map[string]any) {
 			for _, f := range t.Relation.Fields {
@@ -149,7 +174,7 @@ func ListRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentID 
 		})
 }
 
-// renderRelatedPage turns items fetched with relatedSlice (one more than the page, to tell whether
+// renderRelatedPage turns items fetched with visibleSlice (one more than the page, to tell whether
 // more follow) into a page: each item's record rendered with q's fields of module m, then given the
 // item's own keys (relation fields, Contact_Role) by decorate.
 func renderRelatedPage[T any](ctx context.Context, tx Tx, org Org, m catalog.Module, q ListQuery, items []T,

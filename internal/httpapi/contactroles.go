@@ -197,7 +197,7 @@ func (s *Server) readDealContactRoles(ctx context.Context, c *call, single bool)
 		if single {
 			q.IDs = []int64{p.related.ID}
 		}
-		page, err := crm.ListDealContactRoles(ctx, tx, c.Org, p.parentID, q)
+		page, err := crm.ListDealContactRoles(ctx, tx, c.Actor, p.parentID, q)
 		if err != nil {
 			return err
 		}

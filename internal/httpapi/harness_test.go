@@ -211,6 +211,12 @@ type response struct {
 // do sends a request with an optional Zoho-oauthtoken and body.
 func (e *testEnv) do(method, path, token, body string) response {
 	e.t.Helper()
+	return e.doWith(method, path, token, body)
+}
+
+// doWith is do with more headers, given as name, value pairs (an empty value sets none).
+func (e *testEnv) doWith(method, path, token, body string, headers ...string) response {
+	e.t.Helper()
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
@@ -221,6 +227,11 @@ func (e *testEnv) do(method, path, token, body string) response {
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Zoho-oauthtoken "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		if headers[i+1] != "" {
+			req.Header.Set(headers[i], headers[i+1])
+		}
 	}
 	res, err := e.srv.Client().Do(req)
 	if err != nil {

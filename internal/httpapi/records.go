@@ -95,11 +95,17 @@ func (s *Server) getRecord(ctx context.Context, c *call) (int, any, error) {
 		if !ok {
 			return crm.ErrPathID(crm.MsgIDGivenInvalid, 1)
 		}
-		row, found, err := crm.GetRecord(ctx, tx, c.Actor, m, id)
-		if err != nil || !found {
+		// As the list does, If-Modified-Since answers 304 with no body when the record did not
+		// change after it; an unknown record, or one data sharing hides, stays 204.
+		row, read, err := crm.GetRecord(ctx, tx, c.Actor, m, id, c.modifiedSinceHeader())
+		switch {
+		case err != nil:
 			return err
+		case read == crm.RecordUnchanged:
+			status = http.StatusNotModified
+		case read == crm.RecordFound:
+			status, body = http.StatusOK, map[string]any{"data": []any{row}}
 		}
-		status, body = http.StatusOK, map[string]any{"data": []any{row}}
 		return nil
 	})
 	return status, body, err

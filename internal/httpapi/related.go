@@ -59,7 +59,7 @@ func (s *Server) readRelated(ctx context.Context, c *call, single bool) (int, an
 			}
 			q.IDs = []int64{id}
 		}
-		page, err := crm.ListRelated(ctx, tx, c.Org, p.target, p.parentID, q)
+		page, err := crm.ListRelated(ctx, tx, c.Actor, p.target, p.parentID, q)
 		if err != nil {
 			return err
 		}

@@ -17,7 +17,9 @@ import (
 // be invalid", index 1), the related list (INVALID_DATA "the relation name given seems to be
 // invalid", index 2; a write to a list that is not a writable relation is 400 NOT_SUPPORTED), the
 // related record of the single forms (INVALID_DATA "the id given seems to be invalid", index 3),
-// data sharing on the parent for writes (AUTHORIZATION_FAILED), then parameters and body.
+// data sharing on the parent for writes (AUTHORIZATION_FAILED), then parameters and body. A read
+// sees through data sharing (crm.VisibleOwner): a parent or related record it may not view is
+// answered as unknown, and the rows list only the related records it may view.
 //
 // A multi-id removal checks the parent in the same store call as the removal (crm.DelinkRelated,
 // crm.RemoveDealContactRoles): when nothing else can fail first, the parent record is not read
@@ -107,17 +109,25 @@ func (r parentRules) enter(ctx context.Context, c *call, tx crm.Tx, op, action s
 
 // settle runs the checks from the parent record on: the parent (index 1), the related list
 // (listErr from enter), the single forms' related record (index 3) when lookupRelated, and data
-// sharing on the parent when denied (a write's refusal message) is not empty.
+// sharing on the parent when denied (a write's refusal message) is not empty. A read (denied empty)
+// sees the parent and the related record through data sharing: one it may not view is as unknown
+// (crm.ViewedPathRecord), as Zoho answers for records it hides.
 func (r parentRules) settle(ctx context.Context, c *call, tx crm.Tx, p *underParent, listErr error, lookupRelated bool, denied string) error {
+	pathRecord := func(module, param, message string, index int) (crm.Record, error) {
+		if denied == "" {
+			return crm.ViewedPathRecord(ctx, tx, c.Actor, module, c.param(param), message, index)
+		}
+		return crm.PathRecord(ctx, tx, c.Org.ID, module, c.param(param), message, index)
+	}
 	var err error
-	if p.parent, err = crm.PathRecord(ctx, tx, c.Org.ID, p.module.APIName, c.param("id"), crm.MsgRelatedIDGivenInvalid, 1); err != nil {
+	if p.parent, err = pathRecord(p.module.APIName, "id", crm.MsgRelatedIDGivenInvalid, 1); err != nil {
 		return err
 	}
 	if listErr != nil {
 		return listErr
 	}
 	if lookupRelated {
-		if p.related, err = crm.PathRecord(ctx, tx, c.Org.ID, r.related(p.target), c.param("related_id"), crm.MsgIDGivenInvalid, 3); err != nil {
+		if p.related, err = pathRecord(r.related(p.target), "related_id", crm.MsgIDGivenInvalid, 3); err != nil {
 			return err
 		}
 	}

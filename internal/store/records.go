@@ -146,6 +146,10 @@ func (t *Tx) ListRecords(ctx context.Context, q crm.RecordQuery) ([]crm.Record, 
 		where += ` AND modified_time > ?`
 		args = append(args, ms(q.ModifiedSince))
 	}
+	if q.OwnerID != 0 {
+		where += ` AND owner_id = ?`
+		args = append(args, q.OwnerID)
+	}
 	order := col + ` ` + dir
 	if col != "id" {
 		order += `, id ` + dir

@@ -165,13 +165,18 @@ func sliceOrder(sl crm.RelatedSlice) string {
 }
 
 // sliceTail returns the rest of a related-page query over records aliased r: the optional id filter
-// on idCol, the order and the page bounds, with their arguments.
+// on idCol, the optional owner restriction (data sharing), the order and the page bounds, with
+// their arguments.
 func sliceTail(sl crm.RelatedSlice, idCol string) (string, []any) {
 	var q string
 	var args []any
 	if sl.Only != nil {
 		q = ` AND ` + idCol + ` IN (` + placeholders(len(sl.Only)) + `)`
 		args = int64Args(sl.Only)
+	}
+	if sl.OwnerID != 0 {
+		q += ` AND r.owner_id = ?`
+		args = append(args, sl.OwnerID)
 	}
 	return q + ` ORDER BY ` + sliceOrder(sl) + ` LIMIT ? OFFSET ?`, append(args, sl.Limit, sl.Offset)
 }
