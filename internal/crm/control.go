@@ -21,6 +21,9 @@ type Control struct {
 type ControlTx interface {
 	// Control reads the control state in the transaction.
 	Control(ctx context.Context) (Control, error)
+	// RefreshControl reads it and makes it the process's (crm.Store.Control), unless the process
+	// holds a newer one. Token lookups do, since every control change bumps every org's version.
+	RefreshControl(ctx context.Context) error
 	// SetClock sets the clock: real time plus offset, or standing at frozenAt when frozen.
 	SetClock(ctx context.Context, offset time.Duration, frozen bool, frozenAt time.Time) error
 	// RealNow is real time, before the clock's offset.

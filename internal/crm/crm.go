@@ -21,8 +21,9 @@ type Store interface {
 	OrgVersion(ctx context.Context, orgID int64) (int64, error)
 	// Now is the store's clock.
 	Now() time.Time
-	// Control returns the control state this process last read; SyncControl reads it afresh.
-	// OrgVersion reads it again whenever it changed, so an authenticated request sees it current.
+	// Control returns the control state this process last read; SyncControl reads it afresh. A
+	// control change bumps every org's version, so an authenticated request that finds its cached
+	// token stale looks it up again and reads the control state with it (ControlTx.RefreshControl).
 	Control() Control
 	SyncControl(ctx context.Context) (Control, error)
 }

@@ -7,10 +7,11 @@ import (
 
 // The gate: what the control plane does to a CRM request once its caller is known and before its
 // work runs — fault rules (faults.go) and Zoho's limits (Deps.Limits). It works from the control
-// state the process holds (crm.Store.Control), which authentication keeps current: a read reads
-// the org's version, and the control generation with it, before the gate; a write trusting the
-// token cache learns of a newer generation in its transaction (call.write), which then gives way
-// with errControlMoved and the request passes the gate again, authenticated afresh.
+// state the process holds (crm.Store.Control), which authentication keeps current: a control change
+// bumps every org's version, so a read finds its cached token stale before the gate and looks it up
+// again with the control state; a write trusting the token cache learns of it in its transaction
+// (call.write), which then gives way with errControlMoved and the request passes the gate again,
+// authenticated afresh.
 
 // Admitter applies Zoho's API limits to CRM calls. Admit takes one of the org's concurrent-call
 // slots and charges the call's credits, or answers 429 TOO_MANY_REQUESTS (a *crm.Error); release

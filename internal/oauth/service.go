@@ -101,6 +101,11 @@ func (s *Service) Authenticate(ctx context.Context, header string) (Caller, erro
 // lookup resolves a token hash in tx: INVALID_TOKEN when the token is unknown, expired, or its
 // user is not active.
 func lookup(ctx context.Context, tx crm.Tx, hash string) (cachedCaller, error) {
+	// Every control change bumps every org's version, which sends cached tokens here: read the
+	// control state (the clock the expiry is judged by, fault rules, limits) with the token.
+	if err := tx.RefreshControl(ctx); err != nil {
+		return cachedCaller{}, err
+	}
 	at, actor, err := tx.TokenActor(ctx, hash)
 	if errors.Is(err, crm.ErrNotFound) {
 		return cachedCaller{}, crm.ErrInvalidToken()

@@ -9,10 +9,11 @@ import (
 )
 
 // The control plane's shared state (migration 0006): the clock and a generation that every control
-// change advances. Each process keeps the state it last read (DB.ctl) and reads it again whenever
-// the generation it sees beside an org version (OrgVersion, on every authenticated request) is
-// newer, so no request pays a read of its own for it. A control change also bumps every org's
-// version, which makes every process's token and cadence caches look again.
+// change advances. Each process keeps the state it last read (DB.ctl). A control change also bumps
+// every org's version, so a process that cached anything (a token, a cadence list) finds its
+// version stale at its next request and looks the token up again, reading the control state in the
+// same transaction (Tx.RefreshControl, from oauth's lookup): no request whose cache is current pays
+// a read for it.
 
 // controlCols are the control row's columns, in crm.Control's order.
 const controlCols = `generation, clock_offset_ms, clock_frozen, clock_frozen_ms`
@@ -42,16 +43,6 @@ func (db *DB) publish(c crm.Control) {
 			return
 		}
 	}
-}
-
-// observe is called with the generation read beside an org version: a newer one than the process
-// holds means a control change it has not read yet.
-func (db *DB) observe(ctx context.Context, gen int64) error {
-	if cur := db.ctl.Load(); cur != nil && cur.Generation >= gen {
-		return nil
-	}
-	_, err := db.SyncControl(ctx)
-	return err
 }
 
 // Control returns the control state this process last read.
@@ -88,6 +79,16 @@ func (db *DB) now() time.Time {
 // Control reads the control state in this transaction.
 func (t *Tx) Control(ctx context.Context) (crm.Control, error) {
 	return scanControl(t.queryRow(ctx, `SELECT `+controlCols+` FROM control WHERE id = 1`))
+}
+
+// RefreshControl reads the control state in this transaction and makes it the process's, unless
+// the process holds a newer one.
+func (t *Tx) RefreshControl(ctx context.Context) error {
+	c, err := t.Control(ctx)
+	if err == nil {
+		t.db.publish(c)
+	}
+	return err
 }
 
 // SetClock sets the clock to real time plus offset, or frozen at frozenAt when frozen, advancing

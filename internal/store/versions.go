@@ -35,40 +35,23 @@ func (t *Tx) execBumping(ctx context.Context, q string, args ...any) error {
 }
 
 // OrgVersion returns the org's version as this transaction sees it. A write transaction reads it
-// once (its group-commit batch shares the reading) until it bumps a version. Like DB.OrgVersion it
-// reads the control state again when its generation moved.
+// once (its group-commit batch shares the reading) until it bumps a version.
 func (t *Tx) OrgVersion(ctx context.Context, orgID int64) (int64, error) {
 	if v, ok := t.versions[orgID]; ok {
 		return v, nil
 	}
-	var v, gen int64
-	err := t.queryRow(ctx, versionQuery, orgID).Scan(&v, &gen)
-	if err != nil {
-		return 0, notFound(err)
-	}
-	if cur := t.db.ctl.Load(); cur == nil || cur.Generation < gen {
-		c, err := t.Control(ctx)
-		if err != nil {
-			return 0, err
-		}
-		t.db.publish(c)
-	}
-	if t.versions != nil {
+	var v int64
+	err := t.queryRow(ctx, `SELECT version FROM org_versions WHERE org_id = ?`, orgID).Scan(&v)
+	if err == nil && t.versions != nil {
 		t.versions[orgID] = v
 	}
-	return v, nil
+	return v, notFound(err)
 }
 
 // OrgVersion returns the org's latest committed version, read outside any transaction (one indexed
-// read on a pooled connection): the check a cached answer makes on every request. The control
-// generation comes with it; the process reads the control state again when that moved.
+// read on a pooled connection): the check a cached answer makes on every request.
 func (db *DB) OrgVersion(ctx context.Context, orgID int64) (int64, error) {
-	var v, gen int64
-	if err := db.read.QueryRowContext(ctx, db.rebind(versionQuery), orgID).Scan(&v, &gen); err != nil {
-		return 0, notFound(err)
-	}
-	return v, db.observe(ctx, gen)
+	var v int64
+	err := db.read.QueryRowContext(ctx, db.rebind(`SELECT version FROM org_versions WHERE org_id = ?`), orgID).Scan(&v)
+	return v, notFound(err)
 }
-
-// versionQuery reads an org's version and the control generation (control.go) in one statement.
-const versionQuery = `SELECT v.version, c.generation FROM org_versions v, control c WHERE v.org_id = ? AND c.id = 1`
