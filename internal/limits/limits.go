@@ -57,6 +57,13 @@ func Start(ctx context.Context, st crm.Store, mode string) (*Limiter, error) {
 	if err != nil {
 		return nil, err
 	}
+	var set crm.LimitSettings
+	if err := st.Read(ctx, func(tx crm.Tx) (err error) { set, err = tx.LimitSettings(ctx); return err }); err != nil {
+		return nil, err
+	}
+	if set.ServeMode == m { // a restart with the same flag writes nothing (no commit on the way to listening)
+		return New(st), nil
+	}
 	if err := st.Write(ctx, func(tx crm.Tx) error { return tx.SetServeLimitMode(ctx, m) }); err != nil {
 		return nil, err
 	}
