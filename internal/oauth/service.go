@@ -65,7 +65,10 @@ type Caller struct {
 	hash string // the token's hash: its key in the cache
 }
 
-const headerPrefix = "zoho-oauthtoken "
+// headerSchemes are the Authorization schemes a CRM call's access token comes in: Zoho's accounts
+// docs (using the access token) name "Zoho-oauthtoken" and "Bearer", the one generic OAuth 2.0
+// clients send. Either is case-insensitive.
+var headerSchemes = [...]string{"zoho-oauthtoken ", "bearer "}
 
 // Authenticate resolves an Authorization header to a caller. A missing header or another scheme is
 // AUTHENTICATION_FAILURE; an unknown, expired or revoked token is INVALID_TOKEN.
@@ -181,10 +184,16 @@ func (s *Service) Forget(c Caller) { s.tokens.drop(c.hash) }
 // headerHash returns the hash of the token an Authorization header carries: AUTHENTICATION_FAILURE
 // for a missing header or another scheme, INVALID_TOKEN for an empty token.
 func headerHash(header string) (string, error) {
-	if len(header) < len(headerPrefix) || !strings.EqualFold(header[:len(headerPrefix)], headerPrefix) {
+	token, ok := "", false
+	for _, scheme := range headerSchemes {
+		if len(header) >= len(scheme) && strings.EqualFold(header[:len(scheme)], scheme) {
+			token, ok = strings.TrimSpace(header[len(scheme):]), true
+			break
+		}
+	}
+	if !ok {
 		return "", crm.ErrAuthFailure()
 	}
-	token := strings.TrimSpace(header[len(headerPrefix):])
 	if token == "" {
 		return "", crm.ErrInvalidToken()
 	}

@@ -2,6 +2,7 @@ package oauth_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -312,8 +313,9 @@ func TestAccountsWrongMethod(t *testing.T) {
 	})
 }
 
-// A CRM call's Authorization header: missing or another scheme is AUTHENTICATION_FAILURE; an
-// empty, unknown or malformed token is INVALID_TOKEN; the scheme is case-insensitive.
+// A CRM call's Authorization header: Zoho-oauthtoken or Bearer (Zoho's accounts docs name both),
+// case-insensitive; missing or another scheme is AUTHENTICATION_FAILURE; an empty, unknown or
+// malformed token is INVALID_TOKEN.
 func TestAuthenticateHeader(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		e := newEnv(t, b)
@@ -325,8 +327,11 @@ func TestAuthenticateHeader(t *testing.T) {
 			want   string
 		}{
 			{"", http.StatusUnauthorized, authFailed},
-			{"Bearer " + access, http.StatusUnauthorized, authFailed},
+			{"Basic " + access, http.StatusUnauthorized, authFailed},
+			{"Bearer" + access, http.StatusUnauthorized, authFailed},
 			{"Zoho-oauthtoken" + access, http.StatusUnauthorized, authFailed},
+			{"Bearer ", http.StatusUnauthorized, invalidTokenJSON},
+			{"Bearer " + access + "x", http.StatusUnauthorized, invalidTokenJSON},
 			{"Zoho-oauthtoken ", http.StatusUnauthorized, invalidTokenJSON},
 			{"Zoho-oauthtoken 1000.abc.def", http.StatusUnauthorized, invalidTokenJSON},
 			{"Zoho-oauthtoken \x00\xff", http.StatusUnauthorized, invalidTokenJSON},
@@ -339,10 +344,15 @@ func TestAuthenticateHeader(t *testing.T) {
 			}
 			e.serve(req).expect(t, r.status, r.want)
 		}
-		for _, h := range []string{"zoho-oauthtoken " + access, "ZOHO-OAUTHTOKEN  " + access + " "} {
+		for _, h := range []string{"zoho-oauthtoken " + access, "ZOHO-OAUTHTOKEN  " + access + " ", "Bearer " + access, "bearer " + access} {
 			if _, err := e.server.OAuth().Authenticate(context.Background(), h); err != nil {
 				t.Errorf("Authenticate(%.20q…): %v", h, err)
 			}
+		}
+		req := request(t, http.MethodGet, "/crm/v8/org", inQuery, nil)
+		req.Header.Set("Authorization", "Bearer "+access)
+		if r := e.serve(req); r.status != http.StatusOK || !strings.Contains(r.body, `"org":[`) {
+			t.Errorf("GET /crm/v8/org with Bearer: %d %s", r.status, r.body)
 		}
 	})
 }
@@ -359,5 +369,35 @@ func TestAuthenticateIgnoresMalformedStoredScopes(t *testing.T) {
 			return err
 		})
 		e.expectValid(tok, e.admin, "ZohoCRM.org.ALL", "ZohoCRM.users.READ")
+	})
+}
+
+// The token endpoint takes the client's credentials from Authorization: Basic
+// base64(client_id:client_secret) too, as Zoho documents beside query and form parameters; a
+// parameter given as well wins; a wrong secret is invalid_client_secret as in a parameter; a Basic
+// header that does not decode is invalid_client.
+func TestTokenBasicClientAuth(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		code := e.grant(e.admin, "ZohoCRM.org.ALL")
+		req := request(t, http.MethodPost, oauth.TokenPath, inForm, form("grant_type", "authorization_code", "code", code))
+		req.SetBasicAuth(e.id, e.secret)
+		r := e.serve(req)
+		var m map[string]any
+		if err := json.Unmarshal([]byte(r.body), &m); err != nil || r.status != 200 || m["access_token"] == nil {
+			t.Fatalf("exchange with Basic client auth: %d %s", r.status, r.body)
+		}
+		_, refresh := e.exchange(e.grant(e.admin, "ZohoCRM.org.ALL"))
+		req = request(t, http.MethodPost, oauth.TokenPath, inForm, form("grant_type", "refresh_token", "refresh_token", refresh))
+		req.SetBasicAuth(e.id, "wrong-secret")
+		e.serve(req).expect(t, 200, `{"error":"invalid_client_secret"}`)
+		req = request(t, http.MethodPost, oauth.TokenPath, inForm, form("grant_type", "refresh_token", "refresh_token", refresh, "client_id", e.id, "client_secret", e.secret))
+		req.SetBasicAuth(e.id, "wrong-secret") // the parameters win
+		if r := e.serve(req); r.status != 200 || !strings.Contains(r.body, `"access_token"`) {
+			t.Fatalf("parameters beside a Basic header: %d %s", r.status, r.body)
+		}
+		req = request(t, http.MethodPost, oauth.TokenPath, inForm, form("grant_type", "refresh_token", "refresh_token", refresh))
+		req.Header.Set("Authorization", "Basic %%%not-base64")
+		e.serve(req).expect(t, 200, `{"error":"invalid_client"}`)
 	})
 }
