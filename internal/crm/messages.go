@@ -29,6 +29,7 @@ const (
 	MsgSpecifyAtLeastOneField      = "Specify atleast one field"
 	MsgValueGivenInvalid           = "the value given seems to be invalid"
 	MsgAPINotSupported             = "api not supported"
+	MsgAPINotServed                = "zcrm does not serve this API yet"
 )
 
 // The records APIs (the privilege messages follow the pattern of Zoho's related-records ones; Zoho

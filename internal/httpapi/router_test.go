@@ -27,7 +27,7 @@ func TestURLAndAuthErrors(t *testing.T) {
 			{"wrong method", "PATCH", "/crm/v8/Leads", tok, 400, `{"code":"INVALID_REQUEST_METHOD","details":{},"message":"The http request method type is not a valid one","status":"error"}`},
 			{"wrong method on literal route", "GET", "/crm/v8/Leads/actions/unenrol_from_cadences", tok, 400, `{"code":"INVALID_REQUEST_METHOD","details":{},"message":"The http request method type is not a valid one","status":"error"}`},
 			{"no authorization", "GET", "/crm/v8/org", "", 401, `{"code":"AUTHENTICATION_FAILURE","details":{},"message":"Authentication failed","status":"error"}`},
-			{"bearer scheme", "GET", "/crm/v8/org", "Bearer " + tok, 401, `{"code":"AUTHENTICATION_FAILURE","details":{},"message":"Authentication failed","status":"error"}`},
+			{"another scheme", "GET", "/crm/v8/org", "Basic " + tok, 401, `{"code":"AUTHENTICATION_FAILURE","details":{},"message":"Authentication failed","status":"error"}`},
 			{"unknown token", "GET", "/crm/v8/org", "Zoho-oauthtoken 1000.abc.def", 401, `{"code":"INVALID_TOKEN","details":{},"message":"invalid oauth token","status":"error"}`},
 		}
 		for _, c := range cases {

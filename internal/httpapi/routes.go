@@ -72,5 +72,5 @@ func (s *Server) crmRoutes() []routeGroup {
 		{post, p("{module}/actions/enrol_in_cadences"), s.enrolInCadences},
 		{post, p("{module}/actions/unenrol_from_cadences"), s.unenrolFromCadences},
 	}
-	return []routeGroup{{routes, crm.ErrInternal}, {cadences, crm.ErrCadenceInternal}}
+	return []routeGroup{{append(routes, s.notServedRoutes()...), crm.ErrInternal}, {cadences, crm.ErrCadenceInternal}}
 }
