@@ -175,6 +175,33 @@ func (s *Server) listFields(ctx context.Context, c *call) (int, any, error) {
 	return http.StatusOK, map[string]any{"fields": fields}, nil
 }
 
+// getField answers GET /settings/fields/{id}?module=: the one field of listFields with that id, or
+// 204 when the module has none (Zoho's document answers 200 {"fields":[…]} or 204).
+func (s *Server) getField(ctx context.Context, c *call) (int, any, error) {
+	status, body, err := s.listFields(ctx, c)
+	return oneByID(status, body, err, "fields", c.param("id"))
+}
+
+// getRelatedList answers GET /settings/related_lists/{id}?module=, as getField does.
+func (s *Server) getRelatedList(ctx context.Context, c *call) (int, any, error) {
+	status, body, err := s.listRelatedLists(ctx, c)
+	return oneByID(status, body, err, "related_lists", c.param("id"))
+}
+
+// oneByID narrows a metadata list's answer ({key: […]}) to the item with the id: 204 when there
+// is none.
+func oneByID(status int, body any, err error, key, id string) (int, any, error) {
+	if err != nil || status != http.StatusOK {
+		return status, body, err
+	}
+	for _, it := range body.(map[string]any)[key].([]any) {
+		if m, ok := it.(map[string]any); ok && m["id"] == id {
+			return http.StatusOK, map[string]any{key: []any{it}}, nil
+		}
+	}
+	return http.StatusNoContent, nil, nil
+}
+
 func (s *Server) listRelatedLists(ctx context.Context, c *call) (int, any, error) {
 	if err := c.needScope(oauth.SettingsNeed("related_lists", oauth.OpRead)); err != nil {
 		return 0, nil, err

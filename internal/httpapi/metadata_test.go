@@ -464,3 +464,35 @@ func TestListCustomViews(t *testing.T) {
 		e.do("GET", "/crm/v8/settings/custom_views?module=Deals", e.adminToken("ZohoCRM.settings.modules.ALL"), "").expect(t, 401, errScope)
 	})
 }
+
+// GET /settings/fields/{id}?module= and /settings/related_lists/{id}?module= (the official SDKs
+// expose both) answer the one item of the module's list with that id, or 204; the list's errors
+// and scopes apply.
+func TestGetFieldAndRelatedList(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		tok := e.adminToken("ZohoCRM.settings.ALL")
+		for _, c := range []struct{ list, key, id string }{
+			{"fields", "fields", e.metaID(e.org.ID, catalog.KeyField("Leads", "Last_Name"))},
+			{"related_lists", "related_lists", e.metaID(e.org.ID, catalog.KeyRelatedList("Leads", "Campaigns"))},
+		} {
+			var all map[string][]map[string]any
+			e.do("GET", "/crm/v8/settings/"+c.list+"?module=Leads", tok, "").decode(t, &all)
+			var want map[string]any
+			for _, it := range all[c.key] {
+				if it["id"] == c.id {
+					want = it
+				}
+			}
+			if want == nil {
+				t.Fatalf("%s: no item %s in the list", c.list, c.id)
+			}
+			one, _ := json.Marshal(map[string]any{c.key: []any{want}})
+			e.do("GET", "/crm/v8/settings/"+c.list+"/"+c.id+"?module=Leads", tok, "").expect(t, 200, string(one))
+			e.do("GET", "/crm/v8/settings/"+c.list+"/111111111111111111?module=Leads", tok, "").expect(t, 204, "")
+			e.do("GET", "/crm/v8/settings/"+c.list+"/"+c.id+"?module=Contacts", tok, "").expect(t, 204, "")
+			e.do("GET", "/crm/v8/settings/"+c.list+"/"+c.id, tok, "").expect(t, 400, `{"code":"REQUIRED_PARAM_MISSING","details":{"param_name":"module"},"message":"One of the expected parameter is missing","status":"error"}`)
+			e.do("GET", "/crm/v8/settings/"+c.list+"/"+c.id+"?module=Leads", e.adminToken("ZohoCRM.settings.custom_views.READ"), "").expect(t, 401, errScope)
+		}
+	})
+}

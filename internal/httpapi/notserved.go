@@ -47,10 +47,8 @@ var notServedAPIs = []struct{ method, pattern string }{
 	{http.MethodPut, "settings/modules/{module}"},
 	{http.MethodPost, "settings/fields"},
 	{http.MethodPatch, "settings/fields"},
-	{http.MethodGet, "settings/fields/{id}"},
 	{http.MethodPatch, "settings/fields/{id}"},
 	{http.MethodDelete, "settings/fields/{id}"},
-	{http.MethodGet, "settings/related_lists/{id}"},
 }
 
 // notServedRoutes are notServedAPIs as routes.

@@ -22,6 +22,8 @@ func (s *Server) crmRoutes() []routeGroup {
 		{get, p("settings/modules/{module}"), s.getModule},
 		{get, p("settings/fields"), s.listFields},
 		{get, p("settings/related_lists"), s.listRelatedLists},
+		{get, p("settings/fields/{id}"), s.getField},
+		{get, p("settings/related_lists/{id}"), s.getRelatedList},
 		{get, p("settings/custom_views"), s.listCustomViews},
 
 		// Contact role definitions.
