@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"iter"
 	"net/http"
 )
 
@@ -97,6 +98,12 @@ func dealRolesPath(dealID string, contactID ...string) string {
 // is an empty page.
 func (c *Client) DealContactRoles(ctx context.Context, dealID string, opts *ListOptions) (*RecordPage, error) {
 	return c.readPage(ctx, dealRolesPath(dealID), opts)
+}
+
+// DealContactRolesAll walks a deal's contact roles with page tokens, as RecordsAll walks a module:
+// GET /Deals/{deal_id}/Contact_Roles with opts, then with each page's next_page_token.
+func (c *Client) DealContactRolesAll(ctx context.Context, dealID string, opts *ListOptions) iter.Seq2[Record, error] {
+	return c.walk(ctx, dealRolesPath(dealID), opts)
 }
 
 // DealContactRole reads one contact of a deal with its role:

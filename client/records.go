@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"net/http"
 	"net/url"
 	"strings"
@@ -82,6 +83,49 @@ func fieldsQuery(fields []string) url.Values {
 // empty listing (204) is an empty page.
 func (c *Client) Records(ctx context.Context, module string, opts *ListOptions) (*RecordPage, error) {
 	return c.readPage(ctx, pathOf(module), opts)
+}
+
+// RecordsAll walks a module's records past the 2,000 that page and per_page reach (up to Zoho's
+// 100,000) with page tokens: GET /{module} with opts, then again with page_token set to each
+// page's info.next_page_token until more_records is false. A token is bound to the query that
+// produced it, so every request repeats opts (Fields is mandatory; opts.Page or opts.PageToken
+// choose where the walk starts). It yields the records in the listing's order; on an error it
+// yields (nil, err) and stops. An empty listing (204) or 304 to ModifiedSince yields nothing.
+//
+//	for rec, err := range c.RecordsAll(ctx, "Contacts", &client.ListOptions{Fields: []string{"Email"}}) {
+//		if err != nil {
+//			return err
+//		}
+//		…
+//	}
+func (c *Client) RecordsAll(ctx context.Context, module string, opts *ListOptions) iter.Seq2[Record, error] {
+	return c.walk(ctx, pathOf(module), opts)
+}
+
+// walk is the page-token walk of the listing at path (RecordsAll).
+func (c *Client) walk(ctx context.Context, path string, opts *ListOptions) iter.Seq2[Record, error] {
+	return func(yield func(Record, error) bool) {
+		var o ListOptions
+		if opts != nil {
+			o = *opts
+		}
+		for {
+			p, err := c.readPage(ctx, path, &o)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for _, r := range p.Data {
+				if !yield(r, nil) {
+					return
+				}
+			}
+			if len(p.Data) == 0 || !p.Info.MoreRecords || p.Info.NextPageToken == "" {
+				return
+			}
+			o.Page, o.PageToken = 0, p.Info.NextPageToken
+		}
+	}
 }
 
 // Record reads one record: GET /{module}/{id}. A missing record is ErrNotFound.

@@ -1,7 +1,12 @@
 package client_test
 
 import (
+	"cmp"
 	"errors"
+	"iter"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -130,4 +135,142 @@ func TestRecordsModifiedSince(t *testing.T) {
 	if err != nil || page.NotModified || len(page.Data) != 1 || page.Info.PerPage != 10 {
 		t.Fatalf("modified = %+v, %v", page, err)
 	}
+}
+
+// RecordsAll walks a listing by page tokens: every record once, in the listing's order, one
+// request a page, each after the first carrying the previous page's next_page_token; stopping
+// early stops the requests; an error (here a bad token) is yielded once.
+func TestRecordsAll(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db zcrmtest.Option) {
+		srv := zcrmtest.NewServer(t, db)
+		c, ctx := srv.Client, t.Context()
+		var inserted []string
+		for i := 0; i < 5; i++ {
+			batch := make([]client.Record, 90)
+			for j := range batch {
+				batch[j] = client.Record{"Last_Name": "C" + strconv.Itoa(i*90+j)}
+			}
+			res, err := c.InsertRecords(ctx, "Contacts", batch...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			inserted = append(inserted, res.IDs()...)
+		}
+		srv.ClearRequests()
+		opts := &client.ListOptions{Fields: []string{"Last_Name"}, PerPage: 200}
+		var got []string
+		for rec, err := range c.RecordsAll(ctx, "Contacts", opts) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, rec.ID())
+		}
+		want := slices.Clone(inserted)
+		slices.SortFunc(want, func(a, b string) int { return -compareIDs(a, b) }) // newest first: ids descending
+		if !slices.Equal(got, want) {
+			t.Fatalf("RecordsAll gave %d records, want the %d inserted, newest first", len(got), len(want))
+		}
+		reqs := srv.Requests(zcrmtest.RequestFilter{Method: "GET", Path: "/crm/v8/Contacts"})
+		if len(reqs) != 3 {
+			t.Fatalf("%d requests, want 3", len(reqs))
+		}
+		for i, r := range reqs { // newest first
+			if hasToken := strings.Contains(r.Query, "page_token="); hasToken != (i < 2) || r.Status != 200 {
+				t.Errorf("request %d: %s %d", 3-i, r.Query, r.Status)
+			}
+		}
+		if opts.PageToken != "" || opts.Page != 0 {
+			t.Errorf("RecordsAll changed the caller's options: %+v", opts)
+		}
+
+		srv.ClearRequests()
+		n := 0
+		for _, err := range c.RecordsAll(ctx, "Contacts", opts) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n++; n == 250 {
+				break
+			}
+		}
+		if reqs := srv.Requests(zcrmtest.RequestFilter{Method: "GET", Path: "/crm/v8/Contacts"}); len(reqs) != 2 {
+			t.Errorf("stopping at 250 made %d requests, want 2", len(reqs))
+		}
+
+		var errs []error
+		for rec, err := range c.RecordsAll(ctx, "Contacts", &client.ListOptions{Fields: []string{"Last_Name"}, PageToken: "abc"}) {
+			if rec != nil {
+				t.Fatalf("record %v yielded with a bad token", rec)
+			}
+			errs = append(errs, err)
+		}
+		if len(errs) != 1 {
+			t.Fatalf("%d errors yielded, want 1", len(errs))
+		}
+		wantAPIError(t, errs[0], 400, "TOKEN_BOUND_DATA_MISMATCH", "The page_token given seems to be invalid or input param is added or altered or deleted")
+		for range c.RecordsAll(ctx, "Leads", &client.ListOptions{Fields: []string{"Last_Name"}}) {
+			t.Fatal("an empty module yielded")
+		}
+	})
+}
+
+// RelatedRecordsAll and DealContactRolesAll walk a related list and a deal's contact roles the
+// same way.
+func TestRelatedAndDealRolesAll(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db zcrmtest.Option) {
+		srv := zcrmtest.NewServer(t, db)
+		c, ctx := srv.Client, t.Context()
+		campaign, err := c.InsertRecord(ctx, "Campaigns", client.Record{"Campaign_Name": "Spring"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		deal, err := c.InsertRecord(ctx, "Deals", client.Record{"Deal_Name": "Big", "Stage": "Qualification"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		batch := make([]client.Record, 25)
+		for i := range batch {
+			batch[i] = client.Record{"Last_Name": "C" + strconv.Itoa(i)}
+		}
+		res, err := c.InsertRecords(ctx, "Contacts", batch...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := res.IDs()
+		links := make([]client.Record, len(ids))
+		roles := make([]client.DealRole, len(ids))
+		for i, id := range ids {
+			links[i] = client.Record{"id": id}
+			roles[i] = client.DealRole{ContactID: id, Role: client.Ref{Name: "Purchasing"}}
+		}
+		if _, err := c.LinkRelatedRecords(ctx, "Campaigns", campaign, "Contacts", links...); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.SetDealContactRoles(ctx, deal, roles...); err != nil {
+			t.Fatal(err)
+		}
+		opts := &client.ListOptions{Fields: []string{"Last_Name"}, PerPage: 10, SortOrder: "asc"}
+		for name, seq := range map[string]iter.Seq2[client.Record, error]{
+			"related": c.RelatedRecordsAll(ctx, "Campaigns", campaign, "Contacts", opts),
+			"roles":   c.DealContactRolesAll(ctx, deal, opts),
+		} {
+			var got []string
+			for rec, err := range seq {
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, rec.ID())
+			}
+			if want := slices.SortedFunc(slices.Values(ids), compareIDs); !slices.Equal(got, want) {
+				t.Errorf("%s: %d records %v, want %v", name, len(got), got, want)
+			}
+		}
+	})
+}
+
+// compareIDs orders record ids numerically.
+func compareIDs(a, b string) int {
+	x, _ := strconv.ParseInt(a, 10, 64)
+	y, _ := strconv.ParseInt(b, 10, 64)
+	return cmp.Compare(x, y)
 }

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"iter"
 	"net/http"
 )
 
@@ -11,6 +12,12 @@ import (
 // empty list (HTTP 204) is an empty page.
 func (c *Client) RelatedRecords(ctx context.Context, module, recordID, relatedList string, opts *ListOptions) (*RecordPage, error) {
 	return c.readPage(ctx, pathOf(module, recordID, relatedList), opts)
+}
+
+// RelatedRecordsAll walks a related list with page tokens, as RecordsAll walks a module:
+// GET /{module}/{id}/{related_list} with opts, then with each page's next_page_token.
+func (c *Client) RelatedRecordsAll(ctx context.Context, module, recordID, relatedList string, opts *ListOptions) iter.Seq2[Record, error] {
+	return c.walk(ctx, pathOf(module, recordID, relatedList), opts)
 }
 
 // RelatedRecord reads one record of a related list: GET /{module}/{id}/{related_list}/{related_id}.

@@ -98,7 +98,8 @@ type ListOptions struct {
 	IDs []string
 	// Page and PerPage select a page (defaults 1 and 200).
 	Page, PerPage int
-	// PageToken continues a listing beyond 2,000 records.
+	// PageToken continues a listing beyond 2,000 records: a page's Info.NextPageToken (or
+	// PreviousPageToken), sent with the same other options, without Page. RecordsAll walks them.
 	PageToken string
 	// SortBy is id, Created_Time or Modified_Time; SortOrder asc or desc.
 	SortBy, SortOrder string

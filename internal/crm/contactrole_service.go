@@ -293,18 +293,25 @@ func ContactRoleByID(ctx context.Context, tx Tx, orgID, id int64) (ContactRole, 
 
 // ListDealContactRoles returns one page of the deal's contacts with a live role (q as parsed by
 // ParseListQuery) that actor may read under the Contacts data sharing (VisibleOwner): the requested
-// Contacts fields, Contact_Role {name, id} and id.
+// Contacts fields, Contact_Role {name, id} and id; by page or by page token (pagetoken.go: the
+// token is bound to the deal).
 func ListDealContactRoles(ctx context.Context, tx Tx, actor Actor, dealID int64, q ListQuery) (RelatedPage, error) {
 	contacts, _ := catalog.Standard("Contacts")
 	sl, err := visibleSlice(ctx, tx, actor, contacts.APIName, q)
 	if err != nil {
 		return RelatedPage{}, err
 	}
-	dcs, err := tx.DealContacts(ctx, actor.Org.ID, dealID, sl)
+	p, err := newPager(tx, actor, q, "contact_roles", "Deals", FormatID(dealID))
 	if err != nil {
 		return RelatedPage{}, err
 	}
-	return renderRelatedPage(ctx, tx, actor.Org, contacts, q, dcs,
+	dcs, pi, err := pagedSlice(p, sl, func(s RelatedSlice) ([]DealContact, error) {
+		return tx.DealContacts(ctx, actor.Org.ID, dealID, s)
+	}, func(dc DealContact) Record { return dc.Contact })
+	if err != nil {
+		return RelatedPage{}, err
+	}
+	return renderRelatedPage(ctx, tx, actor.Org, contacts, q, dcs, pi,
 		func(dc DealContact) Record { return dc.Contact },
 		func(dc DealContact, row map[string]any) {
 			row[dealContactRoleKey] = map[string]any{"name": dc.Role.Name, "id": FormatID(dc.Role.ID)}

@@ -33,6 +33,9 @@ type Store interface {
 type Tx interface {
 	// Now is the transaction's clock.
 	Now() time.Time
+	// PageTokenKey is the database's secret key for page tokens (pagetoken.go): the same for every
+	// process sharing the database.
+	PageTokenKey() []byte
 	// NewID and NewIDs allocate ids that are unique across every process sharing the database.
 	NewID(ctx context.Context) (int64, error)
 	NewIDs(ctx context.Context, n int) ([]int64, error)

@@ -39,6 +39,9 @@ type RecordQuery struct {
 	// SortBy is SortByID, SortByCreatedTime or SortByModifiedTime; ties are broken by id.
 	SortBy string
 	Desc   bool
+	// Cursor, when not nil, selects the records after it (or before it: Cursor.Before, nearest
+	// first) instead of skipping Offset records: keyset pagination (pagetoken.go).
+	Cursor *Cursor
 	Offset int
 	Limit  int
 }
@@ -54,7 +57,8 @@ type RecordTx interface {
 	RecordsByID(ctx context.Context, orgID int64, module string, ids []int64) (map[int64]Record, error)
 	// ExistingRecordIDs returns which of ids are records of module, without reading their values.
 	ExistingRecordIDs(ctx context.Context, orgID int64, module string, ids []int64) (map[int64]bool, error)
-	// ListRecords returns one page of records in the query's order.
+	// ListRecords returns one page of records in the query's order (nearest the cursor first when
+	// the query's Cursor is Before).
 	ListRecords(ctx context.Context, q RecordQuery) ([]Record, error)
 	// UpdateRecords stores the owner, modifier, modified time and data of existing records.
 	UpdateRecords(ctx context.Context, recs []Record) error

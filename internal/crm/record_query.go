@@ -65,12 +65,22 @@ type ListQuery struct {
 	SortBy        string // SortByID, SortByCreatedTime or SortByModifiedTime
 	Desc          bool
 	ModifiedSince time.Time // zero for no If-Modified-Since
+	// PageToken is page_token as given ("" for discrete paging by page); pagetoken.go opens it.
+	PageToken string
+	// Other holds the raw values of the row-selecting parameters Zoho's listings take that zcrm
+	// does not interpret (otherParams), so that page tokens are bound to them too.
+	Other map[string]string
 }
 
 var sortKeys = []string{SortByID, SortByCreatedTime, SortByModifiedTime}
 
+// otherParams are the listing parameters of Zoho's Get Records that select rows but that zcrm
+// does not interpret; a page token is bound to their values all the same (pagetoken.go).
+var otherParams = []string{"cvid", "converted", "filters", "territory_id", "include_child", "approved", "uid", "startDateTime", "endDateTime"}
+
 // ParseListQuery reads a listing's parameters through get (value, present). requireFields is true
-// for the listing, false for a single-record read.
+// for the listing, false for a single-record read. page_token is kept as given (the listing opens
+// it: pagetoken.go); with page beside it, AMBIGUITY_DURING_PROCESSING.
 func ParseListQuery(get func(name string) (string, bool), requireFields bool) (ListQuery, error) {
 	q := ListQuery{Page: 1, PerPage: MaxPerPage, SortBy: SortByID, Desc: true}
 	if raw, _ := get("fields"); strings.TrimSpace(raw) != "" {
@@ -92,6 +102,7 @@ func ParseListQuery(get func(name string) (string, bool), requireFields bool) (L
 			return q, err
 		}
 	}
+	pageGiven := false
 	for _, p := range []struct {
 		name string
 		dst  *int
@@ -105,8 +116,23 @@ func ParseListQuery(get func(name string) (string, bool), requireFields bool) (L
 			return q, ErrInvalidData(MsgInvalidData, map[string]any{"param_name": p.name, "expected_data_type": "integer"})
 		}
 		*p.dst = n
+		pageGiven = pageGiven || p.name == "page"
 	}
 	q.PerPage = min(q.PerPage, MaxPerPage)
+	if raw, _ := get("page_token"); raw != "" {
+		if pageGiven {
+			return q, ErrPageAndPageToken()
+		}
+		q.PageToken = raw
+	}
+	for _, name := range otherParams {
+		if raw, ok := get(name); ok {
+			if q.Other == nil {
+				q.Other = map[string]string{}
+			}
+			q.Other[name] = raw
+		}
+	}
 	if raw, ok := get("sort_by"); ok && raw != "" {
 		q.SortBy = ""
 		for _, k := range sortKeys {
@@ -129,7 +155,6 @@ func ParseListQuery(get func(name string) (string, bool), requireFields bool) (L
 		}
 	}
 	if q.Page > MaxDiscreteRecords/q.PerPage { // page*per_page > 2000, without overflow
-
 		return q, NewError(http.StatusBadRequest, "DISCRETE_PAGINATION_LIMIT_EXCEEDED", MsgFirst2000WithoutPageToken, map[string]any{"limit": MaxDiscreteRecords})
 	}
 	return q, nil

@@ -44,28 +44,33 @@ const ApprovalApproved = "approved"
 
 // ListRecords returns one page of the module's records that actor may read (data sharing:
 // VisibleOwner, applied in the query so that pages count only those) rendered with the requested
-// fields (and id). No rows means 204 (or 304 with If-Modified-Since) for the caller.
+// fields (and id), by page or by page token (pagetoken.go). No rows means 204 (or 304 with
+// If-Modified-Since) for the caller.
 func ListRecords(ctx context.Context, tx Tx, actor Actor, m catalog.Module, q ListQuery) ([]map[string]any, ListInfo, error) {
 	owner, err := VisibleOwner(ctx, tx, actor, m.APIName)
 	if err != nil {
 		return nil, ListInfo{}, err
 	}
-	recs, err := tx.ListRecords(ctx, RecordQuery{
-		OrgID: actor.Org.ID, Module: m.APIName, IDs: q.IDs, ModifiedSince: q.ModifiedSince, OwnerID: owner,
-		SortBy: q.SortBy, Desc: q.Desc, Offset: (q.Page - 1) * q.PerPage, Limit: q.PerPage + 1,
-	})
+	p, err := newPager(tx, actor, q, "records", m.APIName)
 	if err != nil {
 		return nil, ListInfo{}, err
 	}
-	more := len(recs) > q.PerPage
-	if more {
-		recs = recs[:q.PerPage]
+	base := RecordQuery{OrgID: actor.Org.ID, Module: m.APIName, IDs: q.IDs, ModifiedSince: q.ModifiedSince, OwnerID: owner,
+		SortBy: q.SortBy, Desc: q.Desc}
+	recs, pi, err := keysetPage(p, func(cur *Cursor, offset, limit int) ([]Record, error) {
+		rq := base
+		rq.Cursor, rq.Offset, rq.Limit = cur, offset, limit
+		return tx.ListRecords(ctx, rq)
+	}, func(r Record) Record { return r })
+	if err != nil {
+		return nil, ListInfo{}, err
 	}
 	order := "desc"
 	if !q.Desc {
 		order = "asc"
 	}
-	info := ListInfo{PerPage: q.PerPage, Count: len(recs), Page: q.Page, SortBy: q.SortBy, SortOrder: order, MoreRecords: more}
+	info := ListInfo{PerPage: q.PerPage, Count: len(recs), Page: pi.Page, SortBy: q.SortBy, SortOrder: order, MoreRecords: pi.More,
+		NextPageToken: pi.Next, PreviousPageToken: pi.Previous, PageTokenExpiry: pi.Expiry}
 	r := newRenderer(ctx, tx, actor.Org)
 	rows, err := r.rows(m, recs, q.Fields)
 	return rows, info, err

@@ -97,6 +97,12 @@ func TestParseListQuery(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(q, want) {
 		t.Errorf("ParseListQuery = %+v, %v; want %+v", q, err, want)
 	}
+	q, err = crm.ParseListQuery(params("fields", "a", "page_token", "tok", "cvid", "12", "converted", "both", "page", ""), true)
+	want = crm.ListQuery{Fields: []string{"a"}, Page: 1, PerPage: 200, SortBy: crm.SortByID, Desc: true, PageToken: "tok",
+		Other: map[string]string{"cvid": "12", "converted": "both"}}
+	if err != nil || !reflect.DeepEqual(q, want) {
+		t.Errorf("ParseListQuery with page_token = %+v, %v; want %+v", q, err, want)
+	}
 	q, err = crm.ParseListQuery(params(), false)
 	if want := (crm.ListQuery{Page: 1, PerPage: 200, SortBy: crm.SortByID, Desc: true}); err != nil || !reflect.DeepEqual(q, want) {
 		t.Errorf("defaults = %+v, %v; want %+v", q, err, want)
@@ -116,6 +122,10 @@ func TestParseListQuery(t *testing.T) {
 		{[]string{"fields", "a", "sort_by", "Name"}, "INVALID_DATA"},
 		{[]string{"fields", "a", "sort_order", "sideways"}, "INVALID_DATA"},
 		{[]string{"fields", "a", "ids", "1,a"}, "UNABLE_TO_PARSE_DATA_TYPE"},
+		{[]string{"fields", "a", "page_token", "abc"}, ""},
+		{[]string{"fields", "a", "page_token", "abc", "page", ""}, ""},
+		{[]string{"fields", "a", "page_token", "abc", "page", "1"}, "AMBIGUITY_DURING_PROCESSING"},
+		{[]string{"fields", "a", "page_token", "abc", "page", "x"}, "INVALID_DATA"},
 	} {
 		if _, err := crm.ParseListQuery(params(c.kv...), true); code(err) != c.code {
 			t.Errorf("ParseListQuery(%q): %v, want %s", c.kv, err, c.code)

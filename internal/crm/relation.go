@@ -50,10 +50,13 @@ type LinkedRecord struct {
 // RelatedSlice selects one page of the records at the far end of a relation (or of a deal's
 // contact roles).
 type RelatedSlice struct {
-	Only          []int64 // nil: every linked record; otherwise only these
-	OwnerID       int64   // not 0: only the records this user owns (data sharing: VisibleOwner)
-	SortBy        string  // SortByID (default), SortByCreatedTime or SortByModifiedTime; ties by id
-	Desc          bool
+	Only    []int64 // nil: every linked record; otherwise only these
+	OwnerID int64   // not 0: only the records this user owns (data sharing: VisibleOwner)
+	SortBy  string  // SortByID (default), SortByCreatedTime or SortByModifiedTime; ties by id
+	Desc    bool
+	// Cursor, when not nil, selects the records after it (or before it, nearest first) instead of
+	// skipping Offset: keyset pagination, as RecordQuery.Cursor.
+	Cursor        *Cursor
 	Limit, Offset int
 }
 

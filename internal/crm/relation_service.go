@@ -135,24 +135,31 @@ type RelatedPage struct {
 	Info RelatedInfo      `json:"info"`
 }
 
-func newRelatedPage(rows []map[string]any, q ListQuery, more bool) RelatedPage {
-	return RelatedPage{Data: rows, Info: RelatedInfo{PerPage: q.PerPage, Count: len(rows), Page: q.Page, MoreRecords: more}}
-}
-
-// visibleSlice is the page of q over records of module that actor may read (VisibleOwner): one row
-// more than asked, to tell whether more follow.
+// visibleSlice is the slice of q over records of module that actor may read (VisibleOwner); the
+// pager (keysetPage) sets its page bounds.
 func visibleSlice(ctx context.Context, tx Tx, actor Actor, module string, q ListQuery) (RelatedSlice, error) {
 	owner, err := VisibleOwner(ctx, tx, actor, module)
 	if err != nil {
 		return RelatedSlice{}, err
 	}
-	return RelatedSlice{Only: q.IDs, OwnerID: owner, SortBy: q.SortBy, Desc: q.Desc, Limit: q.PerPage + 1, Offset: (q.Page - 1) * q.PerPage}, nil
+	return RelatedSlice{Only: q.IDs, OwnerID: owner, SortBy: q.SortBy, Desc: q.Desc}, nil
+}
+
+// pagedSlice reads the page of sl that p selects, by page or page token, through fetch (the
+// store's read of one slice); record is an item's record.
+func pagedSlice[T any](p *pager, sl RelatedSlice, fetch func(RelatedSlice) ([]T, error), record func(T) Record) ([]T, PageInfo, error) {
+	return keysetPage(p, func(cur *Cursor, offset, limit int) ([]T, error) {
+		s := sl
+		s.Cursor, s.Offset, s.Limit = cur, offset, limit
+		return fetch(s)
+	}, record)
 }
 
 // ListRelated returns one page of the records linked to parentID through t (q as parsed by
 // ParseListQuery) that actor may read under the related module's data sharing (VisibleOwner), each
-// rendered like a record listing with the requested fields and id, plus the relation fields.
-// Read-only lists have no rows.
+// rendered like a record listing with the requested fields and id, plus the relation fields; by
+// page or by page token (pagetoken.go: the token is bound to the parent module, record and
+// related list). Read-only lists have no rows.
 func ListRelated(ctx context.Context, tx Tx, actor Actor, t RelatedTarget, parentID int64, q ListQuery) (RelatedPage, error) {
 	if !t.Writable() {
 		return RelatedPage{}, nil
@@ -161,11 +168,17 @@ func ListRelated(ctx context.Context, tx Tx, actor Actor, t RelatedTarget, paren
 	if err != nil {
 		return RelatedPage{}, err
 	}
-	linked, err := tx.LinkedRecords(ctx, t.End(actor.Org.ID, parentID), t.Related.APIName, sl)
+	p, err := newPager(tx, actor, q, "related", t.Parent.APIName, FormatID(parentID), t.List.APIName)
 	if err != nil {
 		return RelatedPage{}, err
 	}
-	return renderRelatedPage(ctx, tx, actor.Org, t.Related, q, linked,
+	linked, pi, err := pagedSlice(p, sl, func(s RelatedSlice) ([]LinkedRecord, error) {
+		return tx.LinkedRecords(ctx, t.End(actor.Org.ID, parentID), t.Related.APIName, s)
+	}, func(lr LinkedRecord) Record { return lr.Record })
+	if err != nil {
+		return RelatedPage{}, err
+	}
+	return renderRelatedPage(ctx, tx, actor.Org, t.Related, q, linked, pi,
 		func(lr LinkedRecord) Record { return lr.Record },
 		func(lr LinkedRecord, row map[string]any) {
 			for _, f := range t.Relation.Fields {
@@ -174,15 +187,11 @@ func ListRelated(ctx context.Context, tx Tx, actor Actor, t RelatedTarget, paren
 		})
 }
 
-// renderRelatedPage turns items fetched with visibleSlice (one more than the page, to tell whether
-// more follow) into a page: each item's record rendered with q's fields of module m, then given the
-// item's own keys (relation fields, Contact_Role) by decorate.
-func renderRelatedPage[T any](ctx context.Context, tx Tx, org Org, m catalog.Module, q ListQuery, items []T,
+// renderRelatedPage turns the items of a page (pagedSlice) into the answer: each item's record
+// rendered with q's fields of module m, then given the item's own keys (relation fields,
+// Contact_Role) by decorate, with pi as info.
+func renderRelatedPage[T any](ctx context.Context, tx Tx, org Org, m catalog.Module, q ListQuery, items []T, pi PageInfo,
 	record func(T) Record, decorate func(T, map[string]any)) (RelatedPage, error) {
-	more := len(items) > q.PerPage
-	if more {
-		items = items[:q.PerPage]
-	}
 	recs := make([]Record, len(items))
 	for i, it := range items {
 		recs[i] = record(it)
@@ -194,7 +203,8 @@ func renderRelatedPage[T any](ctx context.Context, tx Tx, org Org, m catalog.Mod
 	for i, it := range items {
 		decorate(it, rows[i])
 	}
-	return newRelatedPage(rows, q, more), nil
+	return RelatedPage{Data: rows, Info: RelatedInfo{PerPage: q.PerPage, Count: len(rows), Page: pi.Page, MoreRecords: pi.More,
+		NextPageToken: pi.Next, PreviousPageToken: pi.Previous, PageTokenExpiry: pi.Expiry}}, nil
 }
 
 // relItemPath is the JSON path of element i of the body array key, optionally of one of its keys.

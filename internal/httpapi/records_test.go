@@ -256,8 +256,8 @@ func TestListRecordsParameters(t *testing.T) {
 			ids = append(ids, e.insertIDs(tok, "/crm/v8/Leads", fmt.Sprintf(`{"data":[{"Last_Name":"L%d"}]}`, i))[0])
 		}
 		info := func(perPage, count, page int, by, order string, more bool) string {
-			return fmt.Sprintf(`{"per_page":%d,"count":%d,"page":%d,"sort_by":%q,"sort_order":%q,"more_records":%t,"next_page_token":null,"previous_page_token":null,"page_token_expiry":null,"call":false,"email":false}`,
-				perPage, count, page, by, order, more)
+			return fmt.Sprintf(`{"per_page":%d,"count":%d,"page":%d,"sort_by":%q,"sort_order":%q,"more_records":%t,%s,"call":false,"email":false}`,
+				perPage, count, page, by, order, more, pageTokens(e.clock.now, page, more))
 		}
 		row := func(i int) string { return fmt.Sprintf(`{"id":%q,"Last_Name":"L%d"}`, ids[i], i) }
 		e.do("GET", "/crm/v8/Leads?fields=Last_Name&per_page=2", tok, "").expect(t, 200, `{"data":[`+row(4)+`,`+row(3)+`],"info":`+info(2, 2, 1, "id", "desc", true)+`}`)

@@ -25,10 +25,10 @@ func relErr(code, message, details string) string {
 // relData wraps items in {"data":[…]}.
 func relData(items ...string) string { return `{"data":[` + strings.Join(items, ",") + `]}` }
 
-// relInfo is the info object of a related read.
+// relInfo is the info object of a related read at testStart.
 func relInfo(perPage, count, page int, more bool) string {
-	return fmt.Sprintf(`{"per_page":%d,"next_page_token":null,"count":%d,"page":%d,"previous_page_token":null,"page_token_expiry":null,"more_records":%t}`,
-		perPage, count, page, more)
+	return fmt.Sprintf(`{"per_page":%d,"count":%d,"page":%d,"more_records":%t,%s}`,
+		perPage, count, page, more, pageTokens(testStart, page, more))
 }
 
 // The seed's sample request (delink two contacts from a campaign) gets the seed's sample answer.

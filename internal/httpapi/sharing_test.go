@@ -97,10 +97,10 @@ func TestSharingGetRecord(t *testing.T) {
 	})
 }
 
-// listInfo is the info object of a record listing by id, newest first.
+// listInfo is the info object of a record listing by id, newest first, read at testStart.
 func listInfo(perPage, count, page int, more bool) string {
-	return fmt.Sprintf(`{"per_page":%d,"count":%d,"page":%d,"sort_by":"id","sort_order":"desc","more_records":%t,"next_page_token":null,"previous_page_token":null,"page_token_expiry":null,"call":false,"email":false}`,
-		perPage, count, page, more)
+	return fmt.Sprintf(`{"per_page":%d,"count":%d,"page":%d,"sort_by":"id","sort_order":"desc","more_records":%t,%s,"call":false,"email":false}`,
+		perPage, count, page, more, pageTokens(testStart, page, more))
 }
 
 // Under private sharing a Standard user's listing holds only their own records: the filter is in

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -279,6 +280,9 @@ func (db *DB) migrate(ctx context.Context) error {
 		if v == 1 {
 			stmts = append(stmts, db.idSource()...)
 		}
+		if v == 10 {
+			stmts = append(stmts, newPageTokenKey())
+		}
 		for _, s := range stmts {
 			if _, err := tx.ExecContext(ctx, s); err != nil {
 				return fmt.Errorf("migration %s: %w", name, err)
@@ -305,6 +309,32 @@ func migrationDialect(name string) string {
 		return base[i+1:]
 	}
 	return ""
+}
+
+// newPageTokenKey returns the statement storing a new random page-token key (migration 0010).
+func newPageTokenKey() string {
+	return `INSERT INTO page_token_key (id, secret) VALUES (1, '` + hex.EncodeToString(randomBytes(32)) + `')`
+}
+
+// randomBytes returns n bytes from the system's secure random source.
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	rand.Read(b) // never fails (crypto/rand)
+	return b
+}
+
+// loadPageTokenKey reads the database's page-token key (migration 0010) into db.
+func (db *DB) loadPageTokenKey(ctx context.Context) error {
+	var secret string
+	if err := db.read.QueryRowContext(ctx, `SELECT secret FROM page_token_key WHERE id = 1`).Scan(&secret); err != nil {
+		return fmt.Errorf("read page-token key: %w", err)
+	}
+	key, err := hex.DecodeString(secret)
+	if err != nil || len(key) < 16 {
+		return fmt.Errorf("page-token key: not a hex secret of 16 bytes or more")
+	}
+	db.tokenKey = key
+	return nil
 }
 
 // idSource returns the dialect's statements that create the id allocator.

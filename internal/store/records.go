@@ -123,18 +123,44 @@ var sortColumns = map[string]string{
 	crm.SortByModifiedTime: "modified_time",
 }
 
-// ListRecords returns one page of the module's records in the query's order, ties broken by id.
-func (t *Tx) ListRecords(ctx context.Context, q crm.RecordQuery) ([]crm.Record, error) {
-	if q.IDs != nil && len(q.IDs) == 0 {
-		return nil, nil
-	}
-	col, ok := sortColumns[q.SortBy]
+// keyset returns the ORDER BY of a page over records whose columns carry prefix (e.g. "r."): the
+// sort column, then id, in the listing's direction (reversed for the rows before a cursor); and,
+// with a cursor, the condition (starting " AND ") selecting the rows beyond it in that order,
+// with its arguments. On a time column, col <= key bounds the index range on its own and the OR
+// admits the ties by id: the same rows as the row value (col, id) < (key, id), written so that
+// both databases use the index.
+func keyset(prefix, sortBy string, desc bool, cur *crm.Cursor) (order, cond string, args []any) {
+	col, ok := sortColumns[sortBy]
 	if !ok {
 		col = "id"
 	}
-	dir := "ASC"
-	if q.Desc {
-		dir = "DESC"
+	if cur != nil && cur.Before {
+		desc = !desc
+	}
+	dir, cmp := "ASC", ">"
+	if desc {
+		dir, cmp = "DESC", "<"
+	}
+	col, id := prefix+col, prefix+"id"
+	order = col + ` ` + dir
+	if col != id {
+		order += `, ` + id + ` ` + dir
+	}
+	switch {
+	case cur == nil:
+		return order, "", nil
+	case col == id:
+		return order, ` AND ` + id + ` ` + cmp + ` ?`, []any{cur.ID}
+	}
+	return order, ` AND ` + col + ` ` + cmp + `= ? AND (` + col + ` ` + cmp + ` ? OR ` + id + ` ` + cmp + ` ?)`, []any{cur.Key, cur.Key, cur.ID}
+}
+
+// ListRecords returns one page of the module's records in the query's order, ties broken by id:
+// from Offset on, or beyond the query's Cursor (keyset: the index on (org_id, module, id) serves
+// the default order without reading the rows before the page).
+func (t *Tx) ListRecords(ctx context.Context, q crm.RecordQuery) ([]crm.Record, error) {
+	if q.IDs != nil && len(q.IDs) == 0 {
+		return nil, nil
 	}
 	where := `org_id = ? AND module = ?`
 	args := []any{q.OrgID, q.Module}
@@ -150,11 +176,9 @@ func (t *Tx) ListRecords(ctx context.Context, q crm.RecordQuery) ([]crm.Record, 
 		where += ` AND owner_id = ?`
 		args = append(args, q.OwnerID)
 	}
-	order := col + ` ` + dir
-	if col != "id" {
-		order += `, id ` + dir
-	}
-	args = append(args, q.Limit, q.Offset)
+	order, cond, cargs := keyset("", q.SortBy, q.Desc, q.Cursor)
+	where += cond
+	args = append(append(args, cargs...), q.Limit, q.Offset)
 	rows, err := t.query(ctx, `SELECT `+recordCols+` FROM records WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, err

@@ -147,26 +147,9 @@ func (t *Tx) DeleteLinks(ctx context.Context, end crm.RelationEnd, others []int6
 		append([]any{end.OrgID, end.Kind, end.ID}, ids...)...)
 }
 
-// sliceOrder is the ORDER BY of a related page over records aliased r: the sort column, then id.
-func sliceOrder(sl crm.RelatedSlice) string {
-	col, ok := sortColumns[sl.SortBy]
-	if !ok {
-		col = "id"
-	}
-	dir := "ASC"
-	if sl.Desc {
-		dir = "DESC"
-	}
-	order := `r.` + col + ` ` + dir
-	if col != "id" {
-		order += `, r.id ` + dir
-	}
-	return order
-}
-
 // sliceTail returns the rest of a related-page query over records aliased r: the optional id filter
-// on idCol, the optional owner restriction (data sharing), the order and the page bounds, with
-// their arguments.
+// on idCol, the optional owner restriction (data sharing), the cursor condition, the order and the
+// page bounds (keyset), with their arguments.
 func sliceTail(sl crm.RelatedSlice, idCol string) (string, []any) {
 	var q string
 	var args []any
@@ -178,7 +161,8 @@ func sliceTail(sl crm.RelatedSlice, idCol string) (string, []any) {
 		q += ` AND r.owner_id = ?`
 		args = append(args, sl.OwnerID)
 	}
-	return q + ` ORDER BY ` + sliceOrder(sl) + ` LIMIT ? OFFSET ?`, append(args, sl.Limit, sl.Offset)
+	order, cond, cargs := keyset("r.", sl.SortBy, sl.Desc, sl.Cursor)
+	return q + cond + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`, append(append(args, cargs...), sl.Limit, sl.Offset)
 }
 
 // LinkedRecords returns one page of the records of module linked to end.

@@ -6,7 +6,8 @@ import (
 )
 
 // The control plane's resets (crm.ResetTx). Tables are emptied children first, so that foreign
-// keys hold at every statement on both databases; the id counter and schema_migrations stay.
+// keys hold at every statement on both databases; the id counter, schema_migrations and the
+// page-token key stay.
 
 // allTables are every table of zcrm's data, children before their parents, and the shared request
 // journal (PostgreSQL; empty on SQLite).

@@ -27,7 +27,8 @@ import (
 // text columns (JSON documents stored as TEXT included) JSON strings, NULL is null. next_id is the
 // next id the store hands out. Not in a snapshot: org_versions (cache bookkeeping: an import gives
 // every org a version no cache has seen, from cache_epoch), the request journal, schema_migrations,
-// and the control plane's state (the clock and fault rules: control, fault_rules).
+// the control plane's state (the clock and fault rules: control, fault_rules), and the database's
+// page-token key (page_token_key: tokens last a day and stay with the database that signed them).
 
 // SnapshotVersion is the format version a snapshot document carries as "zcrm_snapshot".
 const SnapshotVersion = 1

@@ -56,6 +56,8 @@ type DB struct {
 	real    func() time.Time            // real time (Options.Now); the clock is now (control.go)
 	ctl     atomic.Pointer[crm.Control] // the control state last read (control.go)
 	rebinds sync.Map                    // query text → dialect-specific text
+	// tokenKey is the database's page-token key (migration 0010), read once at Open.
+	tokenKey []byte
 
 	// Group commit (groupcommit.go).
 	committers sync.WaitGroup
@@ -89,6 +91,10 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	if _, err := db.SyncControl(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.loadPageTokenKey(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -303,6 +309,9 @@ func (t *Tx) stmtCtx(ctx context.Context) context.Context {
 
 // Now returns the store's clock reading; every row written in one transaction may share it.
 func (t *Tx) Now() time.Time { return t.db.now() }
+
+// PageTokenKey returns the database's page-token key (crm.Tx).
+func (t *Tx) PageTokenKey() []byte { return t.db.tokenKey }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	return t.tx.ExecContext(t.stmtCtx(ctx), t.db.rebind(q), args...)
