@@ -172,6 +172,7 @@ type sizeRun struct {
 	retries  atomic.Int64 // store ceiling transactions retried after a lost serialization race
 	// exclusive is held shared by store ceiling transactions, exclusively by their late retries.
 	exclusive sync.RWMutex
+	walk      tokenWalk // the token-page scenario's deep token (pagetoken.go)
 }
 
 // runSize creates and loads a database of n records, serves zcrm on it, runs the scenarios and,

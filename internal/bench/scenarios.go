@@ -21,7 +21,7 @@ const (
 
 // Scenarios lists every scenario name a report can hold, in run order. enrol-100x5 is measured by
 // the unenrol-100x5 loop (it is that loop's re-setup) and cannot be selected on its own.
-var Scenarios = []string{ListCadences, Unenrol100x5, Enrol100x5, Delink100, ContactRoles100, Unenrol1}
+var Scenarios = []string{ListCadences, TokenPage, Unenrol100x5, Enrol100x5, Delink100, ContactRoles100, Unenrol1}
 
 // Ceiling kinds.
 const (
@@ -42,6 +42,7 @@ type scenario struct {
 func (r *sizeRun) scenarios() []scenario {
 	return []scenario{
 		{name: ListCadences, ceiling: ceilingHTTP, api: r.apiList, ceil: r.bareList},
+		{name: TokenPage, ceiling: ceilingPage1, api: r.apiTokenPage, ceil: r.apiPage1},
 		{name: Unenrol100x5, ceiling: ceilingStore, api: r.apiEnrolment(blockSize, cadencesPerCall), ceil: r.storeEnrolment(blockSize, cadencesPerCall)},
 		{name: Delink100, ceiling: ceilingStore, api: r.apiDelink, ceil: r.storeDelink},
 		{name: ContactRoles100, ceiling: ceilingStore, api: r.apiContactRoles, ceil: r.storeContactRoles},
