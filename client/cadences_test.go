@@ -143,7 +143,7 @@ func TestUnenrolMixedItems(t *testing.T) {
 			t.Fatalf("first item = %+v", res.Items[0])
 		}
 		bad := res.Items[1]
-		if bad.OK() || bad.Code != "INVALID_DATA" || bad.Message != "the given id seems to be invalid" ||
+		if bad.OK() || bad.Code != "INVALID_DATA" || bad.Message != "given id seems to be invalid" ||
 			jsonOf(t, bad.Details) != `{"api_name":"ids","json_path":"$.ids[1]"}` {
 			t.Fatalf("second item = %+v", bad)
 		}
@@ -154,7 +154,7 @@ func TestUnenrolMixedItems(t *testing.T) {
 		if !errors.As(err, &ie) || len(ie.Failed()) != 1 || ie.Failed()[0].Index != 1 || ie.Failed()[0].RequestID != "111111111111111111" {
 			t.Fatalf("err = %v, want an *ItemsError with item 1 failed", err)
 		}
-		if want := "zcrm: 1 of 2 items failed (HTTP 207); item 1: INVALID_DATA: the given id seems to be invalid (id 111111111111111111, $.ids[1])"; err.Error() != want {
+		if want := "zcrm: 1 of 2 items failed (HTTP 207); item 1: INVALID_DATA: given id seems to be invalid (id 111111111111111111, $.ids[1])"; err.Error() != want {
 			t.Fatalf("message = %q\nwant      %q", err.Error(), want)
 		}
 		if !errors.Is(err, client.ErrInvalidData) {

@@ -71,7 +71,7 @@ func ExampleClient_UnenrolFromCadences() {
 	// Output:
 	// HTTP 207
 	// records manually unenrolled from CadenceTest1 - record is ours: true
-	// INVALID_DATA the given id seems to be invalid for 554023000001798647 at $.ids[1]
+	// INVALID_DATA given id seems to be invalid for 554023000001798647 at $.ids[1]
 	// invalid data: true
 }
 

@@ -24,7 +24,7 @@ func TestSeedAtomic(t *testing.T) {
 			t.Fatal("the fixture did not change")
 		}
 		e.do("POST", "/__zcrm/seed", "", bad).expect(t, 400,
-			`{"code":"INVALID_FIXTURE","message":"INVALID_DATA: the given id seems to be invalid","path":"$.enrolments[0].records[1]"}`)
+			`{"code":"INVALID_FIXTURE","message":"INVALID_DATA: given id seems to be invalid","path":"$.enrolments[0].records[1]"}`)
 		if after := e.dbState(); !reflect.DeepEqual(after, before) {
 			t.Fatalf("a failed seed changed the database: %v, was %v", after, before)
 		}

@@ -217,8 +217,8 @@ func TestSeedSectionErrors(t *testing.T) {
 			{`{"enrolments": [{"cadence": "123", "records": ["1"]}]}`, "module is required when cadence is a cadence id", "$.enrolments[0].module"},
 			{`{"enrolments": [{"cadence": "123", "module": "Leads", "records": ["1"]}]}`, "INVALID_DATA: the given id seems to be invalid", "$.enrolments[0].cadence"},
 			{`{"cadences": [{"ref": "c", ` + cadence + `, ` + followUp + `, "published": true}], "records": {"Leads": [{"ref": "l", "Last_Name": "L", "Company": "C"}]}, "enrolments": [{"cadence": "c", "records": ["l"]}]}`, "NOT_ALLOWED: the given cadence is not active", "$.enrolments[0].cadence"},
-			{`{"cadences": [` + live + `], "records": {"Contacts": [{"ref": "x", "Last_Name": "X"}]}, "enrolments": [{"cadence": "c", "records": ["x"]}]}`, "INVALID_DATA: the given id seems to be invalid", "$.enrolments[0].records[0]"},
-			{`{"cadences": [` + live + `], "records": {"Leads": [{"ref": "l", "Last_Name": "L", "Company": "C"}]}, "enrolments": [{"cadence": "c", "records": ["l", "123"]}]}`, "INVALID_DATA: the given id seems to be invalid", "$.enrolments[0].records[1]"},
+			{`{"cadences": [` + live + `], "records": {"Contacts": [{"ref": "x", "Last_Name": "X"}]}, "enrolments": [{"cadence": "c", "records": ["x"]}]}`, "INVALID_DATA: given id seems to be invalid", "$.enrolments[0].records[0]"},
+			{`{"cadences": [` + live + `], "records": {"Leads": [{"ref": "l", "Last_Name": "L", "Company": "C"}]}, "enrolments": [{"cadence": "c", "records": ["l", "123"]}]}`, "INVALID_DATA: given id seems to be invalid", "$.enrolments[0].records[1]"},
 			{`{"cadences": [` + live + `], "enrolments": [{"cadence": "c", "records": []}]}`, "MANDATORY_NOT_FOUND: Record ids not found", "$.enrolments[0].records"},
 		} {
 			e.expectFixtureError(c.doc, c.message, c.path)

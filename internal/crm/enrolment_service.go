@@ -69,7 +69,7 @@ func EnrolRecords(ctx context.Context, tx Tx, actor Actor, module catalog.Module
 	var records []int64
 	for n, s := range slots {
 		if _, ok := found[s.id]; !ok || s.id == 0 {
-			items[n] = ErrInvalidData(MsgGivenIDInvalid, APIPath("ids", fmt.Sprintf("$.ids[%d]", s.index))).Item()
+			items[n] = ErrInvalidData(MsgGivenIDInvalidItem, APIPath("ids", fmt.Sprintf("$.ids[%d]", s.index))).Item()
 			continue
 		}
 		records = append(records, s.id)
@@ -128,7 +128,7 @@ func enrolArrays(body map[string]any) (cads, ids []any, err error) {
 	if len(cads) > MaxEnrolCadences {
 		due = append(due, APIPath("cadences_ids", "$.cadences_ids"))
 		limit = MaxEnrolCadences
-		over = append(over, fmt.Sprintf("%d cadence ids", MaxEnrolCadences))
+		over = append(over, fmt.Sprintf("%d cadences ids", MaxEnrolCadences)) // sic, Zoho's v8 example
 	}
 	if len(ids) > MaxEnrolRecords {
 		due = append(due, APIPath("ids", "$.ids"))

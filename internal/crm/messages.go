@@ -13,6 +13,7 @@ const (
 	MsgRelatedIDGivenInvalid       = "the related id given seems to be invalid"
 	MsgIDGivenInvalid              = "the id given seems to be invalid"
 	MsgGivenIDInvalid              = "the given id seems to be invalid"
+	MsgGivenIDInvalidItem          = "given id seems to be invalid" // an enrol/un-enrol item's record id (Zoho's v8 examples)
 	MsgRelationNameGivenInvalid    = "the relation name given seems to be invalid"
 	MsgWrongFormat                 = "either the request body or parameters is in wrong format"
 	MsgExpectedParamMissing        = "One of the expected parameter is missing"

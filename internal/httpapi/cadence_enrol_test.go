@@ -128,7 +128,7 @@ func TestEnrolItemsAndStatuses(t *testing.T) {
 			return cadOK(msg, cadFill(`{"cadences":[{"name":"One","id":"ONE"},{"name":"Two","id":"TWO"}],"id":"REC"}`, "ONE", one, "TWO", two, "REC", rec))
 		}
 		bad := func(i int) string {
-			return cadErr("INVALID_DATA", "the given id seems to be invalid", fmt.Sprintf(`{"api_name":"ids","json_path":"$.ids[%d]"}`, i))
+			return cadErr("INVALID_DATA", "given id seems to be invalid", fmt.Sprintf(`{"api_name":"ids","json_path":"$.ids[%d]"}`, i))
 		}
 		data := func(items ...string) string { return `{"data":[` + strings.Join(items, ",") + `]}` }
 		for _, enrol := range []bool{true, true, false, false} {
@@ -212,13 +212,13 @@ func TestEnrolRequestErrors(t *testing.T) {
 				cadErr("INVALID_DATA", "the given id seems to be invalid", `{"expected_data_type":"bigint","api_name":"cadences_ids","json_path":"$.cadences_ids[0]"}`), true},
 			{"wrong type beats limit", false, body(many(6, live), `[false]`),
 				cadErr("INVALID_DATA", "the given id seems to be invalid", `{"expected_data_type":"bigint","api_name":"ids","json_path":"$.ids[0]"}`), true},
-			{"six cadences", false, body(many(6, live), recs), cadErr("LIMIT_EXCEEDED", "Limit Exceeded, You cannot give more than 5 cadence ids",
+			{"six cadences", false, body(many(6, live), recs), cadErr("LIMIT_EXCEEDED", "Limit Exceeded, You cannot give more than 5 cadences ids",
 				`{"limit":5,"limit_due_to":[{"api_name":"cadences_ids","json_path":"$.cadences_ids"}]}`), false},
 			{"101 records", true, body(cadIDs(live), many(101, rec)), cadErr("LIMIT_EXCEEDED", "Limit Exceeded, You cannot give more than 100 record ids",
 				`{"limit":100,"limit_due_to":[{"api_name":"ids","json_path":"$.ids"}]}`), false},
-			{"both over", false, body(many(6, 1), many(101, 1)), cadErr("LIMIT_EXCEEDED", "Limit Exceeded, You cannot give more than 5 cadence ids and 100 record ids",
+			{"both over", false, body(many(6, 1), many(101, 1)), cadErr("LIMIT_EXCEEDED", "Limit Exceeded, You cannot give more than 5 cadences ids and 100 record ids",
 				`{"limit":5,"limit_due_to":[{"api_name":"cadences_ids","json_path":"$.cadences_ids"},{"api_name":"ids","json_path":"$.ids"}]}`), false},
-			{"limit beats unknown cadence", false, body(many(6, 1), recs), cadErr("LIMIT_EXCEEDED", "Limit Exceeded, You cannot give more than 5 cadence ids",
+			{"limit beats unknown cadence", false, body(many(6, 1), recs), cadErr("LIMIT_EXCEEDED", "Limit Exceeded, You cannot give more than 5 cadences ids",
 				`{"limit":5,"limit_due_to":[{"api_name":"cadences_ids","json_path":"$.cadences_ids"}]}`), false},
 			{"unknown cadence", false, body(cadIDs(live, 5725767000000999999), recs), invalidCad(1), true},
 			{"cadence id not numeric", false, body(`["`+crm.FormatID(live)+`","abc"]`, recs), invalidCad(1), true},
