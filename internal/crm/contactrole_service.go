@@ -318,6 +318,17 @@ func ListDealContactRoles(ctx context.Context, tx Tx, actor Actor, dealID int64,
 		})
 }
 
+// ContactFields are the api names of every field of Contacts: what a single deal contact role is
+// answered with when the request names no fields.
+func ContactFields() []string {
+	contacts, _ := catalog.Standard("Contacts")
+	out := make([]string, len(contacts.Fields))
+	for i, f := range contacts.Fields {
+		out[i] = f.APIName
+	}
+	return out
+}
+
 // roleRef resolves an item's Contact_Role: {"id"} or {"name"}, or a bare id or name.
 func roleRef(v any, byID map[int64]ContactRole, byName map[string]ContactRole) (ContactRole, bool) {
 	switch x := v.(type) {

@@ -190,12 +190,17 @@ func (s *Server) readDealContactRoles(ctx context.Context, c *call, single bool)
 		if err := dealRoleRules.settle(ctx, c, tx, &p, listErr, single, ""); err != nil {
 			return err
 		}
-		q, err := relQuery(c)
+		// The official SDKs cannot send fields on the single GET, so it is answered with every field
+		// of Contacts when none are named (reference §0.1), as GET /Contacts/{id} answers.
+		q, err := crm.ParseListQuery(c.lookupQuery, !single)
 		if err != nil {
 			return err
 		}
 		if single {
 			q.IDs = []int64{p.related.ID}
+			if len(q.Fields) == 0 {
+				q.Fields = crm.ContactFields()
+			}
 		}
 		page, err := crm.ListDealContactRoles(ctx, tx, c.Actor, p.parentID, q)
 		if err != nil {

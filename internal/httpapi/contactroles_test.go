@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -476,5 +477,34 @@ func TestDealContactRolesConcurrentDeals(t *testing.T) {
 		f.e.do("GET", f.path("Deals/%d/Contact_Roles/%d?fields=Last_Name", dealIDs[0], ids[0]), f.tok, "").
 			expect(t, 200, fmt.Sprintf(`{"data":[{"Last_Name":"C0","Contact_Role":{"name":"Purchasing","id":"%d"},"id":"%d"}],"info":%s}`,
 				f.roles["Purchasing"].ID, ids[0], relInfo(200, 1, 1, false)))
+	})
+}
+
+// The single GET of a deal contact role without fields answers the row with every field of
+// Contacts (the official SDKs cannot send fields on that call; reference §0.1): the contact as
+// GET /Contacts/{id} answers its fields, plus its role; the list form still needs fields.
+func TestDealContactRoleDefaultFields(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		f := newDealFixture(t, b)
+		e := f.e
+		f.assign(t)
+		var role, contact struct {
+			Data []map[string]any `json:"data"`
+		}
+		e.do("GET", f.path("Deals/%d/Contact_Roles/%d", f.deal, f.c1), f.tok, "").decode(t, &role)
+		e.do("GET", f.path("Contacts/%d", f.c1), f.tok, "").decode(t, &contact)
+		if len(role.Data) != 1 || len(contact.Data) != 1 {
+			t.Fatalf("role %v, contact %v", role, contact)
+		}
+		want := map[string]any{"Contact_Role": map[string]any{"name": "Executive Sponsor", "id": crm.FormatID(f.roles["Executive Sponsor"].ID)}}
+		for _, field := range crm.ContactFields() {
+			want[field] = contact.Data[0][field]
+		}
+		want["id"] = crm.FormatID(f.c1)
+		got, _ := json.Marshal(role.Data[0])
+		exp, _ := json.Marshal(want)
+		assertJSON(t, string(got), string(exp))
+		e.do("GET", f.path("Deals/%d/Contact_Roles", f.deal), f.tok, "").expect(t, 400,
+			relErr("REQUIRED_PARAM_MISSING", "One of the expected parameter is missing", `{"param_name":"fields"}`))
 	})
 }
