@@ -41,6 +41,13 @@ type FollowUpCounts struct {
 	Email int `json:"email_follow_up_count"`
 }
 
+// DetailSummary is a cadence's summary in Get a Cadence: Zoho's v8 example counts WhatsApp
+// follow-ups there too, first.
+type DetailSummary struct {
+	WhatsApp int `json:"whatsapp_follow_up_count"`
+	FollowUpCounts
+}
+
 // ListCustomView is the custom view of a listed cadence. Its id is a JSON number, as in Get
 // Cadences' sample and in Zoho's cadences.json (int64).
 type ListCustomView struct {
@@ -117,7 +124,7 @@ type CadenceDetail struct {
 	Status           string            `json:"status"`
 	ExecutionDetails map[string]any    `json:"execution_details"`
 	FollowUps        []map[string]any  `json:"follow_ups"`
-	Summary          FollowUpCounts    `json:"summary"`
+	Summary          DetailSummary     `json:"summary"`
 	CreatedTime      string            `json:"created_time"`
 	ModifiedTime     string            `json:"modified_time"`
 	CreatedBy        UserRef           `json:"created_by"`
@@ -251,6 +258,17 @@ func counts(fus []map[string]any) FollowUpCounts {
 	return n
 }
 
+// whatsApps counts a cadence's WhatsApp follow-ups.
+func whatsApps(fus []map[string]any) int {
+	n := 0
+	for _, fu := range fus {
+		if action, _ := fu["action"].(map[string]any); action["type"] == "whatsapp_message_notification" {
+			n++
+		}
+	}
+	return n
+}
+
 // common holds the parts every cadence view shares.
 type cadenceCommon struct {
 	module              ModuleRef
@@ -333,8 +351,8 @@ func (e *cadenceEnv) detail(c Cadence, draft, parent *CadenceRef) (CadenceDetail
 	d := CadenceDetail{
 		ID: FormatID(c.ID), Name: c.Name, Module: cm.module, Type: c.Type, Active: c.Active,
 		Published: c.Published, Status: c.Status(), ExecutionDetails: c.ExecutionDetails, FollowUps: c.FollowUps,
-		Summary: counts(c.FollowUps), CreatedTime: cadenceTime(c.CreatedTime), ModifiedTime: cadenceTime(c.ModifiedTime),
-		CreatedBy: cm.createdBy, ModifiedBy: cm.modified, DraftCadence: draft, ParentCadence: parent,
+		Summary: DetailSummary{whatsApps(c.FollowUps), counts(c.FollowUps)}, CreatedTime: cadenceTime(c.CreatedTime),
+		ModifiedTime: cadenceTime(c.ModifiedTime), CreatedBy: cm.createdBy, ModifiedBy: cm.modified, DraftCadence: draft, ParentCadence: parent,
 	}
 	if c.Description != "" {
 		desc := c.Description

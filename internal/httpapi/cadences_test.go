@@ -308,7 +308,7 @@ func TestCadenceCreateAndGet(t *testing.T) {
 			"follow_ups":[{"id":"F0","reference_id":"a","action":{"id":"A0","type":"tasks","details":{"subject":"Call"}}},
 			{"id":"F1","reference_id":"b","parent_follow_up":{"reference_id":"a"},"execute_after":{"unit":3,"period":"hours"},
 			"action":{"type":"whatsapp_message_notification","id":"42"}}],
-			"summary":{"task_follow_up_count":1,"call_follow_up_count":0,"email_follow_up_count":0},
+			"summary":{"whatsapp_follow_up_count":1,"task_follow_up_count":1,"call_follow_up_count":0,"email_follow_up_count":0},
 			"created_time":"2024-07-17T20:38:22+0000","modified_time":"2024-07-17T20:38:22+0000",
 			"created_by":{"name":"Administrator","id":"ADM"},"modified_by":{"name":"Administrator","id":"ADM"},
 			"draft_cadence":null,"parent_cadence":null}]}`,
@@ -585,7 +585,7 @@ func TestCadenceUpdateAndDraftCopy(t *testing.T) {
 		d, _ := crm.ParseID(draft)
 		copyView := e.cadGet(tok, d)
 		if copyView["status"] != "draft" || copyView["description"] != "third" || fmt.Sprint(copyView["parent_cadence"]) != fmt.Sprintf("map[id:%d name:Renamed]", id) ||
-			fmt.Sprint(copyView["summary"]) != "map[call_follow_up_count:1 email_follow_up_count:0 task_follow_up_count:1]" {
+			fmt.Sprint(copyView["summary"]) != "map[call_follow_up_count:1 email_follow_up_count:0 task_follow_up_count:1 whatsapp_follow_up_count:0]" {
 			t.Fatalf("draft copy: %v", copyView)
 		}
 		var listed struct{ Cadences []map[string]any }
