@@ -1,8 +1,11 @@
 package crm
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -64,6 +67,71 @@ type ListExecution struct {
 	ExecuteEvery       any          `json:"execute_every"`
 }
 
+// ZohoExecution is a stored execution_details as Get a Cadence answers it, keys in the order of
+// Zoho's v8 example: unenroll_properties, then execute_every as {unit, period}; any other stored
+// key follows, sorted. nil is null.
+type ZohoExecution map[string]any
+
+// MarshalJSON writes z in Zoho's key order.
+func (z ZohoExecution) MarshalJSON() ([]byte, error) {
+	if z == nil {
+		return []byte("null"), nil
+	}
+	keys := make([]string, 0, len(z))
+	for k := range z {
+		if k != "unenroll_properties" && k != "execute_every" {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	keys = append([]string{"unenroll_properties", "execute_every"}, keys...)
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for _, k := range keys {
+		v, ok := z[k]
+		if !ok {
+			continue
+		}
+		if k == "execute_every" {
+			v = orderedEvery(v)
+		}
+		val, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		if b.Len() > 1 {
+			b.WriteByte(',')
+		}
+		name, _ := json.Marshal(k)
+		b.Write(name)
+		b.WriteByte(':')
+		b.Write(val)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// executeEveryOut is execute_every in Zoho's key order.
+type executeEveryOut struct {
+	Unit   any `json:"unit,omitempty"`
+	Period any `json:"period,omitempty"`
+}
+
+// orderedEvery returns a stored execute_every ({period, unit}) in Zoho's key order, unit first;
+// anything else as it is.
+func orderedEvery(v any) any {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return v
+	}
+	for k := range m {
+		if k != "unit" && k != "period" {
+			return v
+		}
+	}
+	return executeEveryOut{Unit: m["unit"], Period: m["period"]}
+}
+
 // ListUnenroll is the list form of unenroll_properties: an object, not an array.
 type ListUnenroll struct {
 	EndDate string  `json:"end_date"`
@@ -122,7 +190,7 @@ type CadenceDetail struct {
 	Active           bool              `json:"active"`
 	Published        bool              `json:"published"`
 	Status           string            `json:"status"`
-	ExecutionDetails map[string]any    `json:"execution_details"`
+	ExecutionDetails ZohoExecution     `json:"execution_details"`
 	FollowUps        []map[string]any  `json:"follow_ups"`
 	Summary          DetailSummary     `json:"summary"`
 	CreatedTime      string            `json:"created_time"`
@@ -323,7 +391,7 @@ func listExecution(ed map[string]any) *ListExecution {
 	if ed == nil {
 		return nil
 	}
-	out := &ListExecution{ExecuteEvery: ed["execute_every"]}
+	out := &ListExecution{ExecuteEvery: orderedEvery(ed["execute_every"])}
 	props, _ := ed["unenroll_properties"].([]any)
 	for _, p := range props {
 		prop, _ := p.(map[string]any)
@@ -350,7 +418,7 @@ func (e *cadenceEnv) detail(c Cadence, draft, parent *CadenceRef) (CadenceDetail
 	}
 	d := CadenceDetail{
 		ID: FormatID(c.ID), Name: c.Name, Module: cm.module, Type: c.Type, Active: c.Active,
-		Published: c.Published, Status: c.Status(), ExecutionDetails: c.ExecutionDetails, FollowUps: c.FollowUps,
+		Published: c.Published, Status: c.Status(), ExecutionDetails: ZohoExecution(c.ExecutionDetails), FollowUps: c.FollowUps,
 		Summary: DetailSummary{whatsApps(c.FollowUps), counts(c.FollowUps)}, CreatedTime: cadenceTime(c.CreatedTime),
 		ModifiedTime: cadenceTime(c.ModifiedTime), CreatedBy: cm.createdBy, ModifiedBy: cm.modified, DraftCadence: draft, ParentCadence: parent,
 	}

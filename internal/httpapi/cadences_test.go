@@ -919,3 +919,37 @@ func TestCadenceInternalError(t *testing.T) {
 		e.do("POST", fmt.Sprintf("%s/%d/actions/deactivate", cadPath, cad), tok, "").expect(t, 500, want)
 	})
 }
+
+// Key order, which the JSON comparisons above do not see: execute_every is {"unit","period"} in
+// both answers (seed 002, Zoho's v8 example); Get a Cadence writes unenroll_properties before
+// execute_every and whatsapp_follow_up_count first in its summary.
+func TestCadenceKeyOrder(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		tok := e.adminToken("ZohoCRM.settings.ALL", "ZohoCRM.modules.ALL")
+		body := `{"cadences":[{"name":"Ordered","module":{"api_name":"Leads"},"type":"manual_enrollment",
+			"execution_details":{"execute_every":{"period":"hours","unit":1},"unenroll_properties":[{"type":"automatic_unenroll"}]},
+			"follow_ups":[{"reference_id":"1","action":{"type":"tasks"}}]}]}`
+		var created struct {
+			Cadences []struct {
+				Details struct {
+					ID string `json:"id"`
+				} `json:"details"`
+			} `json:"cadences"`
+		}
+		e.do("POST", cadPath, tok, body).decode(t, &created)
+		if len(created.Cadences) != 1 {
+			t.Fatal("create failed")
+		}
+		one := e.do("GET", cadPath+"/"+created.Cadences[0].Details.ID, tok, "").body
+		for _, want := range []string{`"execution_details":{"unenroll_properties":[`, `"execute_every":{"unit":1,"period":"hours"}}`,
+			`"summary":{"whatsapp_follow_up_count":0,"task_follow_up_count":1,`} {
+			if !strings.Contains(one, want) {
+				t.Errorf("Get a Cadence lacks %s: %s", want, one)
+			}
+		}
+		if list := e.do("GET", cadPath, tok, "").body; !strings.Contains(list, `"execute_every":{"unit":1,"period":"hours"}`) {
+			t.Errorf("Get Cadences: execute_every not {unit, period}: %s", list)
+		}
+	})
+}
