@@ -106,7 +106,7 @@ func TestSeedRunsAgain(t *testing.T) {
 			`{"cadences":[{"id":"ID","name":"Nurture","description":null,"module":{"api_name":"Contacts","id":"ID"},"type":"manual_enrollment",
 			"custom_view":null,"active":true,"published":true,"status":"active","execution_details":null,
 			"follow_ups":[{"action":{"id":"ID","type":"tasks"},"id":"ID","reference_id":"1"}],
-			"summary":{"task_follow_up_count":1,"call_follow_up_count":0,"email_follow_up_count":0},"created_time":"`+frozen+`+0000","modified_time":"`+frozen+`+0000",
+			"summary":{"whatsapp_follow_up_count":0,"task_follow_up_count":1,"call_follow_up_count":0,"email_follow_up_count":0},"created_time":"`+frozen+`+0000","modified_time":"`+frozen+`+0000",
 			"created_by":{"name":"Administrator","id":"ID"},"modified_by":{"name":"Administrator","id":"ID"},"draft_cadence":null,"parent_cadence":null}]}`)
 		if r := e.crm("GET", "/crm/v8/users?type=CurrentUser", "1000.samaccess", ""); r.status != 200 {
 			t.Fatalf("Sam's token: %d %s", r.status, r.body)
