@@ -36,6 +36,8 @@ type RecordQuery struct {
 	ModifiedSince time.Time
 	// OwnerID, when not 0, keeps only the records this user owns: data sharing (VisibleOwner).
 	OwnerID int64
+	// Criteria, when not nil, keeps only the records it matches (resolved: criteria.go).
+	Criteria *Criteria
 	// SortBy is SortByID, SortByCreatedTime or SortByModifiedTime; ties are broken by id.
 	SortBy string
 	Desc   bool
@@ -60,6 +62,9 @@ type RecordTx interface {
 	// ListRecords returns one page of records in the query's order (nearest the cursor first when
 	// the query's Cursor is Before).
 	ListRecords(ctx context.Context, q RecordQuery) ([]Record, error)
+	// CountRecords counts the records ListRecords would list without paging (q's Cursor, Offset,
+	// Limit and sort are ignored).
+	CountRecords(ctx context.Context, q RecordQuery) (int, error)
 	// UpdateRecords stores the owner, modifier, modified time and data of existing records.
 	UpdateRecords(ctx context.Context, recs []Record) error
 	// DeleteRecords removes the module's records among ids (and nothing else: callers cascade).

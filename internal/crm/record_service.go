@@ -47,16 +47,37 @@ const ApprovalApproved = "approved"
 // fields (and id), by page or by page token (pagetoken.go). No rows means 204 (or 304 with
 // If-Modified-Since) for the caller.
 func ListRecords(ctx context.Context, tx Tx, actor Actor, m catalog.Module, q ListQuery) ([]map[string]any, ListInfo, error) {
+	return listRecords(ctx, tx, actor, m, q, nil, "records")
+}
+
+// SearchRecords is ListRecords over the records crit matches (Search Records: criteria.go): the
+// same paging, page tokens (bound to the search's own parameters, q.Other, and to the listing
+// "search"), data sharing and rendering.
+func SearchRecords(ctx context.Context, tx Tx, actor Actor, m catalog.Module, q ListQuery, crit *Criteria) ([]map[string]any, ListInfo, error) {
+	return listRecords(ctx, tx, actor, m, q, crit, "search")
+}
+
+// CountRecords counts the module's records that actor may read (data sharing, as lists apply it)
+// and crit matches (all of them when crit is nil).
+func CountRecords(ctx context.Context, tx Tx, actor Actor, m catalog.Module, crit *Criteria) (int, error) {
+	owner, err := VisibleOwner(ctx, tx, actor, m.APIName)
+	if err != nil {
+		return 0, err
+	}
+	return tx.CountRecords(ctx, RecordQuery{OrgID: actor.Org.ID, Module: m.APIName, OwnerID: owner, Criteria: crit})
+}
+
+func listRecords(ctx context.Context, tx Tx, actor Actor, m catalog.Module, q ListQuery, crit *Criteria, listing string) ([]map[string]any, ListInfo, error) {
 	owner, err := VisibleOwner(ctx, tx, actor, m.APIName)
 	if err != nil {
 		return nil, ListInfo{}, err
 	}
-	p, err := newPager(tx, actor, q, "records", m.APIName)
+	p, err := newPager(tx, actor, q, listing, m.APIName)
 	if err != nil {
 		return nil, ListInfo{}, err
 	}
 	base := RecordQuery{OrgID: actor.Org.ID, Module: m.APIName, IDs: q.IDs, ModifiedSince: q.ModifiedSince, OwnerID: owner,
-		SortBy: q.SortBy, Desc: q.Desc}
+		SortBy: q.SortBy, Desc: q.Desc, Criteria: crit}
 	recs, pi, err := keysetPage(p, func(cur *Cursor, offset, limit int) ([]Record, error) {
 		rq := base
 		rq.Cursor, rq.Offset, rq.Limit = cur, offset, limit

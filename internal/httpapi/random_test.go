@@ -778,7 +778,8 @@ func (r *rndEnv) query(rng *rand.Rand, ctx rndCtx) string {
 	}
 	for i := rng.Intn(3); i > 0 || len(parts) == 0; i-- {
 		name := rndPick(rng, "fields", "fields", "ids", "ids", "page", "per_page", "sort_by", "sort_order", "module", "name",
-			"active", "type", "status", "cvid", "converted", "approved", "wf_trigger", "page_token", "include_child", "ids[]")
+			"active", "type", "status", "cvid", "converted", "approved", "wf_trigger", "page_token", "include_child", "ids[]",
+			"criteria", "word", "email", "phone")
 		var v string
 		switch name {
 		case "fields":
@@ -806,6 +807,11 @@ func (r *rndEnv) query(rng *rand.Rand, ctx rndCtx) string {
 			v = rndPick(rng, "AllUsers", "ActiveUsers", "CurrentUser", "AdminUsers", "DeactiveUsers", "nope", "")
 		case "active":
 			v = rndPick(rng, "true", "false", "yes", "")
+		case "criteria":
+			v = rndPick(rng, "(Last_Name:equals:a)", "((Owner:equals:1)or(id:in:1,2))", "(Created_Time:greater_than:2024-07-17T20:38:22+00:00)",
+				"(Email:starts_with:a\\,b)", "((a:equals:1)", "(nope:equals:1)", "(Last_Name:between:a,b)", "Deal_Name:equals:x", "")
+		case "word", "email", "phone":
+			v = rndPick(rng, "a", "zcrm", "a@b.c", "555", "", "%_")
 		default:
 			v = rndPick(rng, "true", "false", "1", "x", "", "😀", strings.Repeat("z", 2000))
 		}

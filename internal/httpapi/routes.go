@@ -45,6 +45,8 @@ func (s *Server) crmRoutes() []routeGroup {
 
 		// Records.
 		{get, p("{module}"), s.listRecords},
+		{get, p("{module}/search"), s.searchRecords},
+		{get, p("{module}/actions/count"), s.countRecords},
 		{post, p("{module}"), s.insertRecords},
 		{put, p("{module}"), s.updateRecords},
 		{del, p("{module}"), s.deleteRecords},

@@ -162,20 +162,7 @@ func (t *Tx) ListRecords(ctx context.Context, q crm.RecordQuery) ([]crm.Record, 
 	if q.IDs != nil && len(q.IDs) == 0 {
 		return nil, nil
 	}
-	where := `org_id = ? AND module = ?`
-	args := []any{q.OrgID, q.Module}
-	if q.IDs != nil {
-		where += ` AND id IN (` + placeholders(len(q.IDs)) + `)`
-		args = append(args, int64Args(q.IDs)...)
-	}
-	if !q.ModifiedSince.IsZero() {
-		where += ` AND modified_time > ?`
-		args = append(args, ms(q.ModifiedSince))
-	}
-	if q.OwnerID != 0 {
-		where += ` AND owner_id = ?`
-		args = append(args, q.OwnerID)
-	}
+	where, args := t.recordsWhere(q)
 	order, cond, cargs := keyset("", q.SortBy, q.Desc, q.Cursor)
 	where += cond
 	args = append(append(args, cargs...), q.Limit, q.Offset)
@@ -193,6 +180,41 @@ func (t *Tx) ListRecords(ctx context.Context, q crm.RecordQuery) ([]crm.Record, 
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// recordsWhere is the condition selecting the records of q (without its paging) and its arguments.
+func (t *Tx) recordsWhere(q crm.RecordQuery) (string, []any) {
+	where := `org_id = ? AND module = ?`
+	args := []any{q.OrgID, q.Module}
+	if q.IDs != nil {
+		where += ` AND id IN (` + placeholders(len(q.IDs)) + `)`
+		args = append(args, int64Args(q.IDs)...)
+	}
+	if !q.ModifiedSince.IsZero() {
+		where += ` AND modified_time > ?`
+		args = append(args, ms(q.ModifiedSince))
+	}
+	if q.OwnerID != 0 {
+		where += ` AND owner_id = ?`
+		args = append(args, q.OwnerID)
+	}
+	if q.Criteria != nil {
+		cond, cargs := t.db.criteriaSQL("", q.Criteria)
+		where += ` AND (` + cond + `)`
+		args = append(args, cargs...)
+	}
+	return where, args
+}
+
+// CountRecords counts the records of q, ignoring its paging and sort.
+func (t *Tx) CountRecords(ctx context.Context, q crm.RecordQuery) (int, error) {
+	if q.IDs != nil && len(q.IDs) == 0 {
+		return 0, nil
+	}
+	where, args := t.recordsWhere(q)
+	var n int
+	err := t.queryRow(ctx, `SELECT count(*) FROM records WHERE `+where, args...).Scan(&n)
+	return n, err
 }
 
 // UpdateRecords stores the owner, modifier, modified time and data of existing records.
