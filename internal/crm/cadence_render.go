@@ -140,21 +140,21 @@ type ListUnenroll struct {
 
 // CadenceListItem is a cadence as Get Cadences lists it; keys in the seed's order.
 type CadenceListItem struct {
-	Summary          FollowUpCounts  `json:"summary"`
-	Description      string          `json:"description,omitempty"`
-	CreatedTime      string          `json:"created_time"`
-	Module           ModuleRef       `json:"module"`
-	Active           bool            `json:"active"`
-	ExecutionDetails *ListExecution  `json:"execution_details"`
-	Published        bool            `json:"published"`
-	Type             string          `json:"type"` // "Custom view" or "Manual enrollment"
-	CreatedBy        UserRef         `json:"created_by"`
-	ModifiedTime     string          `json:"modified_time"`
-	Name             string          `json:"name"`
-	ModifiedBy       UserRef         `json:"modified_by"`
-	ID               string          `json:"id"`
-	CustomView       *ListCustomView `json:"custom_view"`
-	Status           string          `json:"status"`
+	Summary          FollowUpCounts `json:"summary"`
+	Description      string         `json:"description,omitempty"`
+	CreatedTime      string         `json:"created_time"`
+	Module           ModuleRef      `json:"module"`
+	Active           bool           `json:"active"`
+	ExecutionDetails *ListExecution `json:"execution_details"`
+	Published        bool           `json:"published"`
+	Type             string         `json:"type"` // "Custom view" or "Manual enrollment"
+	CreatedBy        UserRef        `json:"created_by"`
+	ModifiedTime     string         `json:"modified_time"`
+	Name             string         `json:"name"`
+	ModifiedBy       UserRef        `json:"modified_by"`
+	ID               string         `json:"id"`
+	CustomView       any            `json:"custom_view"` // *ListCustomView, or *DetailCustomView on v8
+	Status           string         `json:"status"`
 }
 
 // CadencePageInfo is Get Cadences' info object.
@@ -366,7 +366,10 @@ func (e *cadenceEnv) common(c Cadence) (cadenceCommon, error) {
 	return out, nil
 }
 
-func (e *cadenceEnv) listItem(c Cadence) (CadenceListItem, error) {
+// listItem renders c for Get Cadences. Its custom view's id is a JSON string when stringIDs (v8:
+// Zoho's v8 example; a 19-digit number loses precision in every JavaScript SDK), a number before
+// (seed 002, v7).
+func (e *cadenceEnv) listItem(c Cadence, stringIDs bool) (CadenceListItem, error) {
 	cm, err := e.common(c)
 	if err != nil {
 		return CadenceListItem{}, err
@@ -380,7 +383,11 @@ func (e *cadenceEnv) listItem(c Cadence) (CadenceListItem, error) {
 	}
 	if c.Type == CadenceCustomView {
 		item.Type = "Custom view"
-		item.CustomView = &ListCustomView{Name: cm.cvName, ID: c.CustomViewID}
+		if stringIDs {
+			item.CustomView = &DetailCustomView{Name: cm.cvName, ID: FormatID(c.CustomViewID)}
+		} else {
+			item.CustomView = &ListCustomView{Name: cm.cvName, ID: c.CustomViewID}
+		}
 	}
 	return item, nil
 }

@@ -143,6 +143,8 @@ type CadenceQuery struct {
 	Fields  []string
 	Page    int
 	PerPage int
+	// StringIDs writes a custom view's id as a JSON string, as v8 does (listItem).
+	StringIDs bool
 }
 
 var nameComparators = []string{"equal", "not_equal", "contains", "not_contains", "starts_with", "ends_with"}
@@ -219,7 +221,7 @@ func ListCadences(ctx context.Context, tx Tx, org Org, q CadenceQuery) (CadenceP
 	page := CadencePage{Cadences: make([]any, 0, len(rows)),
 		Info: CadencePageInfo{PerPage: q.PerPage, Count: len(rows), Page: q.Page, MoreRecords: more}}
 	for _, c := range rows {
-		item, err := env.listItem(c)
+		item, err := env.listItem(c, q.StringIDs)
 		if err != nil {
 			return CadencePage{}, err
 		}

@@ -69,7 +69,8 @@ func (s *Server) listCadences(ctx context.Context, c *call) (int, any, error) {
 			return err
 		}
 		a.status, a.body = http.StatusNoContent, nil
-		q := crm.CadenceQuery{Module: c.query("module"), Name: c.query("name"), Fields: crm.SplitIDs(c.query("fields"))}
+		q := crm.CadenceQuery{Module: c.query("module"), Name: c.query("name"), Fields: crm.SplitIDs(c.query("fields")),
+			StringIDs: c.version == "v8"} // the cache key holds the version
 		if c.hasQuery("active") {
 			switch c.query("active") {
 			case "true":

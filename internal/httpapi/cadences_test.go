@@ -157,7 +157,28 @@ func TestCadenceListSeedShape(t *testing.T) {
 	})
 }
 
-// Every version path answers the same.
+// A custom view's id in Get Cadences is a JSON string on v8 (Zoho's v8 example: a 19-digit number
+// loses precision in every JavaScript SDK) and a number on v7 and older (seed 002).
+func TestCadenceListCustomViewIDByVersion(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		tok := e.adminToken(cadAll...)
+		cv := e.cadMeta(e.org.ID, catalog.KeyCustomView("Leads", "All"))
+		e.cadCreate(tok, fmt.Sprintf(`{"name":"V","module":{"api_name":"Leads"},"type":"custom_view","custom_view":{"id":%d},
+			"follow_ups":[{"reference_id":"1","action":{"type":"tasks"}}]}`, cv))
+		for _, c := range []struct{ version, want string }{
+			{"v8", fmt.Sprintf(`"custom_view":{"name":"All Leads","id":"%d"}`, cv)},
+			{"v7", fmt.Sprintf(`"custom_view":{"name":"All Leads","id":%d}`, cv)},
+			{"v2", fmt.Sprintf(`"custom_view":{"name":"All Leads","id":%d}`, cv)},
+		} {
+			if r := e.do("GET", "/crm/"+c.version+"/settings/automation/cadences", tok, ""); !strings.Contains(r.body, c.want) {
+				t.Errorf("%s: want %s in %s", c.version, c.want, r.body)
+			}
+		}
+	})
+}
+
+// Every version path answers the same for a manual cadence.
 func TestCadenceSameOnEveryVersion(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		e := newEnv(t, b)
