@@ -3,6 +3,9 @@ package crm
 import (
 	"context"
 	"sort"
+	"strings"
+
+	"github.com/zcrm/zcrm/internal/catalog"
 )
 
 // MetaIDs hands out an org's metadata ids (modules, fields, related lists, custom views, layouts,
@@ -67,4 +70,30 @@ func AllocateMetaIDs(ctx context.Context, tx Tx, orgID int64, keys []string) err
 		byKey[k] = ids[i]
 	}
 	return tx.InsertMetadataIDs(ctx, orgID, byKey)
+}
+
+// CheckCustomView checks a record list's cvid (GET /{module}, search, count): it must name one of
+// the module's custom views (400 INVALID_DATA "invalid data" {"param_name":"cvid"} otherwise, as
+// Zoho's getRecords example answers), and Zoho refuses it together with sort_by (400
+// AMBIGUITY_DURING_PROCESSING). zcrm's views are the built-in "All" views, which select every
+// record, so a valid cvid filters nothing.
+func CheckCustomView(ctx context.Context, tx Tx, org Org, m catalog.Module, cvid string, sortBy bool) error {
+	bad := ErrInvalidData(MsgInvalidData, map[string]any{"param_name": "cvid"})
+	id, ok := ParseID(strings.TrimSpace(cvid))
+	if !ok {
+		return bad
+	}
+	if sortBy {
+		return ErrAmbiguity("cvid", "sort_by")
+	}
+	ids, err := LoadMetaIDs(ctx, tx, org.ID)
+	if err != nil {
+		return err
+	}
+	for _, cv := range m.CustomViews() {
+		if known, ok := ids.ids[catalog.KeyCustomView(m.APIName, cv.Key)]; ok && known == id {
+			return nil
+		}
+	}
+	return bad
 }

@@ -107,9 +107,15 @@ func ErrPageTokenLimit() *Error {
 }
 
 // ErrPageAndPageToken is 400 AMBIGUITY_DURING_PROCESSING: page and page_token in one request.
-func ErrPageAndPageToken() *Error {
-	return NewError(http.StatusBadRequest, "AMBIGUITY_DURING_PROCESSING", MsgAmbiguity, map[string]any{
-		"ambiguity_due_to": []any{map[string]any{"param_name": "page"}, map[string]any{"param_name": "page_token"}}})
+func ErrPageAndPageToken() *Error { return ErrAmbiguity("page", "page_token") }
+
+// ErrAmbiguity is 400 AMBIGUITY_DURING_PROCESSING naming the parameters that exclude each other.
+func ErrAmbiguity(params ...string) *Error {
+	due := make([]any, len(params))
+	for i, p := range params {
+		due[i] = map[string]any{"param_name": p}
+	}
+	return NewError(http.StatusBadRequest, "AMBIGUITY_DURING_PROCESSING", MsgAmbiguity, map[string]any{"ambiguity_due_to": due})
 }
 
 // Cursor positions a keyset page: the sort key and id of a row of the listing, and on which side

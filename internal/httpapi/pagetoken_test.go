@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"fmt"
+	"github.com/zcrm/zcrm/internal/catalog"
 	"net/url"
 	"slices"
 	"strings"
@@ -367,7 +368,7 @@ func TestPageTokenErrors(t *testing.T) {
 			{"another per_page", "/crm/v8/Leads?fields=Last_Name,Email&per_page=3&page_token=" + next, tok, nil},
 			{"no per_page", "/crm/v8/Leads?fields=Last_Name,Email&page_token=" + next, tok, nil},
 			{"ids added", query + fmt.Sprintf("&ids=%d,%d", all[0].ID, all[3].ID) + "&page_token=" + next, tok, nil},
-			{"cvid added", query + "&cvid=123&page_token=" + next, tok, nil},
+			{"cvid added", query + "&cvid=" + e.metaID(e.org.ID, catalog.KeyCustomView("Leads", "All")) + "&page_token=" + next, tok, nil},
 			{"If-Modified-Since added", query + "&page_token=" + next, tok, []string{"If-Modified-Since", "2024-01-01T00:00:00+00:00"}},
 			{"another user", query + "&page_token=" + next, other, nil},
 			{"another org", query + "&page_token=" + next, foreign, nil},

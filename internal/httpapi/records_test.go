@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"fmt"
+	"github.com/zcrm/zcrm/internal/catalog"
 	"net/http"
 	"strings"
 	"testing"
@@ -546,5 +547,32 @@ func TestRecordDataSharing(t *testing.T) {
 		// Another's record reads as unknown (see sharing_test.go); the admin may change anything.
 		e.do("GET", "/crm/v8/Leads/"+theirs, tok, "").expect(t, 204, "")
 		e.do("DELETE", "/crm/v8/Leads/"+theirs, admin, "").expect(t, 200, `{"data":[`+deletedItem(theirs)+`]}`)
+	})
+}
+
+// cvid names one of the module's custom views (zcrm's built-in "All" views select every record):
+// an unknown one is INVALID_DATA {"param_name":"cvid"} as Zoho's getRecords example answers, and
+// with sort_by Zoho's AMBIGUITY_DURING_PROCESSING; the same on search and count.
+func TestRecordListCustomView(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		tok := e.adminToken("ZohoCRM.modules.ALL")
+		e.newRecord(e.admin, "Contacts", map[string]any{"Last_Name": "Viewed"})
+		cv := e.metaID(e.org.ID, catalog.KeyCustomView("Contacts", "All"))
+		other := e.metaID(e.org.ID, catalog.KeyCustomView("Leads", "All"))
+		all := e.do("GET", "/crm/v8/Contacts?fields=Last_Name", tok, "")
+		withView := e.do("GET", "/crm/v8/Contacts?fields=Last_Name&cvid="+cv, tok, "")
+		if withView.status != 200 {
+			t.Fatalf("the All view: %d %s", withView.status, withView.body)
+		}
+		assertJSON(t, withView.body, all.body)
+		badCV := `{"code":"INVALID_DATA","details":{"param_name":"cvid"},"message":"invalid data","status":"error"}`
+		for _, path := range []string{"/crm/v8/Contacts?fields=Last_Name&cvid=" + other, "/crm/v8/Contacts?fields=Last_Name&cvid=abc",
+			"/crm/v8/Contacts/search?word=View&cvid=111111111111111111", "/crm/v8/Contacts/actions/count?cvid=" + other} {
+			e.do("GET", path, tok, "").expect(t, 400, badCV)
+		}
+		e.do("GET", "/crm/v8/Contacts?fields=Last_Name&cvid="+cv+"&sort_by=id", tok, "").expect(t, 400,
+			`{"code":"AMBIGUITY_DURING_PROCESSING","details":{"ambiguity_due_to":[{"param_name":"cvid"},{"param_name":"sort_by"}]},"message":"Ambiguity while processing the request","status":"error"}`)
+		e.do("GET", "/crm/v8/Contacts/actions/count?cvid="+cv, tok, "").expect(t, 200, `{"count":1}`)
 	})
 }
