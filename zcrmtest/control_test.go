@@ -2,6 +2,8 @@ package zcrmtest_test
 
 import (
 	"errors"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,6 +64,29 @@ func TestFaultMethods(t *testing.T) {
 		srv.ClearFaults()
 		if _, err := srv.Client.Records(ctx, "Contacts", &client.ListOptions{Fields: []string{"Last_Name"}}); err != nil {
 			t.Fatalf("after ClearFaults: %v", err)
+		}
+	})
+}
+
+// A record write's "trigger" (workflow, approval, blueprint) is accepted as Zoho takes it; zcrm has
+// no workflows to run, and the request journal keeps what the code under test asked for.
+func TestTriggerAcceptedAndJournaled(t *testing.T) {
+	backends(t, func(t *testing.T, db zcrmtest.Option) {
+		srv := zcrmtest.NewServer(t, db)
+		body := `{"data":[{"Last_Name":"Triggered","Company":"C"}],"trigger":["workflow","approval","blueprint"]}`
+		req, _ := http.NewRequest("POST", srv.URL+"/crm/v8/Leads", strings.NewReader(body))
+		req.Header.Set("Authorization", "Zoho-oauthtoken "+srv.Token(srv.Admin).AccessToken)
+		res, err := srv.HTTPClient().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 201 {
+			t.Fatalf("insert with trigger: %d", res.StatusCode)
+		}
+		posts := srv.Requests(zcrmtest.RequestFilter{Method: "POST", Path: "/crm/v8/Leads"})
+		if len(posts) != 1 || posts[0].RequestBody != body || posts[0].Status != 201 {
+			t.Fatalf("journal = %+v", posts)
 		}
 	})
 }
