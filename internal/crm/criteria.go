@@ -129,13 +129,7 @@ func errSyntax(pos int) *Error {
 func ParseCriteria(s string) (*Criteria, error) {
 	p := &critParser{s: s}
 	p.space()
-	var c *Criteria
-	var err error
-	if p.peek() == '(' {
-		c, err = p.expr()
-	} else {
-		c, err = p.cond(true)
-	}
+	c, err := p.exprOrCond(true)
 	if err != nil {
 		return nil, err
 	}
@@ -233,13 +227,7 @@ func (p *critParser) term() (*Criteria, error) {
 	}
 	p.i++
 	p.space()
-	var c *Criteria
-	var err error
-	if p.peek() == '(' {
-		c, err = p.expr()
-	} else {
-		c, err = p.cond(false)
-	}
+	c, err := p.exprOrCond(false)
 	if err != nil {
 		return nil, err
 	}
@@ -249,6 +237,15 @@ func (p *critParser) term() (*Criteria, error) {
 	}
 	p.i++
 	return c, nil
+}
+
+// exprOrCond reads an expression when a "(" comes next, else one condition (bare: not enclosed
+// in parentheses, as a whole criteria string may be).
+func (p *critParser) exprOrCond(bare bool) (*Criteria, error) {
+	if p.peek() == '(' {
+		return p.expr()
+	}
+	return p.cond(bare)
 }
 
 // cond reads field:operator:value up to an unescaped ")" (or the end, when bare).

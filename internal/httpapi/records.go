@@ -68,11 +68,7 @@ func (c *call) checkCustomView(ctx context.Context, tx crm.Tx, m catalog.Module)
 
 func (s *Server) listRecords(ctx context.Context, c *call) (int, any, error) {
 	status, body := http.StatusNoContent, any(nil)
-	err := c.read(func(tx crm.Tx) error {
-		m, err := c.recordAccess(ctx, tx, oauth.OpRead, "View")
-		if err != nil {
-			return err
-		}
+	err := c.recordsRead(ctx, func(tx crm.Tx, m catalog.Module) error {
 		q, err := crm.ParseListQuery(c.lookupQuery, true)
 		if err != nil {
 			return err
@@ -101,11 +97,7 @@ func (s *Server) listRecords(ctx context.Context, c *call) (int, any, error) {
 // 204 when none matches.
 func (s *Server) searchRecords(ctx context.Context, c *call) (int, any, error) {
 	status, body := http.StatusNoContent, any(nil)
-	err := c.read(func(tx crm.Tx) error {
-		m, err := c.recordAccess(ctx, tx, oauth.OpRead, "View")
-		if err != nil {
-			return err
-		}
+	err := c.recordsRead(ctx, func(tx crm.Tx, m catalog.Module) error {
 		crit, err := crm.SearchCriteria(c.lookupQuery, m)
 		if err != nil {
 			return err
@@ -142,11 +134,7 @@ func (s *Server) searchRecords(ctx context.Context, c *call) (int, any, error) {
 // page's example wins. A cvid is checked as on the list (checkCustomView).
 func (s *Server) countRecords(ctx context.Context, c *call) (int, any, error) {
 	var n int
-	err := c.read(func(tx crm.Tx) error {
-		m, err := c.recordAccess(ctx, tx, oauth.OpRead, "View")
-		if err != nil {
-			return err
-		}
+	err := c.recordsRead(ctx, func(tx crm.Tx, m catalog.Module) error {
 		crit, err := crm.SearchCriteria(c.lookupQuery, m)
 		if err != nil {
 			return err
@@ -162,11 +150,7 @@ func (s *Server) countRecords(ctx context.Context, c *call) (int, any, error) {
 
 func (s *Server) getRecord(ctx context.Context, c *call) (int, any, error) {
 	status, body := http.StatusNoContent, any(nil)
-	err := c.read(func(tx crm.Tx) error {
-		m, err := c.recordAccess(ctx, tx, oauth.OpRead, "View")
-		if err != nil {
-			return err
-		}
+	err := c.recordsRead(ctx, func(tx crm.Tx, m catalog.Module) error {
 		id, ok := crm.ParseID(c.param("id"))
 		if !ok {
 			return crm.ErrPathID(crm.MsgIDGivenInvalid, 1)
@@ -185,6 +169,17 @@ func (s *Server) getRecord(ctx context.Context, c *call) (int, any, error) {
 		return nil
 	})
 	return status, body, err
+}
+
+// recordsRead runs a records read in one read transaction: recordAccess for viewing, then read.
+func (c *call) recordsRead(ctx context.Context, read func(tx crm.Tx, m catalog.Module) error) error {
+	return c.read(func(tx crm.Tx) error {
+		m, err := c.recordAccess(ctx, tx, oauth.OpRead, "View")
+		if err != nil {
+			return err
+		}
+		return read(tx, m)
+	})
 }
 
 // recordsChange runs a records write in one transaction: recordAccess with op and action, then
