@@ -13,15 +13,25 @@ import (
 // with OrgOf, each door names users its own way and words its own errors.
 type UserOf func(ctx context.Context, tx crm.Tx) (crm.User, error)
 
-// CreateClient creates a self client of the org and returns its id and secret.
-func (s *Service) CreateClient(ctx context.Context, orgOf OrgOf, name string) (id, secret string, err error) {
+// CreateClient creates a client of the org and returns its id and secret: a self client, or a
+// web-based client when it has redirect URIs (the browser consent step sends codes only to those).
+func (s *Service) CreateClient(ctx context.Context, orgOf OrgOf, name string, redirectURIs ...string) (id, secret string, err error) {
+	if err := oauth.CheckRedirectURIs(redirectURIs); err != nil {
+		return "", "", err
+	}
 	err = s.Store.Write(ctx, func(tx crm.Tx) error {
 		org, err := orgOf(ctx, tx)
 		if err != nil {
 			return err
 		}
-		id, secret, err = oauth.CreateClient(ctx, tx, org.ID, name)
-		return err
+		if id, secret, err = oauth.CreateClient(ctx, tx, org.ID, name); err != nil || len(redirectURIs) == 0 {
+			return err
+		}
+		client, err := oauth.ClientByID(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		return oauth.SetRedirectURIs(ctx, tx, client, redirectURIs)
 	})
 	return id, secret, err
 }

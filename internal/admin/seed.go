@@ -11,7 +11,7 @@ package admin
 //	users               [{"ref","org","email","profile"}]              as zcrm user create (crm.CreateUser)
 //	sharing             [{"org","module","access"}]                    as zcrm org sharing (setSharing)
 //	contact_roles       [{"ref","org","name","sequence_number"}]       as POST /Contacts/roles
-//	oauth               {"clients":[{"ref","org","client_id","client_secret","name"}],
+//	oauth               {"clients":[{"ref","org","client_id","client_secret","name","redirect_uris":[…]}],
 //	                     "tokens":[{"org","client","user","scopes":[…],"access_token","refresh_token","expires_in"}]}
 //	                                                                   oauth.CreateGivenClient, oauth.IssueGivenTokens
 //	records             {"<Module>":[{"ref","org",<fields>}]}           as POST /{module} (crm.InsertRecords)

@@ -147,6 +147,20 @@ func (a *applier) client(e entry) error {
 	if err != nil {
 		return givenErr(e, err, "client_id")
 	}
+	if arr, ok := e.obj["redirect_uris"].([]any); ok {
+		uris := make([]string, len(arr))
+		for i, x := range arr {
+			uris[i] = x.(string) // the parser checked vStrings
+			var given *oauth.GivenValueError
+			if err := oauth.CheckRedirectURIs(uris[i : i+1]); errors.As(err, &given) {
+				return &FixtureError{Message: given.Message, Path: indexPath(e.at("redirect_uris"), i), cause: err}
+			}
+		}
+		if err := oauth.SetRedirectURIs(a.ctx, a.tx, c, uris); err != nil {
+			return err
+		}
+		c.RedirectURIs = uris
+	}
 	a.defineRef(e, &made{kind: kindClient, id: c.ID, org: org.ID, answer: c.ClientID, client: c})
 	return nil
 }

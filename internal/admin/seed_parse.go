@@ -83,7 +83,7 @@ var sections = map[string]section{
 	"users":         {"users", "a user", []fieldSpec{refField, orgField, {"email", vString}, {"profile", vString}}, false},
 	"sharing":       {"sharing", "a sharing rule", []fieldSpec{orgField, {"module", vString}, {"access", vString}}, false},
 	"contact_roles": {"contact_roles", "a contact role", []fieldSpec{refField, orgField, {"name", vAny}, {"sequence_number", vAny}}, false},
-	"oauth.clients": {"clients", "a client", []fieldSpec{refField, orgField, {"client_id", vString}, {"client_secret", vString}, {"name", vString}}, false},
+	"oauth.clients": {"clients", "a client", []fieldSpec{refField, orgField, {"client_id", vString}, {"client_secret", vString}, {"name", vString}, {"redirect_uris", vStrings}}, false},
 	"oauth.tokens": {"tokens", "a token", []fieldSpec{orgField, {"client", vString}, {"user", vString}, {"scopes", vStrings},
 		{"access_token", vString}, {"refresh_token", vString}, {"expires_in", vInt}}, false},
 	"relations": {"relations", "a relation", []fieldSpec{orgField, {"parent", vTarget}, {"module", vString}, {"list", vString},

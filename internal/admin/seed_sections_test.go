@@ -179,6 +179,8 @@ func TestSeedSectionErrors(t *testing.T) {
 			{`{"oauth": {"clients": [{"client_id": "1000.ZCRMCLI00000000000000000000000", "client_secret": "s"}]}}`, "client_id 1000.ZCRMCLI00000000000000000000000 is zcrm's own CLI client", "$.oauth.clients[0].client_id"},
 			{`{"oauth": {"clients": [{"client_id": "1000.A", "client_secret": "has space"}]}}`, "client_secret must be 1 to 128 visible ASCII characters (no spaces)", "$.oauth.clients[0].client_secret"},
 			{`{"oauth": {"clients": [{"client_id": "1000.A"}]}}`, "client_secret must be 1 to 128 visible ASCII characters (no spaces)", "$.oauth.clients[0].client_secret"},
+			{`{"oauth": {"clients": [{"client_id": "1000.A", "client_secret": "s", "redirect_uris": "https://a.example/cb"}]}}`, "redirect_uris must be an array of strings", "$.oauth.clients[0].redirect_uris"},
+			{`{"oauth": {"clients": [{"client_id": "1000.A", "client_secret": "s", "redirect_uris": ["https://a.example/cb", "a.example/cb"]}]}}`, `redirect URI "a.example/cb" must be an absolute http:// or https:// URI without a fragment`, "$.oauth.clients[0].redirect_uris[1]"},
 			// oauth tokens
 			{`{"oauth": {"tokens": [{` + scopes + `, "access_token": "1000.takenaccess"}]}}`, "access_token is taken", "$.oauth.tokens[0].access_token"},
 			{`{"oauth": {"tokens": [{` + scopes + `, "refresh_token": "1000.takenrefresh"}]}}`, "refresh_token is taken", "$.oauth.tokens[0].refresh_token"},

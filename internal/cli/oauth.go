@@ -17,9 +17,11 @@ import (
 // console registers a client in the org it is used from: {"client_id":"1000.…","client_secret":"…"}.
 func runClientCreate(ctx context.Context, e env, args []string) error {
 	var dsn, name, orgID string
+	var redirects stringList
 	fs := flags(e, "client create", &dsn)
 	fs.StringVar(&name, "name", oauth.DefaultClientName, "client name")
 	fs.StringVar(&orgID, "org", "", "id of the org the client belongs to (default: the default org)")
+	fs.Var(&redirects, "redirect-uri", "an authorized redirect URI: makes a web-based client for the browser consent step at /oauth/v2/auth (repeatable)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -28,7 +30,7 @@ func runClientCreate(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer done()
-	id, secret, err := svc.CreateClient(ctx, orgFlag(def, orgID), strings.TrimSpace(name))
+	id, secret, err := svc.CreateClient(ctx, orgFlag(def, orgID), strings.TrimSpace(name), redirects...)
 	if err != nil {
 		return err
 	}
@@ -183,3 +185,11 @@ func tokenUser(ctx context.Context, tx crm.Tx, def crm.Org, orgFlag, email strin
 	}
 	return u, nil
 }
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string { return strings.Join(*l, ",") }
+
+// Set adds one value.
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }

@@ -168,6 +168,20 @@ func TestClientCreate(t *testing.T) {
 			t.Fatalf("stored client = %+v", c)
 		}
 		fails(t, dsn, "unexpected argument", "client", "create", "extra")
+
+		// --redirect-uri (repeatable) makes a web-based client for the browser consent step.
+		web := str(t, ok(t, dsn, "client", "create", "--name", "web", "--redirect-uri", "http://localhost:3000/cb", "--redirect-uri", "https://app.example/cb"), "client_id")
+		if err := s.db.Read(context.Background(), func(tx crm.Tx) error {
+			var err error
+			c, err = tx.ClientByClientID(context.Background(), web)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(c.RedirectURIs, []string{"http://localhost:3000/cb", "https://app.example/cb"}) {
+			t.Fatalf("redirect URIs = %q", c.RedirectURIs)
+		}
+		fails(t, dsn, `redirect URI "app.example/cb" must be an absolute http:// or https:// URI without a fragment`, "client", "create", "--redirect-uri", "app.example/cb")
 	})
 }
 

@@ -14,6 +14,9 @@ type Client struct {
 	SecretHash  string
 	Name        string
 	CreatedTime time.Time
+	// RedirectURIs are the URIs the browser consent step may send a grant code to; a self client
+	// has none.
+	RedirectURIs []string
 }
 
 // Grant is a one-time grant code (authorization code) issued to a client for a user of an org.
@@ -27,6 +30,10 @@ type Grant struct {
 	CreatedTime time.Time
 	ExpiresAt   time.Time
 	Used        bool
+	// RedirectURI is where the consent step sent the code ("" for a self client's code): the
+	// exchange must name the same URI. Online grants (access_type=online) give no refresh token.
+	RedirectURI string
+	Online      bool
 }
 
 // RefreshToken is a refresh token bound to a client, an org and a user; it lives until revoked or
@@ -69,6 +76,8 @@ type AuthTx interface {
 	ClientInOrg(ctx context.Context, clientPK, orgID int64) (bool, error)
 	// ClientsInOrg returns the clients that may act in the org, oldest first.
 	ClientsInOrg(ctx context.Context, orgID int64) ([]Client, error)
+	// SetRedirectURIs replaces the client's authorized redirect URIs.
+	SetRedirectURIs(ctx context.Context, clientPK int64, uris []string) error
 
 	// InsertGrant stores a new grant code.
 	InsertGrant(ctx context.Context, g Grant) error

@@ -379,6 +379,12 @@ func (q rndReq) check(res rndRes) string {
 		return fmt.Sprintf("status %d is neither 2xx, 304 nor 4xx", res.status)
 	case q.method == http.MethodHead:
 		return ""
+	case rndConsentPage(q):
+		// The browser consent step answers people: an HTML page, or a redirect to a client's URI.
+		if !strings.HasPrefix(res.ctype, "text/html") && res.status != http.StatusFound {
+			return fmt.Sprintf("consent step answered %d %q", res.status, res.ctype)
+		}
+		return ""
 	case res.status == http.StatusNoContent || res.status == http.StatusNotModified:
 		if res.body != "" {
 			return fmt.Sprintf("status %d with a body", res.status)
@@ -393,6 +399,13 @@ func (q rndReq) check(res rndRes) string {
 		return fmt.Sprintf("Content-Type %q", res.ctype)
 	}
 	return ""
+}
+
+// rndConsentPage reports whether the request reached the browser consent step (GET /oauth/v2/auth,
+// POST /oauth/v2/auth/consent), which answers HTML rather than JSON.
+func rndConsentPage(q rndReq) bool {
+	p, _, _ := strings.Cut(q.path, "?")
+	return p == "/oauth/v2/auth" && q.method == http.MethodGet || p == "/oauth/v2/auth/consent" && q.method == http.MethodPost
 }
 
 // rndUnclean reports whether a request target's path has an empty, "." or ".." segment.
@@ -571,7 +584,7 @@ func (r *rndEnv) gen(rng *rand.Rand) (rndReq, []string) {
 		q.body = r.body(rng, q.method, ro, ctx)
 	case x < 94: // the accounts endpoints
 		q.method = rndPick(rng, "POST", "POST", "POST", "GET", "PUT", "DELETE")
-		q.path = rndPick(rng, "/oauth/v2/token", "/oauth/v2/token/revoke", "/oauth/v2/auth", "/oauth/v2/token/", "/oauth/v2/")
+		q.path = rndPick(rng, "/oauth/v2/token", "/oauth/v2/token/revoke", "/oauth/v2/auth", "/oauth/v2/auth/consent", "/oauth/v2/token/", "/oauth/v2/")
 		if rng.Intn(3) == 0 {
 			q.path += "?" + r.formJunk(rng)
 		}

@@ -18,6 +18,9 @@ const (
 	ErrInvalidClient Error = "invalid_client"
 	// ErrInvalidClientSecret: client_secret is missing or wrong for the client.
 	ErrInvalidClientSecret Error = "invalid_client_secret"
+	// ErrInvalidRedirectURI: an authorization_code exchange whose redirect_uri is not the one the
+	// consent step sent the code to.
+	ErrInvalidRedirectURI Error = "invalid_redirect_uri"
 	// ErrUnsupportedGrantType: grant_type is missing or not one this endpoint takes.
 	ErrUnsupportedGrantType Error = "unsupported_grant_type"
 	// ErrInvalidScope: client_credentials without a scope, with a malformed one, or without any ZohoCRM scope.

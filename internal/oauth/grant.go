@@ -48,7 +48,7 @@ func (s *Service) token(ctx context.Context, p url.Values, allowed ...string) (T
 		}
 		switch grant {
 		case GrantAuthorizationCode:
-			res, err = exchangeCode(ctx, tx, client, p.Get("code"))
+			res, err = exchangeCode(ctx, tx, client, p.Get("code"), p.Get("redirect_uri"))
 		case GrantRefreshToken:
 			res, err = refresh(ctx, tx, s.Limits, client, p.Get("refresh_token"))
 		default:
@@ -118,9 +118,10 @@ func inOrg(ctx context.Context, tx crm.Tx, client crm.Client, orgID int64) error
 }
 
 // exchangeCode is the authorization_code grant: a one-time, unexpired code of this client becomes a
-// refresh token and an access token. A code for an org the client does not belong to (which
+// refresh token and an access token (an access token alone for a code of access_type=online; a
+// code from the consent step needs the redirect_uri it was sent to). A code for an org the client does not belong to (which
 // IssueGrant refuses to issue) is invalid_client, and stays unused.
-func exchangeCode(ctx context.Context, tx crm.Tx, client crm.Client, code string) (TokenResponse, error) {
+func exchangeCode(ctx context.Context, tx crm.Tx, client crm.Client, code, redirectURI string) (TokenResponse, error) {
 	if code == "" {
 		return TokenResponse{}, ErrInvalidCode
 	}
@@ -140,6 +141,9 @@ func exchangeCode(ctx context.Context, tx crm.Tx, client crm.Client, code string
 	if g.Used || !tx.Now().Before(g.ExpiresAt) {
 		return TokenResponse{}, ErrInvalidCode
 	}
+	if g.RedirectURI != "" && redirectURI != g.RedirectURI {
+		return TokenResponse{}, ErrInvalidRedirectURI // the code stays usable with the right URI
+	}
 	if err := tx.UseGrant(ctx, hash); errors.Is(err, crm.ErrNotFound) {
 		return TokenResponse{}, ErrInvalidCode
 	} else if err != nil {
@@ -148,6 +152,10 @@ func exchangeCode(ctx context.Context, tx crm.Tx, client crm.Client, code string
 	user, err := activeUser(ctx, tx, g.OrgID, g.UserID)
 	if err != nil {
 		return TokenResponse{}, err
+	}
+	if g.Online {
+		access, err := MintAccessToken(ctx, tx, user.OrgID, user.ID, client.ID, 0, g.Scopes)
+		return TokenResponse{AccessToken: access, Scope: strings.Join(g.Scopes, " ")}, err
 	}
 	access, refresh, err := issueTokens(ctx, tx, client, user, g.Scopes)
 	if err != nil {

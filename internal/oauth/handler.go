@@ -29,7 +29,8 @@ const maxParamBytes = 64 << 10
 const contentType = "application/json;charset=utf-8"
 
 // Register mounts the accounts endpoints on mux: POST /oauth/v2/token (authorization_code,
-// refresh_token, client_credentials), POST /oauth/v2/auth (client_credentials) and
+// refresh_token, client_credentials), POST /oauth/v2/auth (client_credentials), GET /oauth/v2/auth
+// and POST /oauth/v2/auth/consent (the browser consent step, consent.go) and
 // POST /oauth/v2/token/revoke. Parameters may come in the query string, an urlencoded body or a
 // multipart body, merged (the body wins). Every answer is JSON; errors the caller made are HTTP 200
 // {"error":"…"} as Zoho sends them, a method other than POST is 405. Each handler is mounted as
@@ -42,8 +43,16 @@ func (s *Service) Register(mux *http.ServeMux, wrap func(http.Handler) http.Hand
 		s.serveToken(w, r, GrantAuthorizationCode, GrantRefreshToken, GrantClientCredentials)
 	})))
 	mux.Handle(AuthPath, wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.serveToken(w, r, GrantClientCredentials)
+		switch r.Method {
+		case http.MethodGet, http.MethodHead:
+			s.serveAuthorize(w, r)
+		case http.MethodPost:
+			s.serveToken(w, r, GrantClientCredentials)
+		default:
+			methodNotAllowed(w, "GET, HEAD, POST")
+		}
 	})))
+	mux.Handle(ConsentPath, wrap(http.HandlerFunc(s.serveConsent)))
 	mux.Handle(RevokePath, wrap(http.HandlerFunc(s.serveRevoke)))
 }
 
@@ -103,10 +112,15 @@ func detached(r *http.Request) context.Context { return context.WithoutCancel(r.
 // readParams checks the method and returns the request's parameters: the body's (urlencoded, or
 // multipart/form-data; a body without a Content-Type is read as urlencoded; other bodies are
 // ignored) over the query string's. On failure it has written the answer and returns false.
+// methodNotAllowed answers a method the path does not take: 405 with Allow and Zoho's error body.
+func methodNotAllowed(w http.ResponseWriter, allow string) {
+	w.Header().Set("Allow", allow)
+	writeJSON(w, http.StatusMethodNotAllowed, errorBody(ErrInvalidRequestMethod))
+}
+
 func readParams(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
 	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		writeJSON(w, http.StatusMethodNotAllowed, errorBody(ErrInvalidRequestMethod))
+		methodNotAllowed(w, http.MethodPost)
 		return nil, false
 	}
 	body, err := readBody(r)

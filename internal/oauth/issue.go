@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 	"time"
 
@@ -50,6 +51,27 @@ func insertClient(ctx context.Context, tx crm.Tx, orgID int64, name, clientID, s
 	return c, nil
 }
 
+// SetRedirectURIs replaces the client's authorized redirect URIs (the consent step sends codes only
+// to these). Each must be an absolute http:// or https:// URI without a fragment, as Zoho's API
+// console requires; a bad one is a *GivenValueError naming "redirect_uris".
+func SetRedirectURIs(ctx context.Context, tx crm.Tx, client crm.Client, uris []string) error {
+	if err := CheckRedirectURIs(uris); err != nil {
+		return err
+	}
+	return tx.SetRedirectURIs(ctx, client.ID, uris)
+}
+
+// CheckRedirectURIs checks redirect URIs as SetRedirectURIs does.
+func CheckRedirectURIs(uris []string) error {
+	for _, u := range uris {
+		p, err := url.Parse(u)
+		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || p.Fragment != "" {
+			return givenErr("redirect_uris", "redirect URI %q must be an absolute http:// or https:// URI without a fragment", u)
+		}
+	}
+	return nil
+}
+
 // GrantClientOrg lets the client act in the org as well; granting an org twice is not an error.
 func GrantClientOrg(ctx context.Context, tx crm.Tx, client crm.Client, orgID int64) error {
 	return tx.AddClientOrg(ctx, client.ID, orgID)
@@ -90,6 +112,12 @@ func ClientByID(ctx context.Context, tx crm.Tx, clientID string) (crm.Client, er
 // IssueGrant stores a one-time grant code for user, valid for ttl (at most MaxGrantTTL), and returns
 // it in clear, once. scopes must have passed CheckScopes. The client must belong to the user's org.
 func IssueGrant(ctx context.Context, tx crm.Tx, client crm.Client, user crm.User, scopes []string, ttl time.Duration) (string, error) {
+	return issueGrant(ctx, tx, client, user, scopes, ttl, "", false)
+}
+
+// issueGrant is IssueGrant for a code sent to redirectURI ("" for a self client's code), online
+// (no refresh token at the exchange) or not.
+func issueGrant(ctx context.Context, tx crm.Tx, client crm.Client, user crm.User, scopes []string, ttl time.Duration, redirectURI string, online bool) (string, error) {
 	if ttl <= 0 || ttl > MaxGrantTTL {
 		return "", fmt.Errorf("grant code lifetime must be between 1s and %s, not %s", MaxGrantTTL, ttl)
 	}
@@ -102,7 +130,7 @@ func IssueGrant(ctx context.Context, tx crm.Tx, client crm.Client, user crm.User
 	}
 	code := NewToken()
 	err := tx.InsertGrant(ctx, crm.Grant{CodeHash: Hash(code), ClientPK: client.ID, OrgID: user.OrgID, UserID: user.ID,
-		Scopes: scopes, CreatedTime: now, ExpiresAt: now.Add(ttl)})
+		Scopes: scopes, CreatedTime: now, ExpiresAt: now.Add(ttl), RedirectURI: redirectURI, Online: online})
 	if err != nil {
 		return "", err
 	}

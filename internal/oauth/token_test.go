@@ -297,16 +297,21 @@ func TestTokenEndpointMergesQueryAndBody(t *testing.T) {
 	})
 }
 
-// A method other than POST on an accounts path is a JSON 405 naming POST in Allow.
+// A method an accounts path does not take is a JSON 405 naming the ones it takes in Allow.
 func TestAccountsWrongMethod(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		e := newEnv(t, b)
-		for _, path := range []string{oauth.TokenPath, oauth.AuthPath, oauth.RevokePath} {
+		// GET /oauth/v2/auth is the browser consent step (consent_test.go).
+		allow := map[string]string{oauth.TokenPath: "POST", oauth.AuthPath: "GET, HEAD, POST", oauth.RevokePath: "POST", oauth.ConsentPath: "POST"}
+		for path, want := range allow {
 			for _, m := range []string{http.MethodGet, http.MethodPut, http.MethodDelete, http.MethodPatch, http.MethodOptions} {
+				if m == http.MethodGet && path == oauth.AuthPath {
+					continue
+				}
 				res := e.serve(request(t, m, path, inQuery, form("grant_type", "refresh_token", "token", "x")))
 				res.expect(t, http.StatusMethodNotAllowed, `{"error":"invalid_request_method"}`)
-				if got := res.header.Get("Allow"); got != http.MethodPost {
-					t.Errorf("%s %s: Allow = %q, want POST", m, path, got)
+				if got := res.header.Get("Allow"); got != want {
+					t.Errorf("%s %s: Allow = %q, want %q", m, path, got, want)
 				}
 			}
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -11,8 +12,8 @@ import (
 
 // InsertClient stores an OAuth client (its secret by hash).
 func (t *Tx) InsertClient(ctx context.Context, c crm.Client) error {
-	_, err := t.exec(ctx, `INSERT INTO oauth_clients (id, client_id, secret_hash, name, created_time) VALUES (?, ?, ?, ?, ?)`,
-		c.ID, c.ClientID, c.SecretHash, c.Name, ms(c.CreatedTime))
+	_, err := t.exec(ctx, `INSERT INTO oauth_clients (id, client_id, secret_hash, name, created_time, redirect_uris) VALUES (?, ?, ?, ?, ?, ?)`,
+		c.ID, c.ClientID, c.SecretHash, c.Name, ms(c.CreatedTime), redirectURIs(c.RedirectURIs))
 	return dupErr(err)
 }
 
@@ -20,13 +21,29 @@ func (t *Tx) InsertClient(ctx context.Context, c crm.Client) error {
 func (t *Tx) ClientByClientID(ctx context.Context, clientID string) (crm.Client, error) {
 	var c crm.Client
 	var created int64
-	err := t.queryRow(ctx, `SELECT id, client_id, secret_hash, name, created_time FROM oauth_clients WHERE client_id = ?`, clientID).
-		Scan(&c.ID, &c.ClientID, &c.SecretHash, &c.Name, &created)
+	var uris string
+	err := t.queryRow(ctx, `SELECT id, client_id, secret_hash, name, created_time, redirect_uris FROM oauth_clients WHERE client_id = ?`, clientID).
+		Scan(&c.ID, &c.ClientID, &c.SecretHash, &c.Name, &created, &uris)
 	if err != nil {
 		return crm.Client{}, notFound(err)
 	}
 	c.CreatedTime = fromMS(created)
-	return c, nil
+	return c, json.Unmarshal([]byte(uris), &c.RedirectURIs)
+}
+
+// SetRedirectURIs replaces the client's authorized redirect URIs.
+func (t *Tx) SetRedirectURIs(ctx context.Context, clientPK int64, uris []string) error {
+	_, err := t.exec(ctx, `UPDATE oauth_clients SET redirect_uris = ? WHERE id = ?`, redirectURIs(uris), clientPK)
+	return err
+}
+
+// redirectURIs is the redirect_uris column's JSON array.
+func redirectURIs(uris []string) string {
+	if len(uris) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(uris) // strings always marshal
+	return string(b)
 }
 
 // AddClientOrg links the client to the org (oauth_client_orgs); an existing link is left alone.
@@ -44,7 +61,7 @@ func (t *Tx) ClientInOrg(ctx context.Context, clientPK, orgID int64) (bool, erro
 
 // ClientsInOrg returns the clients linked to the org, oldest first.
 func (t *Tx) ClientsInOrg(ctx context.Context, orgID int64) ([]crm.Client, error) {
-	rows, err := t.query(ctx, `SELECT c.id, c.client_id, c.secret_hash, c.name, c.created_time
+	rows, err := t.query(ctx, `SELECT c.id, c.client_id, c.secret_hash, c.name, c.created_time, c.redirect_uris
 		FROM oauth_clients c JOIN oauth_client_orgs o ON o.client_pk = c.id WHERE o.org_id = ? ORDER BY c.id`, orgID)
 	if err != nil {
 		return nil, err
@@ -54,10 +71,14 @@ func (t *Tx) ClientsInOrg(ctx context.Context, orgID int64) ([]crm.Client, error
 	for rows.Next() {
 		var c crm.Client
 		var created int64
-		if err := rows.Scan(&c.ID, &c.ClientID, &c.SecretHash, &c.Name, &created); err != nil {
+		var uris string
+		if err := rows.Scan(&c.ID, &c.ClientID, &c.SecretHash, &c.Name, &created, &uris); err != nil {
 			return nil, err
 		}
 		c.CreatedTime = fromMS(created)
+		if err := json.Unmarshal([]byte(uris), &c.RedirectURIs); err != nil {
+			return nil, err
+		}
 		out = append(out, c)
 	}
 	return out, rows.Err()
@@ -65,9 +86,10 @@ func (t *Tx) ClientsInOrg(ctx context.Context, orgID int64) ([]crm.Client, error
 
 // InsertGrant stores a grant code (by hash).
 func (t *Tx) InsertGrant(ctx context.Context, g crm.Grant) error {
-	_, err := t.exec(ctx, `INSERT INTO oauth_grants (code_hash, client_pk, org_id, user_id, scopes, created_time, expires_at, used)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		g.CodeHash, g.ClientPK, g.OrgID, g.UserID, strings.Join(g.Scopes, " "), ms(g.CreatedTime), ms(g.ExpiresAt), boolInt(g.Used))
+	_, err := t.exec(ctx, `INSERT INTO oauth_grants (code_hash, client_pk, org_id, user_id, scopes, created_time, expires_at, used, redirect_uri, online)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		g.CodeHash, g.ClientPK, g.OrgID, g.UserID, strings.Join(g.Scopes, " "), ms(g.CreatedTime), ms(g.ExpiresAt), boolInt(g.Used),
+		g.RedirectURI, boolInt(g.Online))
 	return dupErr(err)
 }
 
@@ -76,14 +98,15 @@ func (t *Tx) GrantByHash(ctx context.Context, hash string) (crm.Grant, error) {
 	var g crm.Grant
 	var scopes string
 	var created, expires int64
-	var used int
-	err := t.queryRow(ctx, `SELECT code_hash, client_pk, org_id, user_id, scopes, created_time, expires_at, used
-		FROM oauth_grants WHERE code_hash = ?`, hash).Scan(&g.CodeHash, &g.ClientPK, &g.OrgID, &g.UserID, &scopes, &created, &expires, &used)
+	var used, online int
+	err := t.queryRow(ctx, `SELECT code_hash, client_pk, org_id, user_id, scopes, created_time, expires_at, used, redirect_uri, online
+		FROM oauth_grants WHERE code_hash = ?`, hash).Scan(&g.CodeHash, &g.ClientPK, &g.OrgID, &g.UserID, &scopes, &created, &expires, &used,
+		&g.RedirectURI, &online)
 	if err != nil {
 		return crm.Grant{}, notFound(err)
 	}
 	g.Scopes = strings.Fields(scopes)
-	g.CreatedTime, g.ExpiresAt, g.Used = fromMS(created), fromMS(expires), used == 1
+	g.CreatedTime, g.ExpiresAt, g.Used, g.Online = fromMS(created), fromMS(expires), used == 1, online == 1
 	return g, nil
 }
 

@@ -75,9 +75,9 @@ var snapshotTables = []snapshotTable{
 	{"deal_contact_roles", []snapshotColumn{refCol("org_id", "orgs"), intCol("deal_id"), intCol("contact_id"), intCol("role_id"), intCol("created_time"), nullInt("removed_time")}, 3},
 	{"cadences", []snapshotColumn{idCol("id"), refCol("org_id", "orgs"), textCol("name"), textCol("name_key"), textCol("module"), textCol("type"), nullInt("custom_view_id"), nullText("description"), nullText("execution_details"), textCol("follow_ups"), intCol("active"), intCol("published"), nullInt("draft_of"), intCol("created_by"), intCol("modified_by"), intCol("created_time"), intCol("modified_time")}, 1},
 	{"enrollments", []snapshotColumn{idCol("id"), refCol("org_id", "orgs"), intCol("cadence_id"), textCol("cadence_name"), textCol("module"), intCol("record_id"), intCol("enrolled_time"), intCol("enrolled_by"), nullInt("ended_time"), nullInt("ended_by"), nullText("end_reason")}, 1},
-	{"oauth_clients", []snapshotColumn{idCol("id"), textCol("client_id"), textCol("secret_hash"), textCol("name"), intCol("created_time")}, 1},
+	{"oauth_clients", []snapshotColumn{idCol("id"), textCol("client_id"), textCol("secret_hash"), textCol("name"), intCol("created_time"), textCol("redirect_uris")}, 1},
 	{"oauth_client_orgs", []snapshotColumn{refCol("client_pk", "oauth_clients"), refCol("org_id", "orgs")}, 2},
-	{"oauth_grants", []snapshotColumn{textCol("code_hash"), refCol("client_pk", "oauth_clients"), refCol("org_id", "orgs"), refCol("user_id", "users"), textCol("scopes"), intCol("created_time"), intCol("expires_at"), intCol("used")}, 1},
+	{"oauth_grants", []snapshotColumn{textCol("code_hash"), refCol("client_pk", "oauth_clients"), refCol("org_id", "orgs"), refCol("user_id", "users"), textCol("scopes"), intCol("created_time"), intCol("expires_at"), intCol("used"), textCol("redirect_uri"), intCol("online")}, 1},
 	{"oauth_refresh_tokens", []snapshotColumn{idCol("id"), textCol("token_hash"), refCol("client_pk", "oauth_clients"), refCol("org_id", "orgs"), refCol("user_id", "users"), textCol("scopes"), intCol("created_time")}, 1},
 	{"oauth_access_tokens", []snapshotColumn{idCol("id"), textCol("token_hash"), nullInt("refresh_id"), nullInt("client_pk"), refCol("org_id", "orgs"), refCol("user_id", "users"), textCol("scopes"), intCol("created_time"), intCol("expires_at")}, 1},
 }
