@@ -204,10 +204,10 @@ func (s *Server) deleteCadence(ctx context.Context, c *call) (int, any, error) {
 }
 
 // cadenceAction serves POST /settings/automation/cadences/{id}/actions/{action} for publish,
-// activate and deactivate; any other action is 404 INVALID_URL_PATTERN, like an unknown path.
+// activate, deactivate and clone; any other action is 404 INVALID_URL_PATTERN, like an unknown path.
 func (s *Server) cadenceAction(ctx context.Context, c *call) (int, any, error) {
 	action := c.param("action")
-	if !crm.IsCadenceAction(action) {
+	if !crm.IsCadenceAction(action) && action != crm.ActionClone {
 		return 0, nil, crm.ErrURLPattern()
 	}
 	var item crm.Item
@@ -220,19 +220,27 @@ func (s *Server) cadenceAction(ctx context.Context, c *call) (int, any, error) {
 			return err
 		}
 		body := map[string]any{}
-		if action == crm.ActionPublish {
+		if action == crm.ActionPublish || action == crm.ActionClone {
 			if body, err = c.body(); err != nil {
 				return err
 			}
 		}
-		item, err = crm.CadenceAction(ctx, tx, c.Actor, id, action, body)
+		if action == crm.ActionClone {
+			item, err = crm.CloneCadence(ctx, tx, c.Actor, id, body)
+		} else {
+			item, err = crm.CadenceAction(ctx, tx, c.Actor, id, action, body)
+		}
 		return err
 	})
 	if err != nil {
 		return 0, nil, err
 	}
 	items := []crm.Item{item}
-	return crm.MultiStatus(items, http.StatusOK), map[string]any{"cadences": items}, nil
+	ok := http.StatusOK
+	if action == crm.ActionClone {
+		ok = http.StatusCreated // Zoho's clone answers 201, as create does
+	}
+	return crm.MultiStatus(items, ok), map[string]any{"cadences": items}, nil
 }
 
 // enrolInCadences serves POST /{module}/actions/enrol_in_cadences.

@@ -710,7 +710,7 @@ func TestCadenceLifecycleActions(t *testing.T) {
 
 		e.do("POST", cadPath+"/5725767000000999999/actions/activate", tok, "").expect(t, 400,
 			cadErr("INVALID_DATA", "the given id seems to be invalid", `{"resource_path_index":3}`))
-		act("clone", "{}").expect(t, 404, cadErr("INVALID_URL_PATTERN", "Please check if the URL trying to access is a correct one", `{}`))
+		act("archive", "{}").expect(t, 404, cadErr("INVALID_URL_PATTERN", "Please check if the URL trying to access is a correct one", `{}`))
 		e.do("GET", fmt.Sprintf("%s/%d/actions/publish", cadPath, id), tok, "").expect(t, 400,
 			cadErr("INVALID_REQUEST_METHOD", "The http request method type is not a valid one", `{}`))
 
