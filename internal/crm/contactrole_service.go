@@ -262,6 +262,9 @@ func DeleteContactRoles(ctx context.Context, tx Tx, orgID int64, ids []int64) ([
 		_, ok := known[id]
 		switch {
 		case !ok:
+			// contact_roles.json's Invalid_Data_API_Exception: "invalid data" {"id"} (the digest's
+			// "contact role not deleted" is the deal-role message; Zoho's crm-oas example words it
+			// "Invalid data provided").
 			items[i] = ErrInvalidData(MsgInvalidData, map[string]any{"id": FormatID(id)}).Item()
 		case left <= 1:
 			items[i] = NewError(http.StatusBadRequest, "LOWER_LIMIT_REACHED", MsgContactRoleLowerLimit, map[string]any{"limit": 1, "id": FormatID(id)}).Item()

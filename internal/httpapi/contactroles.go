@@ -152,6 +152,11 @@ func (s *Server) removeContactRoles(ctx context.Context, c *call, single bool) (
 			}
 			ids = []int64{id}
 		} else {
+			if len(crm.SplitIDs(c.query("ids"))) == 0 {
+				// Delete Contact Roles names the parameter under "param" (contact_roles.json's
+				// Required_Param_API_Exception, the key the SDKs read), not "param_name".
+				return crm.NewError(http.StatusBadRequest, "REQUIRED_PARAM_MISSING", crm.MsgExpectedParamMissing, map[string]any{"param": "ids"})
+			}
 			var err error
 			if ids, err = relIDsParam(c); err != nil {
 				return err
