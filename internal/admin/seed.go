@@ -16,12 +16,14 @@ package admin
 //	                                                                   oauth.CreateGivenClient, oauth.IssueGivenTokens
 //	records             {"<Module>":[{"ref","org",<fields>}]}           as POST /{module} (crm.InsertRecords)
 //	relations           [{"org","parent","module","list","related",<fields>}]  crm.LinkRelated
+//	notes               [{"ref","org","parent","module",<fields>}]     crm.InsertNotes (as POST /{module}/{id}/Notes)
 //	deal_contact_roles  [{"org","deal","contact","role"}]              crm.PutDealContactRoles
+//	custom_views        [{"ref","org","module","name","criteria",…}]  crm.CreateCustomView (seed_customviews.go)
 //	cadences            [{"ref","org","published","active",<cadence>}] crm.CreateCadence, crm.CadenceAction
 //	enrolments          [{"org","cadence","module","records":[…]}]     crm.EnrolRecords
 //
-// Modules come before profiles and sharing, so that those can name a custom module. "notes" is
-// refused: zcrm has no Notes module yet. In records and relations, "ref" and "org" are the seed's
+// Modules come before profiles and sharing, so that those can name a custom module. In records,
+// relations and notes, "ref" and "org" are the seed's
 // keys; every other key is the API's.
 //
 // Refs. An entry's "ref" names what it makes; the answer maps every ref to its id (an OAuth
@@ -168,7 +170,7 @@ func (s *Service) seed(ctx context.Context, doc []byte, onlyEmpty bool) (map[str
 
 // pristine reports whether the database is as on first start: at most one org, with at most its
 // Administrator, its two profiles, Zoho's default contact roles, no OAuth client of its own, no
-// custom module, no cadence and no record. Sharing rules are not looked at: setting them again
+// custom module, no cadence, no custom view and no record. Sharing rules are not looked at: setting them again
 // changes nothing.
 func pristine(ctx context.Context, tx crm.Tx) (bool, error) {
 	orgs, err := tx.Orgs(ctx)
@@ -198,6 +200,10 @@ func pristine(ctx context.Context, tx crm.Tx) (bool, error) {
 		}
 		cads, err := tx.Cadences(ctx, o.ID, crm.CadenceFilter{}, 1, 0)
 		if err != nil || len(cads) > 0 {
+			return false, err
+		}
+		views, err := tx.CustomViews(ctx, o.ID, "")
+		if err != nil || len(views) > 0 {
 			return false, err
 		}
 		for _, m := range catalog.Modules() {
@@ -274,7 +280,9 @@ var steps = []struct {
 	{"oauth.tokens", (*applier).token},
 	{"records", nil},
 	{"relations", (*applier).link},
+	{"notes", (*applier).note},
 	{"deal_contact_roles", (*applier).dealRole},
+	{"custom_views", (*applier).customView},
 	{"cadences", (*applier).cadence},
 	{"enrolments", (*applier).enrol},
 }

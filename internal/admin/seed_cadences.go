@@ -33,6 +33,9 @@ func (a *applier) cadence(e entry) error {
 			body[k] = clone(v)
 		}
 	}
+	if err := a.viewRef(body, e); err != nil {
+		return err
+	}
 	item, err := crm.CreateCadence(a.ctx, a.tx, actor, map[string]any{"cadences": []any{body}})
 	if err != nil {
 		return zohoItemErr(err, e.path)

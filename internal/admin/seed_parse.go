@@ -14,7 +14,7 @@ import (
 
 // fixtureKeys are the top-level keys a fixture takes, in the order they are applied.
 var fixtureKeys = []string{"org", "orgs", "modules", "profiles", "users", "sharing", "contact_roles", "oauth",
-	"records", "relations", "deal_contact_roles", "cadences", "enrolments"}
+	"records", "relations", "notes", "deal_contact_roles", "custom_views", "cadences", "enrolments"}
 
 // fixture is a parsed fixture document: its sections' entries, in document order.
 type fixture struct {
@@ -88,7 +88,9 @@ var sections = map[string]section{
 		{"access_token", vString}, {"refresh_token", vString}, {"expires_in", vInt}}, false},
 	"relations": {"relations", "a relation", []fieldSpec{orgField, {"parent", vTarget}, {"module", vString}, {"list", vString},
 		{"related", vTarget}}, true},
+	"notes":              {"notes", "a note", []fieldSpec{refField, orgField, {"parent", vTarget}, {"module", vString}}, true},
 	"deal_contact_roles": {"deal_contact_roles", "a deal contact role", []fieldSpec{{"deal", vTarget}, {"contact", vTarget}, {"role", vAny}, orgField}, false},
+	"custom_views":       customViewSection,
 	"cadences":           {"cadences", "a cadence", []fieldSpec{refField, orgField, {"published", vBool}, {"active", vBool}}, true},
 	"enrolments":         {"enrolments", "an enrolment", []fieldSpec{orgField, {"cadence", vTarget}, {"module", vString}, {"records", vTargets}}, false},
 }
@@ -201,8 +203,6 @@ func parseFixture(doc []byte) (*fixture, *FixtureError) {
 					return nil, ferr
 				}
 			}
-		case "notes":
-			return nil, fixtureErr(p, "\"notes\" is not supported: zcrm has no Notes module yet")
 		default:
 			sec, ok := sections[m.key]
 			if !ok {

@@ -127,7 +127,11 @@ func TestSeedSectionErrors(t *testing.T) {
 		scopes := `"scopes": ["ZohoCRM.modules.ALL"]`
 		for _, c := range []struct{ doc, message, path string }{
 			// the document
-			{`{"notes": []}`, `"notes" is not supported: zcrm has no Notes module yet`, "$.notes"},
+			// notes (a note's parent and fields; see TestSeedNotes for notes that apply)
+			{`{"notes": [{"Note_Title": "T"}]}`, "parent is required (a ref or a record id)", "$.notes[0].parent"},
+			{`{"notes": [{"parent": "111111111111111111", "Note_Title": "T"}]}`, "module (the parent's module) is required when parent is a record id", "$.notes[0].module"},
+			{`{"records": {"Leads": [{"ref": "l", "Last_Name": "L"}]}, "notes": [{"parent": "l"}]}`, "EXPECTED_FIELD_MISSING: should contain either content or title", "$.notes[0]"},
+			{`{"records": {"Tasks": [{"ref": "t", "Subject": "S"}]}, "notes": [{"parent": "t", "Note_Title": "T"}, {"parent": "t", "Note_Title": "T", "Note_Content": 5}]}`, "INVALID_DATA: invalid data", "$.notes[1].Note_Content"},
 			{`{"org": "acme"}`, `unknown ref "acme"`, "$.org"},
 			{`{"org": "u", "users": [{"ref": "u", "email": "u@x.test"}]}`, `ref "u" is used before it is defined (at $.users[0].ref)`, "$.org"},
 			{`{"profiles": [{"ref": "p", "name": "S"}], "users": [{"email": "u@x.test", "org": "p"}]}`, `ref "p" names a profile, not an org`, "$.users[0].org"},
@@ -151,7 +155,7 @@ func TestSeedSectionErrors(t *testing.T) {
 			// profiles
 			{`{"profiles": [{"name": "S", "deny": "x"}]}`, "deny must be an array of strings", "$.profiles[0].deny"},
 			{`{"profiles": [{"name": "S", "deny": ["Crm_Implied_View_Leads", 1]}]}`, "deny must be an array of strings", "$.profiles[0].deny[1]"},
-			{`{"profiles": [{"name": "Sales", "deny": ["crm_implied_view_contacts", "Crm_Implied_Fly"]}]}`, `unknown permission "Crm_Implied_Fly": want Crm_Implied_<View|Create|Edit|Delete>_<module> with <module> one of Leads, Contacts, Accounts, Potentials, Campaigns, Products, PriceBooks, Vendors, Tasks, Calls, Events, Appointments, Services, or one of Crm_Implied_View_Cadences, Crm_Implied_Manage_Cadences, Crm_Implied_Manage_Enroll_Series, Crm_Implied_Manage_UnEnroll_Series, Crm_Implied_Customize_Crm`, "$.profiles[0].deny[1]"},
+			{`{"profiles": [{"name": "Sales", "deny": ["crm_implied_view_contacts", "Crm_Implied_Fly"]}]}`, `unknown permission "Crm_Implied_Fly": want Crm_Implied_<View|Create|Edit|Delete>_<module> with <module> one of Leads, Contacts, Accounts, Potentials, Campaigns, Products, PriceBooks, Vendors, Tasks, Calls, Events, Cases, Solutions, Notes, Appointments, Services, or one of Crm_Implied_View_Cadences, Crm_Implied_Manage_Cadences, Crm_Implied_Manage_Enroll_Series, Crm_Implied_Manage_UnEnroll_Series, Crm_Implied_Customize_Crm`, "$.profiles[0].deny[1]"},
 			{`{"profiles": [{"name": "Standard"}]}`, `profile "Standard" already exists`, "$.profiles[0].name"},
 			{`{"profiles": [{"name": " "}]}`, "profile name is required", "$.profiles[0].name"},
 			// users

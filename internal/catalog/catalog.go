@@ -34,6 +34,13 @@ type Field struct {
 	PickList  []string
 	Length    int
 	ReadOnly  bool // system-managed (Created_Time, ...)
+	// Modules, when not nil, makes a lookup a multi-module one: the modules its record may belong
+	// to (an activity's What_Id, a note's Parent_Id). Lookup is "" then; activity.go reads them.
+	Modules []string
+	// Unique marks a field whose value no two records of the module may share (compared
+	// case-insensitively): Zoho's "Do not allow duplicate values", shown as "unique" in the fields
+	// metadata and checked on insert, update and upsert (DUPLICATE_DATA).
+	Unique bool
 }
 
 // RelatedList is one related list of a module.
@@ -44,6 +51,12 @@ type RelatedList struct {
 	// Relation is the writable relation behind the list (a Relation.Kind), "" when read-only.
 	Relation string
 	Type     string // default | multiselectlookup
+	// Label is the display_label when it differs from Name ("Open Tasks" for Tasks).
+	Label string
+	// By, when not nil, names the lookup fields of the related module that point at the parent
+	// record: the list shows the related module's records whose By field names it (a lead's
+	// Notes by Parent_Id, its Tasks by What_Id or Who_Id).
+	By []string
 }
 
 // Relation is a writable many-to-many link between records of two modules, seen from either side.
@@ -58,6 +71,13 @@ type RelationField struct {
 	APIName   string
 	Mandatory bool
 	DataType  string
+	PickList  []string // a picklist's offered values
+}
+
+// Field returns the relation field as a module field, so that one rule reads both (a picklist's
+// values: crm/picklist.go).
+func (f RelationField) Field() Field {
+	return Field{APIName: f.APIName, Label: f.APIName, DataType: f.DataType, Mandatory: f.Mandatory, PickList: f.PickList}
 }
 
 // CustomView is a module's saved list view.
@@ -146,11 +166,54 @@ func NewCustomModule(apiName, singular, plural string) Module {
 		),
 	}
 	m.RelatedLists = []RelatedList{
-		{APIName: "Notes", Name: "Notes", Module: "Notes", Type: "default"},
+		notesList,
 		{APIName: "Attachments", Name: "Attachments", Module: "Attachments", Type: "default"},
 		{APIName: CadenceListName(apiName), Name: "Cadences", Type: "default"},
 	}
 	return m
+}
+
+// systemDuplicateCheck are Zoho's system-defined duplicate check fields (Upsert Records:
+// "Leads - Email; Accounts - Account_Name; Contacts - Email; Deals - Deal_Name; Campaigns -
+// Campaign_Name; Cases - Subject; Solutions - Solution_Title; Products - Product_Name; Vendors -
+// Vendor_Name; PriceBooks - Price_Book_Name; …; Custom Modules - Name"). Upsert matches on them;
+// which fields refuse duplicates on every write is Field.Unique (modules.go): these, except Deals'
+// Deal_Name and a custom module's Name, which records commonly share.
+var systemDuplicateCheck = map[string]string{
+	"Leads": "Email", "Accounts": "Account_Name", "Contacts": "Email", "Deals": "Deal_Name",
+	"Campaigns": "Campaign_Name", "Cases": "Subject", "Solutions": "Solution_Title", "Products": "Product_Name",
+	"Vendors": "Vendor_Name", "Price_Books": "Price_Book_Name",
+}
+
+// DuplicateCheckFields are the fields an upsert matches records on when the request names none,
+// in Zoho's order: the module's system-defined duplicate check field (Name for a custom module),
+// then its other unique fields.
+func (m Module) DuplicateCheckFields() []Field {
+	var out []Field
+	name, ok := systemDuplicateCheck[m.APIName]
+	if m.Custom {
+		name, ok = "Name", true
+	}
+	if f, found := m.Field(name); ok && found {
+		out = append(out, f)
+	}
+	for _, f := range m.Fields {
+		if f.Unique && (len(out) == 0 || out[0].APIName != f.APIName) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// UniqueFields returns the module's unique fields, in catalogue order.
+func (m Module) UniqueFields() []Field {
+	var out []Field
+	for _, f := range m.Fields {
+		if f.Unique {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // DefaultContactRoles are the roles every new org starts with, in sequence order.

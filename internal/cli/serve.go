@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/zcrm/zcrm/internal/admin"
+	"github.com/zcrm/zcrm/internal/console"
 	"github.com/zcrm/zcrm/internal/httpapi"
 	"github.com/zcrm/zcrm/internal/journal"
 	apilimits "github.com/zcrm/zcrm/internal/limits"
@@ -84,8 +85,11 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	jr := journal.New(db, journal.SizeFor(db, *journalSize), log)
 	defer jr.Close() // after the server's shutdown: its last requests are written
-	srv := limits.Server(httpapi.NewServer(httpapi.Deps{Store: db, PublicURL: publicURL, Logger: log, Debug: obs.debug(), RequestTimeout: limits.WriteTimeout, Journal: jr, Limits: limiter,
-		Admin: admin.NewHandler(&admin.Service{Store: db, Journal: jr}, adminToken, log, jr.Handler())}))
+	adminSvc := &admin.Service{Store: db, Journal: jr}
+	api := httpapi.NewServer(httpapi.Deps{Store: db, PublicURL: publicURL, Logger: log, Debug: obs.debug(), RequestTimeout: limits.WriteTimeout, Journal: jr, Limits: limiter,
+		Admin: admin.NewHandler(adminSvc, adminToken, log, jr.Handler())})
+	// The console (/console/) sits beside the admin API, under the same access rule.
+	srv := limits.Server(console.Mount(api, console.New(console.Config{Admin: adminSvc, Journal: jr, Token: adminToken, Log: log})))
 	fmt.Fprintf(e.stderr, "zcrm %s listening on %s (store: %s %s, default org %d)\n", Version, publicURL, db.Dialect(), redactDSN(dsn), org.ID)
 	if !store.IsMemory(dsn) { // no other process reaches it: --token-out's note says where the token is
 		fmt.Fprint(e.stderr, howToCall(publicURL, dsn))

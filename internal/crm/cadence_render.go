@@ -278,22 +278,15 @@ func (e *cadenceEnv) moduleRef(apiName string) (ModuleRef, error) {
 	return ModuleRef{APIName: apiName, ID: FormatID(meta[catalog.KeyModule(apiName)])}, nil
 }
 
-// customView returns the module's built-in custom view with that id.
+// customView returns the module's custom view with that id: its built-in one or one of the org's
+// (CustomViewName).
 func (e *cadenceEnv) customView(module string, id int64) (catalog.CustomView, bool, error) {
 	m, err := e.module(module)
 	if err != nil {
 		return catalog.CustomView{}, false, err
 	}
-	meta, err := e.metaIDs()
-	if err != nil {
-		return catalog.CustomView{}, false, err
-	}
-	for _, cv := range m.CustomViews() {
-		if meta[catalog.KeyCustomView(m.APIName, cv.Key)] == id {
-			return cv, true, nil
-		}
-	}
-	return catalog.CustomView{}, false, nil
+	name, found, err := CustomViewName(e.ctx, e.tx, e.org, m, id)
+	return catalog.CustomView{Name: name}, found, err
 }
 
 func (e *cadenceEnv) user(id int64) (UserRef, error) {

@@ -74,6 +74,26 @@ const (
 	OpContains     = "contains"
 )
 
+// Operators of custom views' criteria objects (customview_criteria.go) beyond Search's: Zoho's
+// comparators not_in, ends_with, not_contains and not_between, and equal's ${EMPTY} and
+// ${NOTEMPTY} values. As with every operator, a comparison with an empty field matches nothing;
+// OpEmpty matches exactly the empty fields (an absent boolean reads as false, so never empty).
+const (
+	OpNotIn       = "not_in"
+	OpEndsWith    = "ends_with"
+	OpNotContains = "not_contains"
+	OpNotBetween  = "not_between"
+	OpEmpty       = "${EMPTY}"
+	OpNotEmpty    = "${NOTEMPTY}"
+)
+
+// Operators of COQL's where clause (coql.go) beyond the above: like and not like with a pattern
+// whose "%" stand for any run of characters anywhere (Values[0], lower-cased; "_" is literal).
+const (
+	OpLike    = "like"
+	OpNotLike = "not_like"
+)
+
 // CondKind is how a condition's field is stored and compared.
 type CondKind int
 
@@ -111,6 +131,9 @@ type Condition struct {
 	// Set by Resolve.
 	Kind   CondKind
 	Column string // KindColumn: the records column
+	// Join is the record the field is read from: 0 the record itself, n the record its query's
+	// nth lookup points at (COQL's Account_Name.Account_Name; Match reads only 0).
+	Join int
 	// Values are the comparison values in stored form: lower-cased strings (KindText), *big.Rat
 	// (KindNumber), strings (KindString, KindRef), bool (KindBool), int64 (KindColumn).
 	Values []any
@@ -513,6 +536,9 @@ func (c *Criteria) Match(rec Record) bool {
 }
 
 func (cd *Condition) match(rec Record) bool {
+	if cd.Join != 0 {
+		return false // a joined record's field: only the store reads it (COQL)
+	}
 	var v any // the record's value in the form of cd.Values; nil when empty
 	switch cd.Kind {
 	case KindColumn:
@@ -552,6 +578,12 @@ func (cd *Condition) match(rec Record) bool {
 			}
 		}
 	}
+	switch cd.Operator {
+	case OpEmpty:
+		return v == nil
+	case OpNotEmpty:
+		return v != nil
+	}
 	if v == nil {
 		return false
 	}
@@ -582,8 +614,46 @@ func (cd *Condition) match(rec Record) bool {
 		return strings.HasPrefix(v.(string), cd.Values[0].(string))
 	case OpContains:
 		return strings.Contains(v.(string), cd.Values[0].(string))
+	case OpNotIn:
+		for _, w := range cd.Values {
+			if cmp(w) == 0 {
+				return false
+			}
+		}
+		return true
+	case OpNotBetween:
+		return cmp(cd.Values[0]) < 0 || cmp(cd.Values[1]) > 0
+	case OpEndsWith:
+		return strings.HasSuffix(v.(string), cd.Values[0].(string))
+	case OpNotContains:
+		return !strings.Contains(v.(string), cd.Values[0].(string))
+	case OpLike:
+		return likeMatch(v.(string), cd.Values[0].(string))
+	case OpNotLike:
+		return !likeMatch(v.(string), cd.Values[0].(string))
 	}
 	return false
+}
+
+// likeMatch reports whether s matches a COQL like pattern: "%" is any run of characters, every
+// other character itself.
+func likeMatch(s, pattern string) bool {
+	parts := strings.Split(pattern, "%")
+	if len(parts) == 1 {
+		return s == pattern
+	}
+	if !strings.HasPrefix(s, parts[0]) {
+		return false
+	}
+	s = s[len(parts[0]):]
+	for _, mid := range parts[1 : len(parts)-1] {
+		i := strings.Index(s, mid)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(mid):]
+	}
+	return strings.HasSuffix(s, parts[len(parts)-1])
 }
 
 // numberOf reads a stored number (json.Number, or a Go number) as a rational.

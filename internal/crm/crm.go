@@ -43,7 +43,9 @@ type Tx interface {
 	OrgTx
 	AuthTx
 	RecordTx
+	COQLTx
 	CadenceTx
+	CustomViewTx
 	RelationTx
 	ContactRoleTx
 	ResetTx

@@ -2,6 +2,7 @@ package crm
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"strings"
 
@@ -72,28 +73,27 @@ func AllocateMetaIDs(ctx context.Context, tx Tx, orgID int64, keys []string) err
 	return tx.InsertMetadataIDs(ctx, orgID, byKey)
 }
 
-// CheckCustomView checks a record list's cvid (GET /{module}, search, count): it must name one of
-// the module's custom views (400 INVALID_DATA "invalid data" {"param_name":"cvid"} otherwise, as
-// Zoho's getRecords example answers), and Zoho refuses it together with sort_by (400
-// AMBIGUITY_DURING_PROCESSING). zcrm's views are the built-in "All" views, which select every
-// record, so a valid cvid filters nothing.
-func CheckCustomView(ctx context.Context, tx Tx, org Org, m catalog.Module, cvid string, sortBy bool) error {
+// CheckCustomView checks a record list's cvid (GET /{module}, search, count) and returns what the
+// view selects: it must name one of the module's custom views, the built-in "All" view or one of
+// the org's own (400 INVALID_DATA "invalid data" {"param_name":"cvid"} otherwise, as Zoho's
+// getRecords example answers), and Zoho refuses it together with sort_by (400
+// AMBIGUITY_DURING_PROCESSING). The built-in view selects every record; an org's view, the
+// records its criteria match (customview_service.go).
+func CheckCustomView(ctx context.Context, tx Tx, org Org, m catalog.Module, cvid string, sortBy bool) (ViewSelection, error) {
 	bad := ErrInvalidData(MsgInvalidData, map[string]any{"param_name": "cvid"})
 	id, ok := ParseID(strings.TrimSpace(cvid))
 	if !ok {
-		return bad
+		return ViewSelection{}, bad
 	}
 	if sortBy {
-		return ErrAmbiguity("cvid", "sort_by")
+		return ViewSelection{}, ErrAmbiguity("cvid", "sort_by")
 	}
-	ids, err := LoadMetaIDs(ctx, tx, org.ID)
-	if err != nil {
-		return err
+	v, builtin, err := viewOf(ctx, tx, org, m, id)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return ViewSelection{}, bad
+	case err != nil || builtin:
+		return ViewSelection{}, err
 	}
-	for _, cv := range m.CustomViews() {
-		if known, ok := ids.ids[catalog.KeyCustomView(m.APIName, cv.Key)]; ok && known == id {
-			return nil
-		}
-	}
-	return bad
+	return v.selection(m)
 }

@@ -429,7 +429,7 @@ func fieldJSON(m catalog.Module, f catalog.Field, seq int, ids *MetaIDs, profile
 	ro := f.ReadOnly
 	id := ids.ID(catalog.KeyField(m.APIName, f.APIName))
 	lookup := map[string]any{}
-	if f.DataType == "lookup" {
+	if f.DataType == "lookup" && !f.MultiModule() { // a multi-module lookup names no one module
 		lookup = map[string]any{
 			"display_label": f.Label, "api_name": f.APIName, "id": id,
 			"module":        map[string]any{"api_name": f.Lookup, "id": ids.ID(catalog.KeyModule(f.Lookup))},
@@ -484,7 +484,7 @@ func fieldJSON(m catalog.Module, f catalog.Field, seq int, ids *MetaIDs, profile
 		"businesscard_supported": !ro, "filterable": true, "searchable": true, "sortable": true, "mass_update": !ro && !f.Mandatory,
 		"available_in_user_layout": true, "blueprint_supported": false, "separator": false, "virtual_field": false, "static_field": false, "number_separator": false,
 		"_update_existing_records": false, "hipaa_compliance_enabled": false, "customizable_properties": []any{},
-		"file_upolad_optionlist": []any{}, "unique": map[string]any{}, "formula": map[string]any{}, "rollup_summary": map[string]any{},
+		"file_upolad_optionlist": []any{}, "unique": uniqueJSON(f), "formula": map[string]any{}, "rollup_summary": map[string]any{},
 		"currency": currency, "decimal_place": decimals, "multi_module_lookup": map[string]any{},
 		"multiselectlookup": map[string]any{}, "multiuserlookup": nil, "auto_number": map[string]any{},
 		"email_parser": map[string]any{"fields_update_supported": false, "record_operations_supported": false},
@@ -506,9 +506,13 @@ func ListRelatedLists(m catalog.Module, ids *MetaIDs) []any {
 		if rl.Module != "" {
 			module = map[string]any{"api_name": rl.Module, "id": ids.ID(catalog.KeyModule(rl.Module))}
 		}
+		label := rl.Name
+		if rl.Label != "" {
+			label = rl.Label
+		}
 		out = append(out, map[string]any{
 			"id": ids.ID(catalog.KeyRelatedList(m.APIName, rl.APIName)), "sequence_number": strconv.Itoa(i + 1),
-			"api_name": rl.APIName, "name": rl.Name, "display_label": rl.Name, "module": module,
+			"api_name": rl.APIName, "name": rl.Name, "display_label": label, "module": module,
 			"href": m.APIName + "/{ENTITYID}/" + rl.APIName, "type": rl.Type, "status": "visible", "visible": true,
 			"action": nil, "connectedmodule": nil, "linkingmodule": nil, "customize_sort": false, "customize_fields": false,
 			"customize_display_label": true, "sort_by": nil, "sort_order": nil, "fields": nil,
@@ -517,18 +521,8 @@ func ListRelatedLists(m catalog.Module, ids *MetaIDs) []any {
 	return out
 }
 
-// ListCustomViews returns the module's built-in custom views rendered as GET
-// /settings/custom_views does, and the answer's "info" object, whose default is the first view.
-func ListCustomViews(m catalog.Module, ids *MetaIDs) ([]any, map[string]any) {
-	views := customViewsJSON(m, ids)
-	info := map[string]any{"per_page": MaxPerPage, "count": len(views), "page": 1, "more_records": false,
-		"default": ids.ID(catalog.KeyCustomView(m.APIName, m.CustomViews()[0].Key)),
-		"translation": map[string]any{"public_views": "Public Views", "other_users_views": "Other Users' Views",
-			"shared_with_me": "Views shared with me", "created_by_me": "Created By Me"}}
-	return views, info
-}
-
-// customViewsJSON renders a module's built-in custom views; the first is the default.
+// customViewsJSON renders a module's built-in custom views as a module's custom_view (Get Modules)
+// shows the first, its default.
 func customViewsJSON(m catalog.Module, ids *MetaIDs) []any {
 	var out []any
 	for i, cv := range m.CustomViews() {
@@ -542,4 +536,14 @@ func customViewsJSON(m catalog.Module, ids *MetaIDs) []any {
 		})
 	}
 	return out
+}
+
+// uniqueJSON is a field's "unique" metadata as Zoho writes it: {} for a field that allows
+// duplicates, {"casesensitive": "false"} for a unique one (duplicate.go compares case-insensitively;
+// the fields OAS types casesensitive as a string).
+func uniqueJSON(f catalog.Field) map[string]any {
+	if !f.Unique {
+		return map[string]any{}
+	}
+	return map[string]any{"casesensitive": "false"}
 }

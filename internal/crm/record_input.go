@@ -149,7 +149,14 @@ func (w *writer) apply(i int, raw any, rec *Record, insert bool) (*Error, error)
 			}
 			continue
 		}
-		v, e, err := w.value(in[k], f, path)
+		var v any
+		var e *Error
+		var err error
+		if f.MultiModule() {
+			v, e, err = w.multiLookup(in, in[k], f, base) // activity.go
+		} else {
+			v, e, err = w.value(in[k], f, path)
+		}
 		if err != nil || e != nil {
 			return e, err
 		}
@@ -186,12 +193,15 @@ func (w *writer) value(v any, f catalog.Field, path string) (any, *Error, error)
 		return nil, nil, nil
 	}
 	switch f.DataType {
-	case "text", "textarea", "email", "phone", "website", "picklist":
+	case "picklist":
+		s, e := pickValue(f, v, path)
+		return s, e, nil
+	case "text", "textarea", "email", "phone", "website":
 		s, ok := v.(string)
 		if !ok {
 			return nil, typeError(f, path), nil
 		}
-		if strings.TrimSpace(s) == "" || (f.DataType == "picklist" && s == catalog.NoneValue) {
+		if strings.TrimSpace(s) == "" {
 			return nil, nil, nil
 		}
 		if utf8.RuneCountInString(s) > f.MaxLength() {

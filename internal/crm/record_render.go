@@ -14,6 +14,7 @@ type renderer struct {
 	tx    Tx
 	org   Org
 	users map[int64]User
+	meta  *MetaIDs // loaded for a note's Parent_Id (activity.go)
 }
 
 func newRenderer(ctx context.Context, tx Tx, org Org) *renderer {
@@ -70,6 +71,9 @@ func (r *renderer) rows(m catalog.Module, recs []Record, fields []string) ([]map
 				continue
 			}
 			row[c.name] = r.cell(rec, c.field, names)
+			if c.field.MultiModule() {
+				multiExtras(row, rec, c.field)
+			}
 		}
 		if fields == nil {
 			for k, v := range rec.Data {
@@ -100,6 +104,9 @@ func (r *renderer) cell(rec Record, f catalog.Field, names map[string]map[int64]
 	v, ok := rec.Data[f.APIName]
 	if !ok {
 		return nil
+	}
+	if f.MultiModule() {
+		return r.multiCell(v, f, names)
 	}
 	if f.DataType == "lookup" {
 		id, ok := refID(v)
@@ -145,9 +152,18 @@ func (r *renderer) lookupNames(recs []Record, cols []column) (map[string]map[int
 		if !c.known || c.field.DataType != "lookup" {
 			continue
 		}
+		if c.field.APIName == "Parent_Id" && c.field.MultiModule() {
+			if err := r.loadMeta(); err != nil {
+				return nil, err
+			}
+		}
 		for _, rec := range recs {
 			if id, ok := refID(rec.Data[c.name]); ok {
-				want[c.field.Lookup] = append(want[c.field.Lookup], id)
+				target := c.field.Lookup
+				if c.field.MultiModule() {
+					target = storedModule(rec.Data[c.name]) // activity.go
+				}
+				want[target] = append(want[target], id)
 			}
 		}
 	}

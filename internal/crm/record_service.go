@@ -15,7 +15,7 @@ import (
 //     keys its clients send); "id", "$"-prefixed keys and system-managed fields are ignored on input.
 //     Field names match the catalogue case-insensitively and are stored in their canonical case.
 //   - "" and null clear a field (and are "missing" for a mandatory one); "-None-" clears a picklist.
-//     Picklists accept any string, as Zoho's unrestricted picklists do.
+//     Every picklist follows one rule, pickValue (picklist.go): any string, offered or not.
 //   - Datetimes must carry a numeric offset and no fraction ("Z" is refused, as Zoho refuses it) and
 //     are stored in the org's time zone (UTC); dates are YYYY-MM-DD; integers are 32-bit, bigints
 //     64-bit; lookups take {"id":"…"} or a bare id of an existing record of the target module.
@@ -43,11 +43,12 @@ const (
 const ApprovalApproved = "approved"
 
 // ListRecords returns one page of the module's records that actor may read (data sharing:
-// VisibleOwner, applied in the query so that pages count only those) rendered with the requested
-// fields (and id), by page or by page token (pagetoken.go). No rows means 204 (or 304 with
+// VisibleOwner, applied in the query so that pages count only those) and view matches (a cvid's
+// criteria: CheckCustomView; nil for every record) rendered with the requested fields (and id), by
+// page or by page token (pagetoken.go, which binds the cvid). No rows means 204 (or 304 with
 // If-Modified-Since) for the caller.
-func ListRecords(ctx context.Context, tx Tx, actor Actor, m catalog.Module, q ListQuery) ([]map[string]any, ListInfo, error) {
-	return listRecords(ctx, tx, actor, m, q, nil, "records")
+func ListRecords(ctx context.Context, tx Tx, actor Actor, m catalog.Module, q ListQuery, view *Criteria) ([]map[string]any, ListInfo, error) {
+	return listRecords(ctx, tx, actor, m, q, view, "records")
 }
 
 // SearchRecords is ListRecords over the records crit matches (Search Records: criteria.go): the
@@ -162,13 +163,27 @@ func InsertRecords(ctx context.Context, tx Tx, actor Actor, m catalog.Module, da
 	if err != nil {
 		return nil, err
 	}
+	// Unique fields (duplicate.go), checked in order once the records have their ids.
+	dup := newDupIndex(ctx, tx, actor.Org.ID, m, m.UniqueFields())
+	if err := dup.prefetch(recordData(recs)); err != nil {
+		return nil, err
+	}
+	kept := make([]Record, 0, len(recs))
 	for j := range recs {
 		recs[j].ID = ids[j]
+		if e, err := dup.conflict(w, slots[j], recs[j], Record{}); err != nil {
+			return nil, err
+		} else if e != nil {
+			items[slots[j]] = e.Item()
+			continue
+		}
+		dup.put(recs[j])
 		d := w.details(recs[j])
 		d["$approval_state"] = ApprovalApproved
 		items[slots[j]] = Success(MsgRecordAdded, d)
+		kept = append(kept, recs[j])
 	}
-	if err := tx.InsertRecords(ctx, recs); err != nil {
+	if err := tx.InsertRecords(ctx, kept); err != nil {
 		return nil, err
 	}
 	return items, nil
@@ -208,6 +223,10 @@ func UpdateRecords(ctx context.Context, tx Tx, actor Actor, m catalog.Module, da
 	if err != nil {
 		return nil, err
 	}
+	dup, err := updateDupIndex(ctx, tx, actor, m, data)
+	if err != nil {
+		return nil, err
+	}
 	changed := map[int64]bool{}
 	for i, raw := range data {
 		if items[i].Code != "" {
@@ -230,6 +249,9 @@ func UpdateRecords(ctx context.Context, tx Tx, actor Actor, m catalog.Module, da
 		}
 		rec := found[ids[i]]
 		it, err := w.update(i, raw, &rec)
+		if err == nil && it.OK() {
+			it, err = dup.check(w, i, rec, found[ids[i]], it)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -254,11 +276,22 @@ func UpdateRecord(ctx context.Context, tx Tx, actor Actor, m catalog.Module, raw
 	if err != nil {
 		return nil, err
 	}
+	dup, err := updateDupIndex(ctx, tx, actor, m, data)
+	if err != nil {
+		return nil, err
+	}
 	items := make([]Item, len(data))
 	changed := false
 	for i, raw := range data {
-		if items[i], err = w.update(i, raw, &rec); err != nil {
+		before := rec
+		if items[i], err = w.update(i, raw, &rec); err == nil && items[i].OK() {
+			items[i], err = dup.check(w, i, rec, before, items[i])
+		}
+		if err != nil {
 			return nil, err
+		}
+		if !items[i].OK() {
+			rec = before
 		}
 		changed = changed || items[i].OK()
 	}
@@ -317,6 +350,9 @@ func deleteCascade(ctx context.Context, tx Tx, actor Actor, m catalog.Module, id
 		return nil
 	}
 	org := actor.Org.ID
+	if err := deleteAttached(ctx, tx, org, m, ids); err != nil { // notes and activities: activity.go
+		return err
+	}
 	if err := tx.DeleteRelationsOf(ctx, org, ids); err != nil {
 		return err
 	}

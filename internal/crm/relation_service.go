@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/zcrm/zcrm/internal/catalog"
@@ -159,8 +158,12 @@ func pagedSlice[T any](p *pager, sl RelatedSlice, fetch func(RelatedSlice) ([]T,
 // ParseListQuery) that actor may read under the related module's data sharing (VisibleOwner), each
 // rendered like a record listing with the requested fields and id, plus the relation fields; by
 // page or by page token (pagetoken.go: the token is bound to the parent module, record and
-// related list). Read-only lists have no rows.
+// related list). A list of the records whose lookup names the parent (catalog.RelatedList.By: notes,
+// activities) lists them (listAttached); other read-only lists have no rows.
 func ListRelated(ctx context.Context, tx Tx, actor Actor, t RelatedTarget, parentID int64, q ListQuery) (RelatedPage, error) {
+	if t.List.By != nil && t.Related.APIName != "" {
+		return listAttached(ctx, tx, actor, t, parentID, q)
+	}
 	if !t.Writable() {
 		return RelatedPage{}, nil
 	}
@@ -354,7 +357,8 @@ func LinkRelated(ctx context.Context, tx Tx, org Org, t RelatedTarget, parentID 
 }
 
 // linkFields validates the relation fields an item carries: a mandatory one must be present;
-// list_price is a number; Member_Status one of Zoho's statuses. A nil value clears an optional field.
+// list_price is a number; Member_Status a picklist value (pickValue, the rule every picklist
+// follows). A nil value clears an optional field.
 func linkFields(rel catalog.Relation, obj map[string]any, i int) (map[string]any, *Error) {
 	data := map[string]any{}
 	for _, f := range rel.Fields {
@@ -381,9 +385,9 @@ func linkFields(rel catalog.Relation, obj map[string]any, i int) (map[string]any
 			}
 			data[f.APIName] = x
 		case "picklist":
-			s, ok := v.(string)
-			if !ok || !slices.Contains(catalog.MemberStatuses, s) {
-				return nil, ErrInvalidData(MsgInvalidData, APIPath(f.APIName, path()))
+			s, e := pickValue(f.Field(), v, path())
+			if e != nil {
+				return nil, e
 			}
 			data[f.APIName] = s
 		default:
@@ -432,4 +436,30 @@ func DelinkRelatedOne(ctx context.Context, tx Tx, org Org, t RelatedTarget, pare
 		return Item{}, ErrRelationNotFound()
 	}
 	return Success(MsgRelationRemoved, map[string]any{"id": FormatID(relatedID)}), nil
+}
+
+// listAttached is ListRelated for a list of the related module's records whose lookup fields
+// (t.List.By) name the parent: a record listing narrowed by that criteria, with the record list's
+// data sharing, paging and page tokens (bound to the parent and list as ListRelated's are).
+func listAttached(ctx context.Context, tx Tx, actor Actor, t RelatedTarget, parentID int64, q ListQuery) (RelatedPage, error) {
+	owner, err := VisibleOwner(ctx, tx, actor, t.Related.APIName)
+	if err != nil {
+		return RelatedPage{}, err
+	}
+	p, err := newPager(tx, actor, q, "related", t.Parent.APIName, FormatID(parentID), t.List.APIName)
+	if err != nil {
+		return RelatedPage{}, err
+	}
+	base := RecordQuery{OrgID: actor.Org.ID, Module: t.Related.APIName, IDs: q.IDs, OwnerID: owner, SortBy: q.SortBy, Desc: q.Desc,
+		Criteria: attachedTo(t.List.By, parentID)}
+	self := func(r Record) Record { return r }
+	recs, pi, err := keysetPage(p, func(cur *Cursor, offset, limit int) ([]Record, error) {
+		rq := base
+		rq.Cursor, rq.Offset, rq.Limit = cur, offset, limit
+		return tx.ListRecords(ctx, rq)
+	}, self)
+	if err != nil {
+		return RelatedPage{}, err
+	}
+	return renderRelatedPage(ctx, tx, actor.Org, t.Related, q, recs, pi, self, func(Record, map[string]any) {})
 }

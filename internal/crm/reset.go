@@ -9,8 +9,8 @@ type ResetTx interface {
 	// modules, OAuth clients, grants and tokens, and all CRM data. Caches keyed by a deleted org's
 	// version miss, since the version is gone.
 	DeleteAllData(ctx context.Context) error
-	// DeleteOrgCRMData deletes the org's CRM data (records, cadences, enrolments, relations, contact
-	// roles and deal contact roles) and bumps its cache version; orgs, users, profiles, custom
+	// DeleteOrgCRMData deletes the org's CRM data (records, cadences, enrolments, custom views,
+	// relations, contact roles and deal contact roles) and bumps its cache version; orgs, users, profiles, custom
 	// modules, sharing rules and OAuth clients and tokens stay.
 	DeleteOrgCRMData(ctx context.Context, orgID int64) error
 }

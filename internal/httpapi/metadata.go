@@ -232,11 +232,32 @@ func (s *Server) listCustomViews(ctx context.Context, c *call) (int, any, error)
 		if err != nil {
 			return err
 		}
-		views, info = crm.ListCustomViews(m, ids)
-		return nil
+		views, info, err = crm.ListCustomViews(ctx, tx, c.Org, m, ids)
+		return err
 	})
 	if err != nil || len(views) == 0 {
 		return http.StatusNoContent, nil, err
 	}
 	return http.StatusOK, map[string]any{"custom_views": views, "info": info}, nil
+}
+
+// getCustomView answers GET /settings/custom_views/{id}?module=: the module's view with that id,
+// its criteria, fields and sort included (crm.GetCustomView), or 204 when the module has none.
+func (s *Server) getCustomView(ctx context.Context, c *call) (int, any, error) {
+	if err := c.needScope(oauth.SettingsNeed("custom_views", oauth.OpRead)); err != nil {
+		return 0, nil, err
+	}
+	var view, info map[string]any
+	err := c.withMetaIDs(ctx, func(tx crm.Tx, ids *crm.MetaIDs) error {
+		m, err := c.settingsModule(ctx, tx, map[string]any{})
+		if err != nil {
+			return err
+		}
+		view, info, err = crm.GetCustomView(ctx, tx, c.Org, m, ids, c.param("id"))
+		return err
+	})
+	if err != nil || view == nil {
+		return http.StatusNoContent, nil, err
+	}
+	return http.StatusOK, map[string]any{"custom_views": []any{view}, "info": info}, nil
 }

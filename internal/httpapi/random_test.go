@@ -131,7 +131,7 @@ func newRndEnv(t *testing.T, b storetest.Backend) *rndEnv {
 	t.Cleanup(tr.CloseIdleConnections)
 	r.client = &http.Client{Transport: tr, Timeout: time.Minute,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	r.admin = e.adminToken("ZohoCRM.modules.ALL", "ZohoCRM.settings.ALL", "ZohoCRM.users.ALL", "ZohoCRM.org.ALL")
+	r.admin = e.adminToken("ZohoCRM.modules.ALL", "ZohoCRM.settings.ALL", "ZohoCRM.users.ALL", "ZohoCRM.org.ALL", "ZohoCRM.coql.READ")
 
 	// A token minted two hours ago has expired.
 	now := e.clock.now
@@ -660,6 +660,15 @@ func (r *rndEnv) fill(rng *rand.Rand, ro route) ([]string, rndCtx) {
 		ctx.module, _ = catalog.Standard("Deals")
 	case strings.Contains(literal, "cadences") && strings.HasPrefix(literal, "{module}"):
 		ctx.module, _ = catalog.Standard(rndPick(rng, rndCadenceModules...))
+	case literal == "{module}/{id}/{related_list}" && ro.method == http.MethodPost && rng.Intn(4) != 0:
+		// POST under a record makes a note there (notes.go): mostly name the Notes list.
+		for {
+			ctx.module = rndPick(rng, mods...)
+			if notes, ok := ctx.module.RelatedList("Notes"); ok {
+				ctx.related = notes
+				break
+			}
+		}
 	case strings.Contains(literal, "{related_list}") && rng.Intn(4) != 0:
 		l := rndPick(rng, r.writable...)
 		ctx.module, ctx.related = l.module, l.list
@@ -988,6 +997,12 @@ func (r *rndEnv) valid(rng *rand.Rand, ro route, ctx rndCtx) any {
 		return obj("data", items...)
 	case "PUT {module}/{id}/{related_list}/{related_id}":
 		return obj("data", rndLinkValues(rng, ctx.related))
+	case "POST {module}/{id}/{related_list}":
+		return obj("data", map[string]any{"Note_Title": fmt.Sprintf("Note %d", rng.Intn(1000)), "Note_Content": "Random"})
+	case "POST coql":
+		return map[string]any{"select_query": rndPick(rng, "select Last_Name, Email from Contacts where id is not null order by Last_Name limit 5",
+			"select Deal_Name, Account_Name.Account_Name from Deals where Amount > 0 or Stage like 'c%'",
+			"select Stage, COUNT(id), SUM(Amount) from Deals where id is not null group by Stage")}
 	}
 	return nil
 }
@@ -1040,7 +1055,17 @@ func (r *rndEnv) mandatory(rng *rand.Rand, m catalog.Module) map[string]any {
 	for _, f := range m.Fields {
 		if f.Mandatory {
 			rec[f.APIName] = r.value(rng, f)
+			if f.Unique { // no two records share it (DUPLICATE_DATA)
+				rec[f.APIName] = fmt.Sprintf("%v %d", rec[f.APIName], rng.Int63())
+			}
 		}
+	}
+	if m.APIName == "Notes" { // a title or content, and a parent: one of the leads made before
+		r.mu.Lock()
+		leads := r.ids["Leads"]
+		r.mu.Unlock()
+		rec["Note_Title"] = "Note " + strconv.Itoa(rng.Intn(1000))
+		rec["Parent_Id"] = map[string]any{"module": map[string]any{"api_name": "Leads"}, "id": leads[rng.Intn(len(leads))]}
 	}
 	return rec
 }

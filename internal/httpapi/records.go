@@ -57,11 +57,11 @@ func (c *call) modifiedSinceHeader() time.Time {
 	return time.Time{}
 }
 
-// checkCustomView checks the cvid parameter, when given, against the module's custom views
-// (crm.CheckCustomView).
-func (c *call) checkCustomView(ctx context.Context, tx crm.Tx, m catalog.Module) error {
+// checkCustomView checks the cvid parameter, when given, against the module's custom views and
+// returns what the view selects (crm.CheckCustomView; every record without cvid).
+func (c *call) checkCustomView(ctx context.Context, tx crm.Tx, m catalog.Module) (crm.ViewSelection, error) {
 	if !c.hasQuery("cvid") {
-		return nil
+		return crm.ViewSelection{}, nil
 	}
 	return crm.CheckCustomView(ctx, tx, c.Org, m, c.query("cvid"), c.query("sort_by") != "")
 }
@@ -69,15 +69,17 @@ func (c *call) checkCustomView(ctx context.Context, tx crm.Tx, m catalog.Module)
 func (s *Server) listRecords(ctx context.Context, c *call) (int, any, error) {
 	status, body := http.StatusNoContent, any(nil)
 	err := c.recordsRead(ctx, func(tx crm.Tx, m catalog.Module) error {
-		q, err := crm.ParseListQuery(c.lookupQuery, true)
+		q, err := crm.ParseListQuery(c.lookupQuery, !isNotes(m)) // Get Notes: fields optional (notes.go)
 		if err != nil {
 			return err
 		}
-		if err := c.checkCustomView(ctx, tx, m); err != nil {
+		view, err := c.checkCustomView(ctx, tx, m)
+		if err != nil {
 			return err
 		}
+		view.Sort(&q, c.query("sort_order") != "")
 		q.ModifiedSince = c.modifiedSinceHeader()
-		rows, info, err := crm.ListRecords(ctx, tx, c.Actor, m, q)
+		rows, info, err := crm.ListRecords(ctx, tx, c.Actor, m, q, view.Criteria)
 		if err != nil {
 			return err
 		}
@@ -109,14 +111,16 @@ func (s *Server) searchRecords(ctx context.Context, c *call) (int, any, error) {
 		if err != nil {
 			return err
 		}
-		if err := c.checkCustomView(ctx, tx, m); err != nil {
+		view, err := c.checkCustomView(ctx, tx, m)
+		if err != nil {
 			return err
 		}
+		view.Sort(&q, c.query("sort_order") != "")
 		none, err := crm.SearchSelectsNothing(c.lookupQuery)
 		if err != nil || none {
 			return err
 		}
-		rows, info, err := crm.SearchRecords(ctx, tx, c.Actor, m, q, crit)
+		rows, info, err := crm.SearchRecords(ctx, tx, c.Actor, m, q, view.And(crit))
 		if err != nil {
 			return err
 		}
@@ -131,7 +135,7 @@ func (s *Server) searchRecords(ctx context.Context, c *call) (int, any, error) {
 // countRecords serves Record Count (GET /{module}/actions/count): {"count":N} over the records
 // criteria, email, phone or word select, or all of them, as the reader may see them. Zoho's
 // page shows the count as a JSON number ({"count": 694}); its OAS types it as a string, and the
-// page's example wins. A cvid is checked as on the list (checkCustomView).
+// page's example wins. A cvid counts the records its view selects, as the list does (checkCustomView).
 func (s *Server) countRecords(ctx context.Context, c *call) (int, any, error) {
 	var n int
 	err := c.recordsRead(ctx, func(tx crm.Tx, m catalog.Module) error {
@@ -139,10 +143,11 @@ func (s *Server) countRecords(ctx context.Context, c *call) (int, any, error) {
 		if err != nil {
 			return err
 		}
-		if err := c.checkCustomView(ctx, tx, m); err != nil {
+		view, err := c.checkCustomView(ctx, tx, m)
+		if err != nil {
 			return err
 		}
-		n, err = crm.CountRecords(ctx, tx, c.Actor, m, crit)
+		n, err = crm.CountRecords(ctx, tx, c.Actor, m, view.And(crit))
 		return err
 	})
 	return http.StatusOK, map[string]any{"count": n}, err
@@ -207,6 +212,9 @@ func (s *Server) insertRecords(ctx context.Context, c *call) (int, any, error) {
 		if err != nil {
 			return nil, err
 		}
+		if isNotes(m) {
+			return crm.InsertNotes(ctx, tx, c.Actor, m, data, nil) // notes.go
+		}
 		return crm.InsertRecords(ctx, tx, c.Actor, m, data)
 	})
 }
@@ -217,6 +225,9 @@ func (s *Server) updateRecords(ctx context.Context, c *call) (int, any, error) {
 		if err != nil {
 			return nil, err
 		}
+		if isNotes(m) {
+			return crm.UpdateNotes(ctx, tx, c.Actor, m, data) // notes.go
+		}
 		return crm.UpdateRecords(ctx, tx, c.Actor, m, data)
 	})
 }
@@ -226,6 +237,9 @@ func (s *Server) updateRecord(ctx context.Context, c *call) (int, any, error) {
 		data, err := c.recordsBody()
 		if err != nil {
 			return nil, err
+		}
+		if isNotes(m) {
+			return crm.UpdateNote(ctx, tx, c.Actor, m, c.param("id"), data) // notes.go
 		}
 		return crm.UpdateRecord(ctx, tx, c.Actor, m, c.param("id"), data)
 	})

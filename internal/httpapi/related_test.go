@@ -149,7 +149,7 @@ func TestRelatedLinkErrors(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		f := newRelFixture(t, b)
 		path := f.path("Campaigns/%d/Contacts", f.campaign)
-		body := fmt.Sprintf(`{"data":[{"id":"%d"},{"Member_Status":"Sent"},{"id":"abc"},{"id":"%d"},{"id":"%d","Member_Status":"Maybe"},"x"]}`,
+		body := fmt.Sprintf(`{"data":[{"id":"%d"},{"Member_Status":"Sent"},{"id":"abc"},{"id":"%d"},{"id":"%d","Member_Status":5},"x"]}`,
 			f.c1, f.lead, f.c2)
 		res := f.e.do("PUT", path, f.tok, body)
 		res.expect(t, 207, relData(
@@ -157,7 +157,7 @@ func TestRelatedLinkErrors(t *testing.T) {
 			relErr("MANDATORY_NOT_FOUND", "required field not found", `{"api_name":"id","json_path":"$.data[1].id"}`),
 			relErr("INVALID_DATA", "the id given seems to be invalid", `{"api_name":"id","json_path":"$.data[2].id"}`),
 			relErr("INVALID_DATA", "the id given seems to be invalid", `{"api_name":"id","json_path":"$.data[3].id"}`),
-			relErr("INVALID_DATA", "invalid data", `{"api_name":"Member_Status","json_path":"$.data[4].Member_Status"}`),
+			relErr("INVALID_DATA", "invalid data", `{"api_name":"Member_Status","json_path":"$.data[4].Member_Status","expected_data_type":"picklist"}`),
 			relErr("INVALID_DATA", "invalid data", `{"api_name":"data","json_path":"$.data[5]","expected_data_type":"jsonobject"}`),
 		))
 		oastest.ValidateResponse(t, "related_records.json", "PUT", path, 200, res.body)
@@ -316,7 +316,8 @@ func TestRelatedReadErrors(t *testing.T) {
 			{"unknown parent", f.path("Campaigns/%d/Contacts?fields=Email", f.lead), f.tok, 400, relErr("INVALID_DATA", "the related id given seems to be invalid", `{"resource_path_index":1}`)},
 			{"unknown list", f.path("Campaigns/%d/Nope?fields=Email", f.campaign), f.tok, 400, relErr("INVALID_DATA", "the relation name given seems to be invalid", `{"resource_path_index":2}`)},
 			{"single bad id", f.path("%s/zz?fields=Email", base), f.tok, 400, relErr("INVALID_DATA", "the id given seems to be invalid", `{"resource_path_index":3}`)},
-			{"read-only list", f.path("Campaigns/%d/Notes?fields=Note_Title", f.campaign), f.tok, 204, ""},
+			{"a record without notes", f.path("Campaigns/%d/Notes?fields=Note_Title", f.campaign), f.tok, 204, ""}, // notes: TestNotes
+			{"a list that is not a module", f.path("Campaigns/%d/Attachments?fields=File_Name", f.campaign), f.tok, 204, ""},
 			{"empty", f.path("%s?fields=Email", base), e.adminToken("ZohoCRM.modules.campaigns.READ"), 204, ""},
 		} {
 			t.Run(c.name, func(t *testing.T) { e.do("GET", c.path, c.tok, "").expect(t, c.status, c.want) })

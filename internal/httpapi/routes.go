@@ -25,6 +25,7 @@ func (s *Server) crmRoutes() []routeGroup {
 		{get, p("settings/fields/{id}"), s.getField},
 		{get, p("settings/related_lists/{id}"), s.getRelatedList},
 		{get, p("settings/custom_views"), s.listCustomViews},
+		{get, p("settings/custom_views/{id}"), s.getCustomView},
 
 		// Contact role definitions.
 		{get, p("Contacts/roles"), s.listContactRoles},
@@ -47,7 +48,9 @@ func (s *Server) crmRoutes() []routeGroup {
 		{get, p("{module}"), s.listRecords},
 		{get, p("{module}/search"), s.searchRecords},
 		{get, p("{module}/actions/count"), s.countRecords},
+		{post, p("coql"), s.coql},
 		{post, p("{module}"), s.insertRecords},
+		{post, p("{module}/upsert"), s.upsertRecords},
 		{put, p("{module}"), s.updateRecords},
 		{del, p("{module}"), s.deleteRecords},
 		{get, p("{module}/{id}"), s.getRecord},
@@ -56,6 +59,7 @@ func (s *Server) crmRoutes() []routeGroup {
 
 		// Related records.
 		{get, p("{module}/{id}/{related_list}"), s.listRelated},
+		{post, p("{module}/{id}/{related_list}"), s.createUnder}, // notes under a record (notes.go)
 		{put, p("{module}/{id}/{related_list}"), s.linkRelated},
 		{del, p("{module}/{id}/{related_list}"), s.delinkRelated},
 		{get, p("{module}/{id}/{related_list}/{related_id}"), s.getRelated},

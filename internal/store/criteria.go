@@ -58,6 +58,22 @@ func (db *DB) criteriaSQL(prefix string, c *crm.Criteria) (string, []any) {
 		return expr + ` LIKE ? ESCAPE '\'`, append(args, likeEscape(cd.Values[0].(string))+"%")
 	case crm.OpContains:
 		return expr + ` LIKE ? ESCAPE '\'`, append(args, "%"+likeEscape(cd.Values[0].(string))+"%")
+	case crm.OpNotIn:
+		return expr + " NOT IN (" + placeholders(len(vals)) + ")", append(args, vals...)
+	case crm.OpNotBetween:
+		return "(" + expr + " < ? OR " + expr + " > ?)", append(append(append(args, vals[0]), args...), vals[1])
+	case crm.OpEndsWith:
+		return expr + ` LIKE ? ESCAPE '\'`, append(args, "%"+likeEscape(cd.Values[0].(string)))
+	case crm.OpNotContains:
+		return expr + ` NOT LIKE ? ESCAPE '\'`, append(args, "%"+likeEscape(cd.Values[0].(string))+"%")
+	case crm.OpLike:
+		return expr + ` LIKE ? ESCAPE '\'`, append(args, coqlLikePattern(cd.Values[0].(string)))
+	case crm.OpNotLike:
+		return expr + ` NOT LIKE ? ESCAPE '\'`, append(args, coqlLikePattern(cd.Values[0].(string)))
+	case crm.OpEmpty:
+		return expr + " IS NULL", args
+	case crm.OpNotEmpty:
+		return expr + " IS NOT NULL", args
 	}
 	return "1 = 0", nil
 }
@@ -65,6 +81,9 @@ func (db *DB) criteriaSQL(prefix string, c *crm.Criteria) (string, []any) {
 // criteriaOperand is the SQL expression of a condition's record value, in the form its values
 // compare with, and its arguments.
 func (db *DB) criteriaOperand(prefix string, cd *crm.Condition) (string, []any) {
+	if cd.Join > 0 {
+		prefix = joinAlias(cd.Join) + "." // a COQL lookup's record (store/coql.go)
+	}
 	if cd.Kind == crm.KindColumn {
 		col := prefix + map[string]string{"id": "id", "owner_id": "owner_id", "created_by": "created_by",
 			"modified_by": "modified_by", "created_time": "created_time", "modified_time": "modified_time"}[cd.Column]

@@ -1,0 +1,271 @@
+package console
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/zcrm/zcrm/internal/catalog"
+	"github.com/zcrm/zcrm/internal/crm"
+)
+
+// Cadence pages go through the cadences API's services (crm cadence_service.go,
+// enrolment_service.go): Get Cadences' list with its summary counts, Get a Cadence's follow-ups as
+// a timeline, the publish/activate/deactivate actions and enrolment, as the org's first
+// Administrator.
+
+// cadencesData is the cadences page.
+type cadencesData struct {
+	Cadences []crm.CadenceListItem
+	Modules  []catalog.Module // modules cadences may target, for the create form
+	Actions  []string
+	Periods  []string
+	Steps    []int
+}
+
+// followUpActions and followUpPeriods are what the create form offers (Zoho's values).
+var (
+	followUpActions = []string{"tasks", "email_notifications", "schedule_call"}
+	followUpPeriods = []string{"minutes", "hours", "days", "business_days", "months"}
+)
+
+func (c *Console) cadencesPage(w http.ResponseWriter, r *http.Request) {
+	v := c.newView("Cadences", "cadences")
+	d := &cadencesData{Actions: followUpActions, Periods: followUpPeriods, Steps: []int{1, 2, 3}}
+	v.Data = d
+	c.read(w, r, "cadences", v, func(ctx context.Context, tx crm.Tx) error {
+		if err := orgView(ctx, tx, r, v); err != nil {
+			return err
+		}
+		d.Cadences, d.Modules = nil, nil
+		for page := 1; ; page++ {
+			p, err := crm.ListCadences(ctx, tx, v.Org, crm.CadenceQuery{Page: page, PerPage: 200})
+			if err != nil {
+				return err
+			}
+			for _, it := range p.Cadences {
+				if item, ok := it.(crm.CadenceListItem); ok {
+					d.Cadences = append(d.Cadences, item)
+				}
+			}
+			if !p.Info.MoreRecords {
+				break
+			}
+		}
+		mods, err := crm.AllModules(ctx, tx, v.Org)
+		if err != nil {
+			return err
+		}
+		for _, m := range mods {
+			if m.Cadences && m.APISupported {
+				d.Modules = append(d.Modules, m)
+			}
+		}
+		return nil
+	})
+}
+
+// createCadence creates a manual-enrolment cadence from the form (crm.CreateCadence): a name, a
+// module, a description and up to three follow-ups, each an action after a wait.
+func (c *Console) createCadence(w http.ResponseWriter, r *http.Request) {
+	target := orgPath(r) + "/cadences"
+	if err := r.ParseForm(); err != nil {
+		done(w, r, target, "", err.Error())
+		return
+	}
+	var fus []any
+	for i := 1; i <= 3; i++ {
+		n := strconv.Itoa(i)
+		action := r.PostForm.Get("action" + n)
+		if action == "" {
+			continue
+		}
+		fu := map[string]any{"reference_id": n, "action": map[string]any{"type": action}}
+		if unit := strings.TrimSpace(r.PostForm.Get("after" + n)); unit != "" {
+			fu["execute_after"] = map[string]any{"unit": jsonNumber(unit), "period": r.PostForm.Get("period" + n)}
+		}
+		fus = append(fus, fu)
+	}
+	body := map[string]any{"name": r.PostForm.Get("name"), "module": map[string]any{"api_name": r.PostForm.Get("module")}, "type": crm.CadenceManual}
+	if desc := strings.TrimSpace(r.PostForm.Get("description")); desc != "" {
+		body["description"] = desc
+	}
+	if len(fus) > 0 {
+		body["follow_ups"] = fus
+	}
+	var item crm.Item
+	err := c.write(r, func(ctx context.Context, tx crm.Tx, actor crm.Actor, _ catalog.Module) error {
+		var err error
+		item, err = crm.CreateCadence(ctx, tx, actor, map[string]any{"cadences": []any{body}})
+		return err
+	})
+	if err != nil || !item.OK() {
+		c.itemsDone(w, r, target, "", []crm.Item{item}, err)
+		return
+	}
+	id, _ := item.Details["id"].(string)
+	done(w, r, target+"/"+id, "Cadence created as a draft: publish it, then activate it.", "")
+}
+
+// cadenceData is a cadence's page.
+type cadenceData struct {
+	Cadence   crm.CadenceDetail
+	FollowUps []followUp
+	// Enrolments are the cadence's enrolments among the module's newest records (Scanned of them).
+	Enrolments []enrolmentRow
+	Scanned    int
+	Module     catalog.Module
+}
+
+// followUp is one step of the timeline.
+type followUp struct {
+	ID, Action, After, Parent string
+}
+
+// enrolmentRow is one record's enrolment in the cadence.
+type enrolmentRow struct {
+	RecordID, Name  string
+	Live            bool
+	Enrolled, Ended string
+	EndReason       string
+}
+
+func (c *Console) cadencePage(w http.ResponseWriter, r *http.Request) {
+	v := c.newView("Cadence", "cadences")
+	d := &cadenceData{}
+	v.Data = d
+	c.read(w, r, "cadence", v, func(ctx context.Context, tx crm.Tx) error {
+		if err := orgView(ctx, tx, r, v); err != nil {
+			return err
+		}
+		id, ok := crm.ParseID(r.PathValue("id"))
+		if !ok {
+			return crm.ErrNotFound
+		}
+		detail, found, err := crm.GetCadence(ctx, tx, v.Org, id)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return crm.ErrNotFound
+		}
+		*d = cadenceData{Cadence: detail}
+		v.Title = "Cadence: " + detail.Name
+		for _, fu := range detail.FollowUps {
+			d.FollowUps = append(d.FollowUps, timelineStep(fu))
+		}
+		m, err := crm.ResolveModule(ctx, tx, v.Org, detail.Module.APIName)
+		if err != nil {
+			return err
+		}
+		d.Module = m
+		actor, err := actorOf(ctx, tx, v.Org)
+		if err != nil {
+			return err
+		}
+		// The store has no query of a cadence's enrolments yet, only of a record's: the page looks
+		// at the module's most recently modified records (one page of the records service).
+		rows, _, err := crm.ListRecords(ctx, tx, actor, m, crm.ListQuery{Fields: []string{m.NameField(), "First_Name", "Full_Name"}, Page: 1, PerPage: crm.MaxPerPage, SortBy: crm.SortByModifiedTime, Desc: true}, nil)
+		if err != nil {
+			return err
+		}
+		d.Scanned = len(rows)
+		for _, rec := range rows {
+			rid, _ := crm.ParseID(show(rec["id"]))
+			es, err := tx.RecordEnrollments(ctx, v.Org.ID, rid, 100, 0)
+			if err != nil {
+				return err
+			}
+			for _, e := range es {
+				if e.CadenceID != id {
+					continue
+				}
+				row := enrolmentRow{RecordID: crm.FormatID(rid), Name: recordName(m, rec), Live: e.Live(), Enrolled: e.EnrolledTime.UTC().Format(crm.RecordCadenceTimeLayout), EndReason: e.EndReason}
+				if !e.Live() {
+					row.Ended = e.EndedTime.UTC().Format(crm.RecordCadenceTimeLayout)
+				}
+				d.Enrolments = append(d.Enrolments, row)
+			}
+		}
+		return nil
+	})
+}
+
+// timelineStep words a stored follow-up: its action, its wait and the step it follows.
+func timelineStep(fu map[string]any) followUp {
+	s := followUp{ID: show(fu["id"])}
+	if a, ok := fu["action"].(map[string]any); ok {
+		s.Action = strings.ReplaceAll(show(a["type"]), "_", " ")
+	}
+	if after, ok := fu["execute_after"].(map[string]any); ok {
+		s.After = show(after["unit"]) + " " + strings.ReplaceAll(show(after["period"]), "_", " ")
+	}
+	if p, ok := fu["parent_follow_up"].(map[string]any); ok {
+		s.Parent = show(p["id"])
+		if s.Parent == "" {
+			s.Parent = show(p["reference_id"])
+		}
+	}
+	return s
+}
+
+// cadenceAction publishes, activates or deactivates the cadence (crm.CadenceAction).
+func (c *Console) cadenceAction(w http.ResponseWriter, r *http.Request) {
+	target := orgPath(r) + "/cadences/" + r.PathValue("id")
+	action := r.PathValue("action")
+	if !crm.IsCadenceAction(action) {
+		done(w, r, target, "", "Unknown action "+action+".")
+		return
+	}
+	id, _ := crm.ParseID(r.PathValue("id"))
+	var item crm.Item
+	err := c.write(r, func(ctx context.Context, tx crm.Tx, actor crm.Actor, _ catalog.Module) error {
+		var err error
+		item, err = crm.CadenceAction(ctx, tx, actor, id, action, map[string]any{})
+		return err
+	})
+	if err == nil && item.OK() {
+		done(w, r, target, item.Message+".", "")
+		return
+	}
+	c.itemsDone(w, r, target, "", []crm.Item{item}, err)
+}
+
+// cadenceEnrol enrols record ids (one per line or comma) in the cadence, or un-enrols them
+// (crm.EnrolRecords in the cadence's module).
+func (c *Console) cadenceEnrol(w http.ResponseWriter, r *http.Request) {
+	target := orgPath(r) + "/cadences/" + r.PathValue("id")
+	enrol := r.PostFormValue("action") != "unenrol"
+	var ids []any
+	for _, s := range strings.FieldsFunc(r.PostFormValue("ids"), func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\r' }) {
+		ids = append(ids, s)
+	}
+	var items []crm.Item
+	err := c.write(r, func(ctx context.Context, tx crm.Tx, actor crm.Actor, _ catalog.Module) error {
+		id, ok := crm.ParseID(r.PathValue("id"))
+		if !ok {
+			return crm.ErrNotFound
+		}
+		cad, err := tx.Cadence(ctx, actor.Org.ID, id)
+		if err != nil {
+			return err
+		}
+		m, err := crm.ResolveModule(ctx, tx, actor.Org, cad.Module)
+		if err != nil {
+			return err
+		}
+		items, err = crm.EnrolRecords(ctx, tx, actor, m, map[string]any{"cadences_ids": []any{r.PathValue("id")}, "ids": ids}, enrol)
+		return err
+	})
+	if errors.Is(err, crm.ErrNotFound) {
+		done(w, r, target, "", "No such cadence.")
+		return
+	}
+	note := "Enrolled."
+	if !enrol {
+		note = "Un-enrolled."
+	}
+	c.itemsDone(w, r, target, note, items, err)
+}
