@@ -33,6 +33,7 @@ import (
 	"github.com/zcrm/zcrm/client"
 	"github.com/zcrm/zcrm/internal/admin"
 	"github.com/zcrm/zcrm/internal/crm"
+	"github.com/zcrm/zcrm/internal/engine"
 	"github.com/zcrm/zcrm/internal/httpapi"
 	"github.com/zcrm/zcrm/internal/journal"
 	"github.com/zcrm/zcrm/internal/limits"
@@ -162,7 +163,12 @@ func Start(opts ...Option) (s *Server, err error) {
 	s.URL = "http://" + ln.Addr().String()
 	s.journal = journal.New(s.db, journal.DefaultSize, cfg.logger) // on both databases: Requests
 	s.cleanup = append(s.cleanup, s.journal.Close)
-	s.admin = &admin.Service{Store: s.db, Journal: s.journal}
+	eng := &engine.Engine{Store: s.db, Log: cfg.logger}
+	s.admin = &admin.Service{Store: s.db, Journal: s.journal, Engine: eng}
+	engineCtx, stopEngine := context.WithCancel(context.Background())
+	engineDone := make(chan struct{})
+	go func() { defer close(engineDone); eng.Run(engineCtx, 200*time.Millisecond) }()
+	s.cleanup = append(s.cleanup, func() error { stopEngine(); <-engineDone; return nil })
 	s.srv = httpapi.DefaultLimits.Server(httpapi.NewServer(httpapi.Deps{Store: s.db, PublicURL: s.URL, Logger: cfg.logger, Limits: limits.New(s.db),
 		Journal: s.journal, Admin: admin.NewHandler(s.admin, "", cfg.logger, s.journal.Handler())}))
 	s.srv.ConnState = s.track

@@ -19,6 +19,8 @@ type Service struct {
 	// Journal is the serving process's request journal, emptied by a full reset; nil: none here
 	// (the shared table on PostgreSQL is emptied with the rest of the database either way).
 	Journal *journal.Journal
+	// Engine runs the cadence engine's due follow-ups after a clock move; nil: no engine here.
+	Engine Runner
 }
 
 // Reset returns the database to its state on first start, in one transaction: every org and

@@ -56,7 +56,8 @@ func (s *Service) AdvanceClock(ctx context.Context, d time.Duration) (ClockState
 	})
 }
 
-// moveClock sets the clock to what set makes of the current setting, in one transaction.
+// moveClock sets the clock to what set makes of the current setting, in one transaction, then runs
+// the cadence follow-ups that became due, so that the answer comes after them.
 func (s *Service) moveClock(ctx context.Context, set func(crm.Tx, crm.Control) (time.Duration, bool, time.Time)) (ClockState, error) {
 	err := s.Store.Write(ctx, func(tx crm.Tx) error {
 		c, err := tx.Control(ctx)
@@ -67,6 +68,9 @@ func (s *Service) moveClock(ctx context.Context, set func(crm.Tx, crm.Control) (
 		return tx.SetClock(ctx, offset, frozen, at)
 	})
 	if err != nil {
+		return ClockState{}, err
+	}
+	if err := s.runDue(ctx); err != nil {
 		return ClockState{}, err
 	}
 	return s.Clock(ctx)

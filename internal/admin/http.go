@@ -45,6 +45,8 @@ var routes = []route{
 	{http.MethodGet, "/__zcrm/clock", (*handler).clock},
 	{http.MethodPut, "/__zcrm/clock", (*handler).clock},
 	{http.MethodPost, "/__zcrm/clock/advance", (*handler).advanceClock},
+	{http.MethodGet, "/__zcrm/emails", (*handler).emails},
+	{http.MethodPost, "/__zcrm/emails/{id}/reply", (*handler).replyEmail},
 	{http.MethodGet, "/__zcrm/limits", (*handler).limits},
 	{http.MethodPut, "/__zcrm/limits", (*handler).limits},
 	{http.MethodGet, "/__zcrm/faults", (*handler).faultList},

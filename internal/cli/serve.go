@@ -13,6 +13,7 @@ import (
 
 	"github.com/zcrm/zcrm/internal/admin"
 	"github.com/zcrm/zcrm/internal/console"
+	"github.com/zcrm/zcrm/internal/engine"
 	"github.com/zcrm/zcrm/internal/httpapi"
 	"github.com/zcrm/zcrm/internal/journal"
 	apilimits "github.com/zcrm/zcrm/internal/limits"
@@ -34,6 +35,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&adminToken, "admin-token", "", "serve the admin API (/__zcrm/) to callers sending Authorization: Bearer <this token> (env ZCRM_ADMIN_TOKEN); unset: to loopback clients only")
 	limitsMode := fs.String("limits", envOr(e, "ZCRM_LIMITS", "off"), "Zoho's API limits: off, or zoho (concurrent calls and 24-hour credits per org by edition, token refresh throttle; env ZCRM_LIMITS); PUT /__zcrm/limits changes them at runtime")
 	seedFile := fs.String("seed", "", "apply this fixture file (as zcrm seed) at start when the database has no records yet")
+	smtpAddr := fs.String("smtp", e.getenv("ZCRM_SMTP"), "deliver cadence emails to this SMTP server (host:port, e.g. a local Mailpit; env ZCRM_SMTP); unset: they stay in the outbox, GET /__zcrm/emails")
+	engineTick := fs.Duration("engine-interval", time.Second, "how often the cadence engine runs due follow-ups in real time (a clock move runs them at once)")
 	var tw throwaway // --temp, --token-out (throwaway.go)
 	tw.register(fs)
 	limits := httpapi.DefaultLimits
@@ -85,11 +88,19 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	jr := journal.New(db, journal.SizeFor(db, *journalSize), log)
 	defer jr.Close() // after the server's shutdown: its last requests are written
-	adminSvc := &admin.Service{Store: db, Journal: jr}
+	if *engineTick <= 0 {
+		return fmt.Errorf("--engine-interval must be positive, not %s", *engineTick)
+	}
+	eng := &engine.Engine{Store: db, SMTP: *smtpAddr, Log: log}
+	adminSvc := &admin.Service{Store: db, Journal: jr, Engine: eng}
 	api := httpapi.NewServer(httpapi.Deps{Store: db, PublicURL: publicURL, Logger: log, Debug: obs.debug(), RequestTimeout: limits.WriteTimeout, Journal: jr, Limits: limiter,
 		Admin: admin.NewHandler(adminSvc, adminToken, log, jr.Handler())})
 	// The console (/console/) sits beside the admin API, under the same access rule.
 	srv := limits.Server(console.Mount(api, console.New(console.Config{Admin: adminSvc, Journal: jr, Token: adminToken, Log: log})))
+	engineCtx, stopEngine := context.WithCancel(context.WithoutCancel(ctx))
+	engineDone := make(chan struct{})
+	go func() { defer close(engineDone); eng.Run(engineCtx, *engineTick) }()
+	defer func() { stopEngine(); <-engineDone }()
 	fmt.Fprintf(e.stderr, "zcrm %s listening on %s (store: %s %s, default org %d)\n", Version, publicURL, db.Dialect(), redactDSN(dsn), org.ID)
 	if !store.IsMemory(dsn) { // no other process reaches it: --token-out's note says where the token is
 		fmt.Fprint(e.stderr, howToCall(publicURL, dsn))

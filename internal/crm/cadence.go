@@ -68,9 +68,9 @@ type CadenceTx interface {
 	// CountActiveCadences counts the org's active cadences of module ("" for every module).
 	CountActiveCadences(ctx context.Context, orgID int64, module string) (int, error)
 
-	// Enroll starts an enrolment for every element of es whose cadence and record have no live one;
-	// the others are left as they are.
-	Enroll(ctx context.Context, es []Enrollment) error
+	// Enroll starts an enrolment for every element of es whose cadence and record have no live one,
+	// and returns those; the others are left as they are.
+	Enroll(ctx context.Context, es []Enrollment) (started []Enrollment, err error)
 	// EndEnrollments ends every live enrolment of the records in the cadences.
 	EndEnrollments(ctx context.Context, orgID int64, cadenceIDs, recordIDs []int64, reason string, by int64) error
 	// EndCadenceEnrollments ends every live enrolment in the cadence.

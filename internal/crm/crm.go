@@ -46,6 +46,7 @@ type Tx interface {
 	COQLTx
 	CadenceTx
 	CustomViewTx
+	EngineTx
 	RelationTx
 	ContactRoleTx
 	ResetTx

@@ -93,7 +93,11 @@ func EnrolRecords(ctx context.Context, tx Tx, actor Actor, module catalog.Module
 				Module: module.APIName, RecordID: r, EnrolledTime: now, EnrolledBy: actor.User.ID})
 		}
 	}
-	return items, tx.Enroll(ctx, es)
+	started, err := tx.Enroll(ctx, es)
+	if err != nil {
+		return nil, err
+	}
+	return items, scheduleEnrolments(ctx, tx, cadences, started)
 }
 
 // enrolArrays returns the two arrays of an enrolment body once their presence, types and sizes

@@ -62,7 +62,11 @@ func (w *writer) store(recs map[int64]Record, changed map[int64]bool) error {
 		}
 	}
 	sort.Slice(out, func(a, b int) bool { return out[a].ID < out[b].ID })
-	return w.tx.UpdateRecords(w.ctx, out)
+	if err := w.tx.UpdateRecords(w.ctx, out); err != nil {
+		return err
+	}
+	// A completed task or call releases the cadence follow-ups waiting on it (engine_events.go).
+	return activitiesCompleted(w.ctx, w.tx, w.actor.Org.ID, w.m.APIName, out)
 }
 
 // details is a write item's details: the record's id and who and when created and modified it.

@@ -218,9 +218,15 @@ func (t *Tx) CountActiveCadences(ctx context.Context, orgID int64, module string
 	return n, err
 }
 
-// Enroll inserts the enrolments whose cadence and record have no live enrolment yet; the partial
-// unique index enrollments_live turns the others into no-ops, also against concurrent writers.
-func (t *Tx) Enroll(ctx context.Context, es []crm.Enrollment) error {
+// Enroll inserts the enrolments whose cadence and record have no live enrolment yet and returns
+// them; the partial unique index enrollments_live turns the others into no-ops, also against
+// concurrent writers.
+func (t *Tx) Enroll(ctx context.Context, es []crm.Enrollment) ([]crm.Enrollment, error) {
+	byID := make(map[int64]crm.Enrollment, len(es))
+	for _, e := range es {
+		byID[e.ID] = e
+	}
+	var started []crm.Enrollment
 	for len(es) > 0 {
 		n := min(len(es), 100)
 		args := make([]any, 0, n*8)
@@ -228,13 +234,29 @@ func (t *Tx) Enroll(ctx context.Context, es []crm.Enrollment) error {
 			args = append(args, e.ID, e.OrgID, e.CadenceID, e.CadenceName, e.Module, e.RecordID, ms(e.EnrolledTime), e.EnrolledBy)
 		}
 		q := `INSERT INTO enrollments (id, org_id, cadence_id, cadence_name, module, record_id, enrolled_time, enrolled_by) VALUES ` +
-			repeatTuple(8, n) + ` ON CONFLICT DO NOTHING`
-		if _, err := t.exec(ctx, q, args...); err != nil {
-			return err
+			repeatTuple(8, n) + ` ON CONFLICT DO NOTHING RETURNING id`
+		rows, err := t.query(ctx, q, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			started = append(started, byID[id])
+		}
+		if err := rows.Err(); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
 		}
 		es = es[n:]
 	}
-	return nil
+	return started, nil
 }
 
 // EndEnrollments ends the live enrolments of recordIDs in cadenceIDs.

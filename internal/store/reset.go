@@ -14,12 +14,12 @@ import (
 var allTables = []string{
 	"request_journal",
 	"oauth_access_tokens", "oauth_refresh_tokens", "oauth_grants", "oauth_client_orgs", "oauth_clients",
-	"enrollments", "cadences", "custom_views", "deal_contact_roles", "contact_roles", "relations", "records",
+	"cadence_messages", "cadence_steps", "enrollments", "cadences", "custom_views", "deal_contact_roles", "contact_roles", "relations", "records",
 	"metadata_ids", "custom_modules", "module_sharing", "users", "profiles", "org_versions", "orgs",
 }
 
 // crmDataTables are an org's CRM data, children before their parents.
-var crmDataTables = []string{"enrollments", "cadences", "custom_views", "deal_contact_roles", "contact_roles", "relations", "records"}
+var crmDataTables = []string{"cadence_messages", "cadence_steps", "enrollments", "cadences", "custom_views", "deal_contact_roles", "contact_roles", "relations", "records"}
 
 // DeleteAllData deletes every row of every table of zcrm's data, and the shared request journal.
 func (t *Tx) DeleteAllData(ctx context.Context) error {
@@ -32,8 +32,8 @@ func (t *Tx) DeleteAllData(ctx context.Context) error {
 	return nil
 }
 
-// DeleteOrgCRMData deletes the org's records, cadences, enrolments, custom views, relations, contact
-// roles and deal contact roles, and bumps its version.
+// DeleteOrgCRMData deletes the org's records, cadences, enrolments with their follow-up steps and
+// messages, custom views, relations, contact roles and deal contact roles, and bumps its version.
 func (t *Tx) DeleteOrgCRMData(ctx context.Context, orgID int64) error {
 	for _, table := range crmDataTables {
 		if _, err := t.exec(ctx, `DELETE FROM `+table+` WHERE org_id = ?`, orgID); err != nil {

@@ -297,6 +297,8 @@ type Tx struct {
 	// versions holds the org versions read in this write transaction (shared by the calls of a
 	// group-committed batch) until one of them bumps a version; nil in a read transaction.
 	versions map[int64]int64
+	// at, when set, is what Now answers (crm.EngineTx.SetNow: a follow-up runs at its due time).
+	at time.Time
 }
 
 // stmtCtx is the context statements run under.
@@ -308,7 +310,15 @@ func (t *Tx) stmtCtx(ctx context.Context) context.Context {
 }
 
 // Now returns the store's clock reading; every row written in one transaction may share it.
-func (t *Tx) Now() time.Time { return t.db.now() }
+func (t *Tx) Now() time.Time {
+	if !t.at.IsZero() {
+		return t.at
+	}
+	return t.db.now()
+}
+
+// SetNow makes Now answer at until it is set back to the zero time (crm.EngineTx).
+func (t *Tx) SetNow(at time.Time) { t.at = at }
 
 // PageTokenKey returns the database's page-token key (crm.Tx).
 func (t *Tx) PageTokenKey() []byte { return t.db.tokenKey }
