@@ -297,7 +297,7 @@ func relatedOf(ctx context.Context, tx crm.Tx, actor crm.Actor, m catalog.Module
 		contacts, _ := catalog.Standard("Contacts")
 		l.Module, l.Columns, l.Writable = contacts, columns(contacts), true
 		q := crm.ListQuery{Fields: strings.Split(fieldNames(l.Columns), ","), Page: 1, PerPage: 100, SortBy: crm.SortByID, Desc: true}
-		page, err := crm.ListDealContactRoles(ctx, tx, actor, id, q)
+		page, err := crm.ListDealContactRoles(ctx, tx, actor, id, q, false)
 		if err != nil {
 			return l, err
 		}

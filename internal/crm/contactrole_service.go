@@ -296,9 +296,9 @@ func ContactRoleByID(ctx context.Context, tx Tx, orgID, id int64) (ContactRole, 
 
 // ListDealContactRoles returns one page of the deal's contacts with a live role (q as parsed by
 // ParseListQuery) that actor may read under the Contacts data sharing (VisibleOwner): the requested
-// Contacts fields, Contact_Role {name, id} and id; by page or by page token (pagetoken.go: the
-// token is bound to the deal).
-func ListDealContactRoles(ctx context.Context, tx Tx, actor Actor, dealID int64, q ListQuery) (RelatedPage, error) {
+// Contacts fields, Contact_Role {name, id} (the role's id alone with roleAsString: v2 to v3) and
+// id; by page or by page token (pagetoken.go: the token is bound to the deal).
+func ListDealContactRoles(ctx context.Context, tx Tx, actor Actor, dealID int64, q ListQuery, roleAsString bool) (RelatedPage, error) {
 	contacts, _ := catalog.Standard("Contacts")
 	sl, err := visibleSlice(ctx, tx, actor, contacts.APIName, q)
 	if err != nil {
@@ -317,7 +317,11 @@ func ListDealContactRoles(ctx context.Context, tx Tx, actor Actor, dealID int64,
 	return renderRelatedPage(ctx, tx, actor.Org, contacts, q, dcs, pi,
 		func(dc DealContact) Record { return dc.Contact },
 		func(dc DealContact, row map[string]any) {
-			row[dealContactRoleKey] = map[string]any{"name": dc.Role.Name, "id": FormatID(dc.Role.ID)}
+			if roleAsString {
+				row[dealContactRoleKey] = FormatID(dc.Role.ID) // v2 to v3 (version.go)
+			} else {
+				row[dealContactRoleKey] = map[string]any{"name": dc.Role.Name, "id": FormatID(dc.Role.ID)}
+			}
 		})
 }
 

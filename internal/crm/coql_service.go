@@ -220,24 +220,6 @@ func operandOf(f catalog.Field, join int) COQLOperand {
 	return COQLOperand{Join: join, Field: f.APIName, Column: col, Kind: fieldKind(f, col)}
 }
 
-// fieldKind is the criteria kind of a field (as conditionValue types its values).
-func fieldKind(f catalog.Field, column string) CondKind {
-	if column != "" {
-		return KindColumn
-	}
-	switch f.DataType {
-	case "integer", "bigint", "currency", "decimal", "double", "percent":
-		return KindNumber
-	case "boolean":
-		return KindBool
-	case "date", "datetime":
-		return KindString
-	case "lookup":
-		return KindRef
-	}
-	return KindText
-}
-
 // coqlOperators are the operators each data type takes in a where clause.
 var coqlOperators = func() map[string][]string {
 	text := []string{"=", "!=", "like", "not like", "in", "not in", "is null", "is not null"}

@@ -427,6 +427,25 @@ func errValue(f catalog.Field) *Error {
 	return errQuery(map[string]any{"reason": "invalid value", "api_name": f.APIName})
 }
 
+// fieldKind is the criteria kind of a field (column: its records column, if any), as
+// conditionValue types its values: search, custom views and COQL compare a field this way.
+func fieldKind(f catalog.Field, column string) CondKind {
+	if column != "" {
+		return KindColumn
+	}
+	switch f.DataType {
+	case "integer", "bigint", "currency", "decimal", "double", "percent":
+		return KindNumber
+	case "boolean":
+		return KindBool
+	case "date", "datetime":
+		return KindString
+	case "lookup":
+		return KindRef
+	}
+	return KindText
+}
+
 // conditionValue parses one criteria value for field f (column: its records column, if any).
 func conditionValue(f catalog.Field, column, raw string) (any, CondKind, bool) {
 	if column != "" {

@@ -135,7 +135,7 @@ func compileView(v any, path string, m catalog.Module) (*Criteria, map[string]an
 	kept := map[string]any{"comparator": comp, "field": map[string]any{"api_name": f.APIName}, "value": value}
 	vpath := path + ".value"
 	if op == OpEmpty || op == OpNotEmpty {
-		cd.Kind = kindOf(f, cd.Column)
+		cd.Kind = fieldKind(f, cd.Column)
 		return &Criteria{Cond: cd}, kept, nil
 	}
 	var raws []any
@@ -219,25 +219,6 @@ func viewField(m catalog.Module, name string) (catalog.Field, bool) {
 		}
 	}
 	return catalog.Field{}, false
-}
-
-// kindOf is how a condition on f compares (column: its records column, if any), for the
-// operators that take no value.
-func kindOf(f catalog.Field, column string) CondKind {
-	if column != "" {
-		return KindColumn
-	}
-	switch f.DataType {
-	case "integer", "bigint", "currency", "decimal", "double", "percent":
-		return KindNumber
-	case "boolean":
-		return KindBool
-	case "date", "datetime":
-		return KindString
-	case "lookup":
-		return KindRef
-	}
-	return KindText
 }
 
 // viewScalar reads one value of a criteria object as the text conditionValue parses: a string, a

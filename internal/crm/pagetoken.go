@@ -165,6 +165,9 @@ type pager struct {
 	bind  []byte // what the tokens are bound to (binding)
 	now   time.Time
 	token *pageToken // q.PageToken decoded and verified; nil for discrete paging
+	// noTokens: the listing's order is not one a cursor can hold (a field sort: APIVersion's
+	// SortByAnyField), so it pages by number only.
+	noTokens bool
 }
 
 // newPager binds q to actor and the listing (its kind and identity, e.g. "records", "Leads") and
@@ -223,6 +226,7 @@ func binding(actor Actor, q ListQuery, listing []string) []byte {
 	}
 	num(int64(q.PerPage))
 	str(q.SortBy)
+	str(q.SortField)
 	if q.Desc {
 		num(1)
 	} else {
@@ -351,6 +355,9 @@ func keysetPage[T any](p *pager, fetch func(cur *Cursor, offset, limit int) ([]T
 	}
 	if len(items) == 0 {
 		return nil, info, nil
+	}
+	if p.noTokens {
+		return items, info, nil
 	}
 	expiry := p.now.Add(PageTokenTTL).Unix()
 	if info.More {

@@ -40,7 +40,10 @@ type RecordQuery struct {
 	Criteria *Criteria
 	// SortBy is SortByID, SortByCreatedTime or SortByModifiedTime; ties are broken by id.
 	SortBy string
-	Desc   bool
+	// SortField, when not nil, orders by that field's value instead (empty values first ascending,
+	// last descending; ties by id), paged by Offset only (APIVersion.SortByAnyField).
+	SortField *Condition
+	Desc      bool
 	// Cursor, when not nil, selects the records after it (or before it: Cursor.Before, nearest
 	// first) instead of skipping Offset records: keyset pagination (pagetoken.go).
 	Cursor *Cursor

@@ -63,6 +63,9 @@ type ListQuery struct {
 	IDs           []int64  // nil for all records
 	Page, PerPage int
 	SortBy        string // SortByID, SortByCreatedTime or SortByModifiedTime
+	// SortField is a field sort_by names where the version allows any (APIVersion.SortByAnyField);
+	// ListRecords resolves it against the module. "" otherwise.
+	SortField     string
 	Desc          bool
 	ModifiedSince time.Time // zero for no If-Modified-Since
 	// PageToken is page_token as given ("" for discrete paging by page); pagetoken.go opens it.
@@ -78,10 +81,17 @@ var sortKeys = []string{SortByID, SortByCreatedTime, SortByModifiedTime}
 // does not interpret; a page token is bound to their values all the same (pagetoken.go).
 var otherParams = []string{"cvid", "converted", "filters", "territory_id", "include_child", "approved", "uid", "startDateTime", "endDateTime"}
 
-// ParseListQuery reads a listing's parameters through get (value, present). requireFields is true
-// for the listing, false for a single-record read. page_token is kept as given (the listing opens
-// it: pagetoken.go); with page beside it, AMBIGUITY_DURING_PROCESSING.
+// ParseListQuery reads a listing's parameters through get (value, present) by v8's rules.
+// requireFields is true for the listing, false for a single-record read. page_token is kept as
+// given (the listing opens it: pagetoken.go); with page beside it, AMBIGUITY_DURING_PROCESSING.
 func ParseListQuery(get func(name string) (string, bool), requireFields bool) (ListQuery, error) {
+	return ParseListQueryAs(get, requireFields, V8)
+}
+
+// ParseListQueryAs is ParseListQuery for Get Records under version v: fields optional and
+// sort_by any field where v says so.
+func ParseListQueryAs(get func(name string) (string, bool), requireFields bool, v APIVersion) (ListQuery, error) {
+	requireFields = requireFields && !v.FieldsOptional
 	q := ListQuery{Page: 1, PerPage: MaxPerPage, SortBy: SortByID, Desc: true}
 	if raw, _ := get("fields"); strings.TrimSpace(raw) != "" {
 		for _, f := range strings.Split(raw, ",") {
@@ -140,7 +150,9 @@ func ParseListQuery(get func(name string) (string, bool), requireFields bool) (L
 				q.SortBy = k
 			}
 		}
-		if q.SortBy == "" {
+		if q.SortBy == "" && v.SortByAnyField {
+			q.SortBy, q.SortField = SortByID, strings.TrimSpace(raw)
+		} else if q.SortBy == "" {
 			return q, ErrInvalidData(MsgInvalidData, map[string]any{"param_name": "sort_by", "supported_values": sortKeys})
 		}
 	}

@@ -79,6 +79,15 @@ func listRecords(ctx context.Context, tx Tx, actor Actor, m catalog.Module, q Li
 	}
 	base := RecordQuery{OrgID: actor.Org.ID, Module: m.APIName, IDs: q.IDs, ModifiedSince: q.ModifiedSince, OwnerID: owner,
 		SortBy: q.SortBy, Desc: q.Desc, Criteria: crit}
+	sortBy := q.SortBy
+	if q.SortField != "" {
+		f, ok := m.Field(q.SortField)
+		if !ok {
+			return nil, ListInfo{}, ErrInvalidData(MsgInvalidData, map[string]any{"param_name": "sort_by"})
+		}
+		col := systemColumns[f.APIName]
+		base.SortField, p.noTokens, sortBy = &Condition{Field: f.APIName, Column: col, Kind: fieldKind(f, col)}, true, f.APIName
+	}
 	recs, pi, err := keysetPage(p, func(cur *Cursor, offset, limit int) ([]Record, error) {
 		rq := base
 		rq.Cursor, rq.Offset, rq.Limit = cur, offset, limit
@@ -91,7 +100,7 @@ func listRecords(ctx context.Context, tx Tx, actor Actor, m catalog.Module, q Li
 	if !q.Desc {
 		order = "asc"
 	}
-	info := ListInfo{PerPage: q.PerPage, Count: len(recs), Page: pi.Page, SortBy: q.SortBy, SortOrder: order, MoreRecords: pi.More,
+	info := ListInfo{PerPage: q.PerPage, Count: len(recs), Page: pi.Page, SortBy: sortBy, SortOrder: order, MoreRecords: pi.More,
 		NextPageToken: pi.Next, PreviousPageToken: pi.Previous, PageTokenExpiry: pi.Expiry}
 	r := newRenderer(ctx, tx, actor.Org)
 	rows, err := r.rows(m, recs, q.Fields)

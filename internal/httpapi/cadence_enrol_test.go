@@ -34,7 +34,7 @@ func (e *testEnv) cadRelated(tok, module string, recordID int64, query string) r
 	}); err != nil {
 		e.t.Fatal(err)
 	}
-	c := &call{ctx: ctx, r: req, s: srv, Caller: caller, version: "v8", segs: []string{module, crm.FormatID(recordID), list},
+	c := &call{ctx: ctx, r: req, s: srv, Caller: caller, api: crm.V8, segs: []string{module, crm.FormatID(recordID), list},
 		params: map[string]string{"module": module, "id": crm.FormatID(recordID), "related_list": list}}
 	w := httptest.NewRecorder()
 	status, body, err := srv.listRecordCadences(ctx, c, m, recordID)

@@ -58,7 +58,7 @@ func (s *Server) listCadences(ctx context.Context, c *call) (int, any, error) {
 	if err := c.cadenceAccess(oauth.OpRead, crm.PermViewCadences); err != nil {
 		return 0, nil, err
 	}
-	key := listKey{org: c.Org.ID, version: c.version, query: c.r.URL.RawQuery}
+	key := listKey{org: c.Org.ID, version: c.api.Name, query: c.r.URL.RawQuery}
 	if a, ok := s.cadenceLists.get(key, c.Version); ok {
 		return a.status, a.body, nil
 	}
@@ -70,7 +70,7 @@ func (s *Server) listCadences(ctx context.Context, c *call) (int, any, error) {
 		}
 		a.status, a.body = http.StatusNoContent, nil
 		q := crm.CadenceQuery{Module: c.query("module"), Name: c.query("name"), Fields: crm.SplitIDs(c.query("fields")),
-			StringIDs: c.version == "v8"} // the cache key holds the version
+			StringIDs: !c.api.CustomViewIDNumber} // the cache key holds the version
 		if c.hasQuery("active") {
 			switch c.query("active") {
 			case "true":

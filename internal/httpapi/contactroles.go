@@ -196,18 +196,19 @@ func (s *Server) readDealContactRoles(ctx context.Context, c *call, single bool)
 			return err
 		}
 		// The official SDKs cannot send fields on the single GET, so it is answered with every field
-		// of Contacts when none are named (reference §0.1), as GET /Contacts/{id} answers.
-		q, err := crm.ParseListQuery(c.lookupQuery, !single)
+		// of Contacts when none are named (reference §0.1), as GET /Contacts/{id} answers; v2 to v3
+		// take no fields on the listing either (crm/version.go).
+		q, err := crm.ParseListQuery(c.lookupQuery, !single && !c.api.RoleAsString)
 		if err != nil {
 			return err
 		}
 		if single {
 			q.IDs = []int64{p.related.ID}
-			if len(q.Fields) == 0 {
-				q.Fields = crm.ContactFields()
-			}
 		}
-		page, err := crm.ListDealContactRoles(ctx, tx, c.Actor, p.parentID, q)
+		if len(q.Fields) == 0 {
+			q.Fields = crm.ContactFields()
+		}
+		page, err := crm.ListDealContactRoles(ctx, tx, c.Actor, p.parentID, q, c.api.RoleAsString)
 		if err != nil {
 			return err
 		}

@@ -935,6 +935,12 @@ func (r *rndEnv) valid(rng *rand.Rand, ro route, ctx rndCtx) any {
 			items = append(items, r.record(rng, m, false))
 		}
 		return map[string]any{"data": items, "trigger": []any{rndPick(rng, "workflow", "approval", "blueprint")}}
+	case "POST {module}/upsert":
+		var items []any
+		for i := 1 + rng.Intn(3); i > 0; i-- {
+			items = append(items, r.record(rng, m, false))
+		}
+		return map[string]any{"data": items}
 	case "PUT {module}":
 		var items []any
 		for i := 1 + rng.Intn(3); i > 0; i-- {

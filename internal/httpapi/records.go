@@ -69,7 +69,7 @@ func (c *call) checkCustomView(ctx context.Context, tx crm.Tx, m catalog.Module)
 func (s *Server) listRecords(ctx context.Context, c *call) (int, any, error) {
 	status, body := http.StatusNoContent, any(nil)
 	err := c.recordsRead(ctx, func(tx crm.Tx, m catalog.Module) error {
-		q, err := crm.ParseListQuery(c.lookupQuery, !isNotes(m)) // Get Notes: fields optional (notes.go)
+		q, err := crm.ParseListQueryAs(c.lookupQuery, !isNotes(m), c.api) // Get Notes: fields optional (notes.go)
 		if err != nil {
 			return err
 		}

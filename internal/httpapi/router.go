@@ -60,8 +60,6 @@ func newCRMRouter(s *Server, groups []routeGroup, timeout time.Duration) *crmRou
 
 var versionRE = regexp.MustCompile(`^v[0-9]+(\.[0-9]+)?$`)
 
-var supportedVersions = map[string]bool{"v2": true, "v2.1": true, "v2.2": true, "v3": true, "v4": true, "v5": true, "v6": true, "v7": true, "v8": true}
-
 // ServeHTTP routes the request and writes its answer. The work runs detached from the client's
 // connection (bounded by rt.timeout): a client that half-closes its side after sending the request
 // still gets its answer, and one that goes away leaves a finished request behind, never a
@@ -72,11 +70,12 @@ func (rt *crmRouter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, crm.ErrURLPattern())
 		return
 	}
-	if !supportedVersions[segs[0]] {
+	api, ok := crm.LookupAPIVersion(segs[0])
+	if !ok {
 		writeError(w, r, crm.NewError(http.StatusBadRequest, "API_NOT_SUPPORTED", crm.MsgAPINotSupported, map[string]any{"supported_version": 8}))
 		return
 	}
-	version, segs := segs[0], segs[1:]
+	segs = segs[1:]
 	best, params := rt.match(segs, r.Method)
 	if best == nil {
 		if params == nil {
@@ -92,7 +91,7 @@ func (rt *crmRouter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), rt.timeout)
 	defer cancel()
-	c := &call{ctx: ctx, r: r, s: rt.s, params: params, version: version, segs: segs}
+	c := &call{ctx: ctx, r: r, s: rt.s, params: params, api: api, segs: segs}
 	status, body, err := rt.serve(ctx, c, &best.route)
 	if st != nil && st.capture != nil && c.Org.ID != 0 {
 		st.capture.SetCaller(c.Org.ID, c.User.ID, c.ClientPK)
@@ -240,13 +239,13 @@ type call struct {
 	// wrote: the handler ran a write transaction, which confirmed Caller (call.write).
 	wrote bool
 	// gen is the control generation the request's gate saw (gate.go).
-	gen     int64
-	ctx     context.Context // the request's work: detached from the client, bounded in time
-	r       *http.Request
-	s       *Server
-	params  map[string]string
-	version string
-	segs    []string // path segments after /crm/{version}/
+	gen    int64
+	ctx    context.Context // the request's work: detached from the client, bounded in time
+	r      *http.Request
+	s      *Server
+	params map[string]string
+	api    crm.APIVersion // the path's version and what differs under it (crm/version.go)
+	segs   []string       // path segments after /crm/{version}/
 
 	decoded map[string]any // the request body as a JSON object (readBody), read before any transaction
 	bodyErr error          // why the body could not be read or decoded: answered when a handler asks for it

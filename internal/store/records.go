@@ -164,6 +164,10 @@ func (t *Tx) ListRecords(ctx context.Context, q crm.RecordQuery) ([]crm.Record, 
 	}
 	where, args := t.recordsWhere(q)
 	order, cond, cargs := keyset("", q.SortBy, q.Desc, q.Cursor)
+	if q.SortField != nil { // a field's value, then id: paged by Offset only
+		expr, oargs := t.db.criteriaOperand("", q.SortField)
+		order, cond, cargs = expr+direction(q.Desc)+", id"+direction(q.Desc), "", oargs // ORDER BY follows WHERE
+	}
 	where += cond
 	args = append(append(args, cargs...), q.Limit, q.Offset)
 	rows, err := t.query(ctx, `SELECT `+recordCols+` FROM records WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, args...)
