@@ -15,6 +15,7 @@ package crm
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -110,4 +111,26 @@ func UpdateNote(ctx context.Context, tx Tx, actor Actor, m catalog.Module, rawID
 		return nil, err
 	}
 	return withNoteErrors(items, errs), nil
+}
+
+// NoteUnder checks that the note noteID (the path's, resource_path_index 3) is one of the notes of
+// the parent record: 400 INVALID_DATA "the id given seems to be invalid" otherwise, as for an id
+// that names nothing (Zoho's Update and Delete a Specific Note under a record).
+func NoteUnder(ctx context.Context, tx Tx, orgID int64, parentModule string, parentID int64, rawNoteID string) error {
+	bad := ErrPathID(MsgIDGivenInvalid, 3)
+	id, ok := ParseID(rawNoteID)
+	if !ok {
+		return bad
+	}
+	note, err := tx.Record(ctx, orgID, "Notes", id)
+	if errors.Is(err, ErrNotFound) {
+		return bad
+	} else if err != nil {
+		return err
+	}
+	p, _ := note.Data["Parent_Id"].(map[string]any)
+	if p["id"] != FormatID(parentID) || p["module"] != parentModule {
+		return bad
+	}
+	return nil
 }

@@ -59,3 +59,44 @@ func (s *Server) createUnder(ctx context.Context, c *call) (int, any, error) {
 	}
 	return crm.MultiStatus(out, http.StatusCreated), map[string]any{"data": out}, nil
 }
+
+// noteUnder serves PUT and DELETE /{module}/{id}/Notes/{note_id}: Zoho's Update and Delete a
+// Specific Note of a record. The parent is checked as createUnder checks it, the note must be one
+// of its notes (crm.NoteUnder), and then it is updated or deleted as PUT and DELETE /Notes/{id} do.
+func (s *Server) noteUnder(ctx context.Context, c *call, update bool) (int, any, error) {
+	op, action := oauth.OpDelete, "Delete"
+	if update {
+		op, action = oauth.OpUpdate, "Edit"
+	}
+	var out []crm.Item
+	err := c.write(func(tx crm.Tx) error {
+		p, _, err := notesUnderRules.enter(ctx, c, tx, op, action)
+		if err != nil {
+			return err
+		}
+		if err := notesUnderRules.settle(ctx, c, tx, &p, nil, false, ""); err != nil {
+			return err
+		}
+		if err := crm.NoteUnder(ctx, tx, c.Org.ID, p.module.APIName, p.parentID, c.param("related_id")); err != nil {
+			return err
+		}
+		notes, err := crm.APIModule(ctx, tx, c.Org, "Notes", 0)
+		if err != nil {
+			return err
+		}
+		if !update {
+			out, err = crm.DeleteRecord(ctx, tx, c.Actor, notes, c.param("related_id"))
+			return err
+		}
+		data, err := c.recordsBody()
+		if err != nil {
+			return err
+		}
+		out, err = crm.UpdateNote(ctx, tx, c.Actor, notes, c.param("related_id"), data)
+		return err
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return crm.MultiStatus(out, http.StatusOK), map[string]any{"data": out}, nil
+}

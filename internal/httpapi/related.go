@@ -85,6 +85,9 @@ func (s *Server) linkRelated(ctx context.Context, c *call) (int, any, error) {
 }
 
 func (s *Server) linkRelatedOne(ctx context.Context, c *call) (int, any, error) {
+	if strings.EqualFold(c.param("related_list"), "Notes") {
+		return s.noteUnder(ctx, c, true) // a note is updated, not linked (notes.go)
+	}
 	return s.link(ctx, c, true)
 }
 
@@ -100,6 +103,9 @@ func (s *Server) delinkRelated(ctx context.Context, c *call) (int, any, error) {
 }
 
 func (s *Server) delinkRelatedOne(ctx context.Context, c *call) (int, any, error) {
+	if strings.EqualFold(c.param("related_list"), "Notes") {
+		return s.noteUnder(ctx, c, false) // a note is deleted, not delinked (notes.go)
+	}
 	return s.delink(ctx, c, true)
 }
 
