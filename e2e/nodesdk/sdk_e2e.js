@@ -12,6 +12,15 @@
 //   ZCRM_CONTACT_IDS    comma list, >= 3 contacts enrolled in that cadence
 //   ZCRM_CAMPAIGN_ID    campaign linked to all those contacts
 //   ZCRM_DEAL_ID        deal on which all those contacts have a contact role
+//   ZCRM_SEARCH_CONTACT_ID, ZCRM_SEARCH_EMAIL, ZCRM_SEARCH_LAST_NAME
+//                       one contact with that email and last name (Search Records, COQL, Upsert)
+//   ZCRM_WALK_IDS       comma list: every Lead of the org (the page-token walk reads them all)
+//   ZCRM_ENGINE_CADENCE_ID, ZCRM_ENGINE_CONTACT_ID, ZCRM_ENGINE_TASK_SUBJECT
+//                       an active manual cadence whose first follow-up makes a task with that
+//                       subject an hour after enrolment, and a contact enrolled in nothing; the
+//                       script enrols it, advances the clock by 2h through the control plane
+//                       (POST {ZCRM_URL}/__zcrm/clock/advance, loopback: no admin token) and
+//                       reads the task through the SDK
 //
 // Output: one JSON line per step {"step":…,"ok":true|false,"detail":…}; exit 1 if any step
 // failed or threw, 0 otherwise. Every answer is read back through the SDK's own classes.
@@ -35,6 +44,10 @@ const {
   CadencesExecution,
   RelatedRecords,
   DealContactRoles,
+  Record,
+  Coql,
+  Notes,
+  Modules,
 } = ZOHOCRMSDK;
 
 // ---------------------------------------------------------------------------------------------
@@ -214,13 +227,28 @@ async function main() {
         .filter((s) => s.length > 0),
       campaignId: env("ZCRM_CAMPAIGN_ID"),
       dealId: env("ZCRM_DEAL_ID"),
+      searchContactId: env("ZCRM_SEARCH_CONTACT_ID"),
+      searchEmail: env("ZCRM_SEARCH_EMAIL"),
+      searchLastName: env("ZCRM_SEARCH_LAST_NAME"),
+      walkIds: env("ZCRM_WALK_IDS")
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
+      engineCadenceId: env("ZCRM_ENGINE_CADENCE_ID"),
+      engineContactId: env("ZCRM_ENGINE_CONTACT_ID"),
+      engineTaskSubject: env("ZCRM_ENGINE_TASK_SUBJECT"),
     };
+    if (cfg.walkIds.length < 3) throw new Error("ZCRM_WALK_IDS needs at least 3 ids");
     if (cfg.contactIds.length < 3) throw new Error("ZCRM_CONTACT_IDS needs at least 3 ids");
     for (const [k, v] of [
       ["ZCRM_CADENCE_ID", cfg.cadenceId],
       ["ZCRM_CAMPAIGN_ID", cfg.campaignId],
       ["ZCRM_DEAL_ID", cfg.dealId],
+      ["ZCRM_SEARCH_CONTACT_ID", cfg.searchContactId],
+      ["ZCRM_ENGINE_CADENCE_ID", cfg.engineCadenceId],
+      ["ZCRM_ENGINE_CONTACT_ID", cfg.engineContactId],
       ...cfg.contactIds.map((c) => ["ZCRM_CONTACT_IDS", c]),
+      ...cfg.walkIds.map((c) => ["ZCRM_WALK_IDS", c]),
     ]) {
       if (!/^\d+$/.test(v)) throw new Error(`${k}: ${v} is not a numeric id`);
     }
@@ -251,7 +279,9 @@ async function main() {
       .token(token)
       .store(store)
       .SDKConfig(sdkConfig)
-      .resourcePath(cfg.workdir)
+      // with a trailing separator: the SDK's related-list cache (Utility.getRelatedLists) writes
+      // to getResourcePath() + "resources/…" without one
+      .resourcePath(cfg.workdir + path.sep)
       .logger(logger)
       .initialize();
     const init = await Initializer.getInitializer();
@@ -283,6 +313,7 @@ async function main() {
       "delete_associated_contact_roles",
       "delete_contact_role_relation",
       "delink_record_again_negative",
+      ...FIND_AND_WRITE_STEPS,
     ]) {
       emit(s, false, "skipped: init failed");
     }
@@ -428,12 +459,389 @@ async function main() {
     return { ok: problems.length === 0, detail: { http_status: http, api_exception: exc, raw: exc ? undefined : read, problems } };
   });
 
+  await findAndWrite(cfg);
+
   // ---- the SDK must still be talking to ZCRM_URL (it switches to a real Zoho host when the
   // token answer's api_domain is a known Zoho domain).
   await step("environment_unchanged", async () => {
     const init = await Initializer.getInitializer();
     const url = init.getEnvironment().getUrl();
     return { ok: url === cfg.url, detail: { environment_url: url, expected: cfg.url } };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finding and writing records (Search Records, COQL, a page-token walk, Upsert, Notes, Tasks),
+// a raw Bearer call, and the cadence engine: each answer read back through the SDK's classes.
+
+const FIND_AND_WRITE_STEPS = [
+  "search_records_criteria",
+  "search_records_email",
+  "coql_query",
+  "page_token_walk",
+  "upsert_records",
+  "create_note_and_read",
+  "create_task_and_read",
+  "raw_bearer_call",
+  "engine_enrol",
+  "engine_clock_advance",
+  "engine_task_created",
+];
+
+// Reads a Record.ResponseWrapper answer (Get Records, Search Records, related records).
+function readRecords(pkg, response, fields) {
+  const out = { http_status: response.getStatusCode() };
+  const obj = response.getObject();
+  if (obj instanceof pkg.ResponseWrapper) {
+    out.kind = "ResponseWrapper";
+    out.records = (obj.getData() || []).map((r) => {
+      const row = { id: str(r.getId()), id_is_bigint: typeof r.getId() === "bigint" };
+      for (const f of fields) row[f] = lookupOrValue(r.getKeyValue(f));
+      return row;
+    });
+    const info = obj.getInfo();
+    out.info = info
+      ? {
+          per_page: info.getPerPage(),
+          count: info.getCount(),
+          page: info.getPage(),
+          more_records: info.getMoreRecords(),
+          next_page_token: typeof info.getNextPageToken === "function" ? info.getNextPageToken() : undefined,
+          previous_page_token: typeof info.getPreviousPageToken === "function" ? info.getPreviousPageToken() : undefined,
+        }
+      : null;
+  } else if (obj instanceof pkg.APIException) {
+    out.kind = "APIException";
+    out.code = val(obj.getCode());
+    out.message = val(obj.getMessage());
+    out.details = obj.getDetails();
+  } else {
+    out.kind = obj == null ? "null" : obj.constructor.name;
+  }
+  return out;
+}
+
+// A lookup's value as the SDK gives it (a Record, a Map, or a plain object) → its id, or the
+// value itself.
+function lookupOrValue(v) {
+  if (v == null) return null;
+  if (v instanceof Record.Record) return { id: str(v.getId()), name: v.getKeyValue("name") ?? null };
+  if (v instanceof Map) return { id: str(v.get("id")), name: v.get("name") ?? null };
+  if (typeof v === "object" && !(v instanceof Choice) && "id" in v) return { id: str(v.id), name: v.name ?? null };
+  return val(v);
+}
+
+// expectOne checks a records answer holds exactly one record, with id and the given values.
+function expectOne(read, id, values) {
+  const problems = [];
+  if (read.kind !== "ResponseWrapper") return [`expected ResponseWrapper, got ${read.kind}`];
+  if (read.records.length !== 1) problems.push(`expected 1 record, got ${read.records.length}`);
+  const r = read.records[0];
+  if (r) {
+    if (r.id !== String(id)) problems.push(`id ${r.id} != ${id}`);
+    if (!r.id_is_bigint) problems.push("id is not a BigInt");
+    for (const [k, v] of Object.entries(values)) {
+      if (r[k] !== v) problems.push(`${k} ${JSON.stringify(r[k])} != ${JSON.stringify(v)}`);
+    }
+  }
+  if (read.http_status !== 200) problems.push(`HTTP ${read.http_status}`);
+  return problems;
+}
+
+// A raw call with fetch (no SDK): method, path under ZCRM_URL, headers, JSON body.
+async function raw(cfg, method, p, headers = {}, body = undefined) {
+  const res = await fetch(cfg.url + p, {
+    method,
+    headers: body === undefined ? headers : { ...headers, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  return { status: res.status, json, text: json ? undefined : text.slice(0, 300) };
+}
+
+async function findAndWrite(cfg) {
+  const contacts = new Record.RecordOperations("Contacts");
+
+  // ---- Search Records by criteria: GET /Contacts/search?criteria=(Last_Name:equals:…) -----
+  await step("search_records_criteria", async () => {
+    const params = new ParameterMap();
+    await params.add(Record.SearchRecordsParam.CRITERIA, `(Last_Name:equals:${cfg.searchLastName})`);
+    await params.add(Record.SearchRecordsParam.FIELDS, "Last_Name,Email");
+    const read = readRecords(Record, await contacts.searchRecords(params), ["Last_Name", "Email"]);
+    read.problems = expectOne(read, cfg.searchContactId, { Last_Name: cfg.searchLastName, Email: cfg.searchEmail });
+    return { ok: read.problems.length === 0, detail: read };
+  });
+
+  // ---- Search Records by email: GET /Contacts/search?email=… -------------------------------
+  await step("search_records_email", async () => {
+    const params = new ParameterMap();
+    await params.add(Record.SearchRecordsParam.EMAIL, cfg.searchEmail);
+    await params.add(Record.SearchRecordsParam.FIELDS, "Last_Name,Email");
+    const read = readRecords(Record, await contacts.searchRecords(params), ["Last_Name", "Email"]);
+    read.problems = expectOne(read, cfg.searchContactId, { Last_Name: cfg.searchLastName, Email: cfg.searchEmail });
+    return { ok: read.problems.length === 0, detail: read };
+  });
+
+  // ---- COQL: POST /coql {"select_query": …} ----------------------------------------------
+  await step("coql_query", async () => {
+    const body = new Coql.BodyWrapper();
+    body.setSelectQuery(`select Last_Name, Email from Contacts where Email = '${cfg.searchEmail}' limit 10`);
+    const response = await new Coql.CoqlOperations().getRecords(body);
+    const obj = response.getObject();
+    const detail = { http_status: response.getStatusCode() };
+    const problems = [];
+    if (obj instanceof Coql.ResponseWrapper) {
+      detail.kind = "ResponseWrapper";
+      detail.records = (obj.getData() || []).map((r) => ({
+        class: r == null ? null : r.constructor.name,
+        id: r instanceof Record.Record ? str(r.getId()) : null,
+        Last_Name: r instanceof Record.Record ? r.getKeyValue("Last_Name") : null,
+        Email: r instanceof Record.Record ? r.getKeyValue("Email") : null,
+      }));
+      const info = obj.getInfo();
+      detail.info = info ? { count: info.getCount(), more_records: info.getMoreRecords() } : null;
+      if (detail.records.length !== 1) problems.push(`expected 1 row, got ${detail.records.length}`);
+      const r = detail.records[0];
+      if (r) {
+        if (r.class !== "Record") problems.push(`row is a ${r.class}, not a Record`);
+        if (r.id !== cfg.searchContactId) problems.push(`id ${r.id} != ${cfg.searchContactId}`);
+        if (r.Last_Name !== cfg.searchLastName) problems.push(`Last_Name ${r.Last_Name}`);
+        if (r.Email !== cfg.searchEmail) problems.push(`Email ${r.Email}`);
+      }
+      if (!info || info.getCount() !== 1 || info.getMoreRecords() !== false) problems.push(`info ${JSON.stringify(detail.info)}`);
+    } else if (obj instanceof Coql.APIException) {
+      Object.assign(detail, { kind: "APIException", code: val(obj.getCode()), message: val(obj.getMessage()), details: obj.getDetails() });
+      problems.push("got APIException");
+    } else {
+      detail.kind = obj == null ? "null" : obj.constructor.name;
+      problems.push(`unexpected object ${detail.kind}`);
+    }
+    if (response.getStatusCode() !== 200) problems.push(`HTTP ${response.getStatusCode()}`);
+    detail.problems = problems;
+    return { ok: problems.length === 0, detail };
+  });
+
+  // ---- A page-token walk: GET /Leads?fields=…&per_page=2, then page_token=… to the end ----
+  await step("page_token_walk", async () => {
+    const leads = new Record.RecordOperations("Leads");
+    const pages = [];
+    const seen = [];
+    const problems = [];
+    let token = null;
+    for (let i = 0; i < 20; i++) {
+      const params = new ParameterMap();
+      await params.add(Record.GetRecordsParam.FIELDS, "Last_Name");
+      await params.add(Record.GetRecordsParam.PER_PAGE, 2);
+      if (token != null) await params.add(Record.GetRecordsParam.PAGE_TOKEN, token);
+      const read = readRecords(Record, await leads.getRecords(params), ["Last_Name"]);
+      pages.push({ http_status: read.http_status, kind: read.kind, ids: (read.records || []).map((r) => r.id), info: read.info });
+      if (read.kind !== "ResponseWrapper") {
+        problems.push(`page ${i + 1}: ${read.kind} ${read.code || ""}`);
+        break;
+      }
+      seen.push(...read.records.map((r) => r.id));
+      const next = read.info ? read.info.next_page_token : null;
+      if (read.info && read.info.more_records && !next) problems.push(`page ${i + 1}: more_records without next_page_token`);
+      if (read.info && !read.info.more_records && next) problems.push(`page ${i + 1}: next_page_token without more_records`);
+      if (!read.info || !read.info.more_records) break;
+      token = next;
+    }
+    const want = [...cfg.walkIds].sort();
+    const got = [...seen].sort();
+    if (JSON.stringify(want) !== JSON.stringify(got)) problems.push(`walked ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+    if (pages.length < 2) problems.push(`only ${pages.length} page(s): no token was followed`);
+    if (pages.length >= 2 && !pages[1].info?.previous_page_token) problems.push("page 2 has no previous_page_token");
+    return { ok: problems.length === 0, detail: { pages, problems } };
+  });
+
+  // ---- Upsert: POST /Contacts/upsert, duplicate_check_fields [Email]: one update, one insert
+  let upsertedId = null;
+  await step("upsert_records", async () => {
+    const existing = new Record.Record();
+    existing.addKeyValue("Last_Name", cfg.searchLastName);
+    existing.addKeyValue("Email", cfg.searchEmail);
+    existing.addKeyValue("Phone", "555-0100");
+    const fresh = new Record.Record();
+    fresh.addKeyValue("Last_Name", "Upserted");
+    fresh.addKeyValue("Email", "upserted@example.com");
+    const body = new Record.BodyWrapper();
+    body.setData([existing, fresh]);
+    body.setDuplicateCheckFields(["Email"]);
+    const response = await contacts.upsertRecords(body);
+    const read = readAction(Record, response);
+    const problems = [];
+    if (read.kind === "ActionWrapper") {
+      const obj = response.getObject();
+      read.actions = (obj.getData() || []).map((it) =>
+        it instanceof Record.SuccessResponse ? { action: val(it.getAction()), duplicate_field: it.getDuplicateField() } : null
+      );
+      const [u, i] = read.items;
+      if (read.items.length !== 2) problems.push(`expected 2 items, got ${read.items.length}`);
+      if (!u || u.kind !== "SuccessResponse" || u.message !== "record updated" || u.id !== cfg.searchContactId) problems.push(`item 0 ${JSON.stringify(u)}`);
+      if (!i || i.kind !== "SuccessResponse" || i.message !== "record added" || !i.id) problems.push(`item 1 ${JSON.stringify(i)}`);
+      if (read.actions[0]?.action !== "update" || read.actions[1]?.action !== "insert") problems.push(`actions ${JSON.stringify(read.actions)}`);
+      if (read.actions[0]?.duplicate_field !== "Email") problems.push(`duplicate_field ${read.actions[0]?.duplicate_field}`);
+      upsertedId = i ? i.id : null;
+    } else {
+      problems.push(`expected ActionWrapper, got ${read.kind}`);
+    }
+    if (response.getStatusCode() !== 200) problems.push(`HTTP ${response.getStatusCode()}`);
+    // read both back: the update kept the id and set Phone, the insert is there under its id
+    if (problems.length === 0) {
+      const params = new ParameterMap();
+      await params.add(Record.GetRecordParam.FIELDS, "Last_Name,Email,Phone");
+      const updated = readRecords(Record, await contacts.getRecord(BigInt(cfg.searchContactId), params), ["Last_Name", "Email", "Phone"]);
+      problems.push(...expectOne(updated, cfg.searchContactId, { Email: cfg.searchEmail, Phone: "555-0100" }));
+      const inserted = readRecords(Record, await contacts.getRecord(BigInt(upsertedId), params), ["Last_Name", "Email", "Phone"]);
+      problems.push(...expectOne(inserted, upsertedId, { Last_Name: "Upserted", Email: "upserted@example.com" }));
+      read.read_back = { updated: updated.records, inserted: inserted.records };
+    }
+    read.problems = problems;
+    return { ok: problems.length === 0, detail: read };
+  });
+
+  // ---- A note under a record: POST /Notes with Parent_Id, then GET /Notes/{id} -----------
+  await step("create_note_and_read", async () => {
+    const module = new Modules.MinifiedModule();
+    module.setAPIName("Contacts");
+    const parent = new Notes.ParentId();
+    await parent.setModule(module);
+    parent.setId(BigInt(cfg.searchContactId));
+    const note = new Notes.Note();
+    note.setNoteTitle("Met at the fair");
+    note.setNoteContent("Wants a demo next week.");
+    await note.setParentId(parent);
+    const body = new Notes.BodyWrapper();
+    body.setData([note]);
+    const ops = new Notes.NotesOperations();
+    const response = await ops.createNotes(body);
+    const read = readAction(Notes, response);
+    const problems = [];
+    const it = read.items ? read.items[0] : null;
+    if (read.kind !== "ActionWrapper" || read.items.length !== 1 || it.kind !== "SuccessResponse" || it.code !== "SUCCESS" || !it.id) {
+      problems.push(`create: ${JSON.stringify(read)}`);
+    }
+    if (response.getStatusCode() !== 201) problems.push(`create: HTTP ${response.getStatusCode()}`);
+    if (problems.length === 0) {
+      const params = new ParameterMap();
+      await params.add(Notes.GetNoteParam.FIELDS, "Note_Title,Note_Content,Parent_Id");
+      const got = await ops.getNote(BigInt(it.id), params);
+      const obj = got.getObject();
+      if (obj instanceof Notes.ResponseWrapper) {
+        const notes = obj.getData() || [];
+        read.read_back = notes.map((n) => ({
+          id: str(n.getId()),
+          title: n.getNoteTitle(),
+          content: n.getNoteContent(),
+          parent_id: n.getParentId() ? str(n.getParentId().getId()) : null,
+          parent_module: n.getParentId() && n.getParentId().getModule() ? n.getParentId().getModule().getAPIName() : null,
+        }));
+        const n = read.read_back[0];
+        if (notes.length !== 1) problems.push(`read ${notes.length} notes`);
+        else if (n.id !== it.id || n.title !== "Met at the fair" || n.content !== "Wants a demo next week." || n.parent_id !== cfg.searchContactId || n.parent_module !== "Contacts") {
+          problems.push(`read back ${JSON.stringify(n)}`);
+        }
+      } else {
+        problems.push(`read: ${obj == null ? "null" : obj.constructor.name} (HTTP ${got.getStatusCode()})`);
+      }
+    }
+    read.problems = problems;
+    return { ok: problems.length === 0, detail: read };
+  });
+
+  // ---- A task linked by What_Id: POST /Tasks, then GET /Tasks/{id} ------------------------
+  await step("create_task_and_read", async () => {
+    const tasks = new Record.RecordOperations("Tasks");
+    const deal = new Record.Record();
+    deal.setId(BigInt(cfg.dealId));
+    const task = new Record.Record();
+    task.addKeyValue("Subject", "Send the proposal");
+    task.addKeyValue("What_Id", deal);
+    task.addKeyValue("$se_module", "Deals");
+    const body = new Record.BodyWrapper();
+    body.setData([task]);
+    const response = await tasks.createRecords(body);
+    const read = readAction(Record, response);
+    const problems = [];
+    const it = read.items ? read.items[0] : null;
+    if (read.kind !== "ActionWrapper" || read.items.length !== 1 || it.kind !== "SuccessResponse" || it.message !== "record added" || !it.id) {
+      problems.push(`create: ${JSON.stringify(read)}`);
+    }
+    if (response.getStatusCode() !== 201) problems.push(`create: HTTP ${response.getStatusCode()}`);
+    if (problems.length === 0) {
+      const params = new ParameterMap();
+      await params.add(Record.GetRecordParam.FIELDS, "Subject,What_Id,$se_module");
+      const got = readRecords(Record, await tasks.getRecord(BigInt(it.id), params), ["Subject", "What_Id", "$se_module"]);
+      read.read_back = got;
+      problems.push(...expectOne(got, it.id, { Subject: "Send the proposal", $se_module: "Deals" }));
+      const what = got.records && got.records[0] ? got.records[0].What_Id : null;
+      if (!what || what.id !== cfg.dealId) problems.push(`What_Id ${JSON.stringify(what)} != ${cfg.dealId}`);
+    }
+    read.problems = problems;
+    return { ok: problems.length === 0, detail: read };
+  });
+
+  // ---- A raw call with Authorization: Bearer <token> (OAuth 2.0's own scheme) -------------
+  await step("raw_bearer_call", async () => {
+    const tok = (await Initializer.getInitializer()).getToken().getAccessToken();
+    const res = await raw(cfg, "GET", `/crm/v8/Contacts/${cfg.searchContactId}?fields=Last_Name,Email`, { Authorization: `Bearer ${tok}` });
+    const row = res.json && Array.isArray(res.json.data) ? res.json.data[0] : null;
+    const ok = res.status === 200 && row != null && row.id === cfg.searchContactId && row.Email === cfg.searchEmail;
+    return { ok, detail: { http_status: res.status, row, text: res.text } };
+  });
+
+  // ---- The engine: enrol, advance the clock 2h, read the task the first follow-up made ----
+  const enrolled = await step("engine_enrol", async () => {
+    const body = new CadencesExecution.BodyWrapper();
+    body.setCadencesIds([cfg.engineCadenceId]);
+    body.setIds([cfg.engineContactId]);
+    const response = await new CadencesExecution.CadencesExecutionOperations().enrollCadences("Contacts", body);
+    const read = readAction(CadencesExecution, response);
+    const problems = expectSuccessItems(read, [cfg.engineContactId], "records manually enrolled");
+    if (response.getStatusCode() !== 200) problems.push(`HTTP ${response.getStatusCode()}`);
+    read.problems = problems;
+    return { ok: problems.length === 0, detail: read };
+  });
+  const related = new RelatedRecords.RelatedRecordsOperations("Tasks", "Contacts");
+  const engineTasks = async () => {
+    const params = new ParameterMap();
+    await params.add(RelatedRecords.GetRelatedRecordsParam.FIELDS, "Subject,Who_Id,Status");
+    return readRecords(RelatedRecords, await related.getRelatedRecords(BigInt(cfg.engineContactId), params), ["Subject", "Who_Id", "Status"]);
+  };
+  const advanced = await step("engine_clock_advance", async () => {
+    // before the advance the follow-up (due an hour after enrolment) has made nothing
+    const before = await engineTasks();
+    const res = await raw(cfg, "POST", "/__zcrm/clock/advance", {}, { by: "2h" });
+    // Two hours on the server's clock outlive the one-hour access token, as two real hours
+    // would; the SDK decides to refresh by its own clock, so tell its token store the token has
+    // expired: the next call refreshes it (POST /oauth/v2/token, grant_type=refresh_token).
+    const init = await Initializer.getInitializer();
+    const store = init.getStore();
+    const saved = await store.findTokenById(init.getToken().getId());
+    saved.setExpiresIn(String(Date.now()));
+    await store.saveToken(saved);
+    const ok = enrolled && before.kind === "null" && before.http_status === 204 && res.status === 200;
+    return { ok, detail: { tasks_before: before, http_status: res.status, clock: res.json, text: res.text } };
+  });
+  await step("engine_task_created", async () => {
+    const read = await engineTasks();
+    const problems = [];
+    if (!advanced) problems.push("the clock advance failed");
+    if (read.kind !== "ResponseWrapper") problems.push(`expected ResponseWrapper, got ${read.kind}`);
+    else {
+      const mine = read.records.filter((r) => r.Subject === cfg.engineTaskSubject);
+      if (read.records.length !== 1 || mine.length !== 1) problems.push(`expected one task ${JSON.stringify(cfg.engineTaskSubject)}, got ${JSON.stringify(read.records)}`);
+      else if (!mine[0].Who_Id || mine[0].Who_Id.id !== cfg.engineContactId) problems.push(`Who_Id ${JSON.stringify(mine[0].Who_Id)}`);
+    }
+    if (read.http_status !== 200) problems.push(`HTTP ${read.http_status}`);
+    read.problems = problems;
+    return { ok: problems.length === 0, detail: read };
   });
 }
 

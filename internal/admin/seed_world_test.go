@@ -158,8 +158,11 @@ func TestSeedWorld(t *testing.T) {
 			"modified_time":"%[1]s","name":"Nurture","modified_by":{"name":"Administrator","id":"%[2]s"},"id":"%[3]s","custom_view":null,"status":"active"}],
 			"info":{"per_page":50,"count":1,"page":1,"more_records":false}}`, cadAt, refs["acme.admin"], refs["cad1"]))
 		for _, c := range []string{"c1", "c2"} {
-			e.crm("GET", "/crm/v8/Contacts/"+refs[c]+"/Entity_Cadences_Contacts", "1000.adminaccess", "").expect(t, 200, fmt.Sprintf(
-				`{"data":[{"id":"%s","name":"Nurture","status":"enrolled","enrolled_time":"%s","unenrolled_time":null}],
+			// next_follow_up and follow_ups: zcrm's progress (crm/engine_progress.go).
+			e.crm("GET", "/crm/v8/Contacts/"+refs[c]+"/Entity_Cadences_Contacts", "1000.adminaccess", "").
+				replace(`"next_follow_up":\{"id":"[0-9]+"`, `"next_follow_up":{"id":"FU"`).expect(t, 200, fmt.Sprintf(
+				`{"data":[{"id":"%[1]s","name":"Nurture","status":"enrolled","enrolled_time":"%[2]s","unenrolled_time":null,
+				"next_follow_up":{"id":"FU","type":"tasks","due_time":"%[2]s"},"follow_ups":{"done":0,"pending":1,"waiting":0,"failed":0,"cancelled":0}}],
 				"info":{"per_page":200,"next_page_token":null,"count":1,"page":1,"previous_page_token":null,"page_token_expiry":null,"more_records":false}}`, refs["cad1"], at))
 		}
 

@@ -164,6 +164,7 @@ type sizeRun struct {
 	Size
 	cfg      *Config
 	db       *store.DB
+	dsn      string // the database's DSN, for a second handle (cadence-run-2p)
 	ds       *dataset
 	api      target       // zcrm
 	bare     target       // the HTTP ceiling
@@ -187,7 +188,7 @@ func runSize(ctx context.Context, cfg *Config, client *http.Client, n int, tag s
 	if err != nil {
 		return nil, nil, err
 	}
-	r := &sizeRun{Size: Size{Records: n, LoadSeconds: loadTime.Seconds()}, cfg: cfg, db: db, ds: ds}
+	r := &sizeRun{Size: Size{Records: n, LoadSeconds: loadTime.Seconds()}, cfg: cfg, db: db, ds: ds, dsn: fdb.dsn}
 	err = r.serveAndMeasure(ctx, client)
 	if cerr := db.Close(); err == nil {
 		err = cerr
@@ -284,11 +285,24 @@ func (r *sizeRun) serveAndMeasure(ctx context.Context, client *http.Client) erro
 	debug.FreeOSMemory()
 	r.rssReset = resetPeakRSS()
 	for _, sc := range r.scenarios() {
-		if len(r.cfg.Scenarios) > 0 && !slices.Contains(r.cfg.Scenarios, sc.name) {
+		if len(r.cfg.Scenarios) > 0 && !slices.Contains(r.cfg.Scenarios, sc.name) && !(sc.run != nil && slices.Contains(r.cfg.Scenarios, CadenceRun2P)) {
 			continue
 		}
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if sc.run != nil { // a scenario that measures itself (cadence.go)
+			fmt.Fprintf(r.cfg.Log, "  %-18s …", sc.name)
+			ss, err := sc.run(ctx)
+			if err != nil {
+				return fmt.Errorf("%s: %w", sc.name, err)
+			}
+			for _, s := range ss {
+				r.Scenarios = append(r.Scenarios, s)
+				fmt.Fprintf(r.cfg.Log, " %s %.0f/s (ceiling %.0f/s, ratio %.2f, %d errors)", s.Name, s.RPS, s.CeilingRPS, s.Ratio, s.Errors+s.CeilingErrors)
+			}
+			fmt.Fprintln(r.cfg.Log)
+			continue
 		}
 		workers := r.cfg.Concurrency
 		if sc.single {

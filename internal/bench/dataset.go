@@ -27,7 +27,7 @@ const (
 )
 
 // tokenScopes are the scopes of the benchmark's access token.
-var tokenScopes = []string{"ZohoCRM.modules.ALL", "ZohoCRM.settings.ALL"}
+var tokenScopes = []string{"ZohoCRM.modules.ALL", "ZohoCRM.settings.ALL", "ZohoCRM.coql.READ"}
 
 // dataset is what the scenarios need to know about the loaded data.
 type dataset struct {

@@ -21,7 +21,7 @@ const (
 
 // Scenarios lists every scenario name a report can hold, in run order. enrol-100x5 is measured by
 // the unenrol-100x5 loop (it is that loop's re-setup) and cannot be selected on its own.
-var Scenarios = []string{ListCadences, TokenPage, Unenrol100x5, Enrol100x5, Delink100, ContactRoles100, Unenrol1}
+var Scenarios = []string{ListCadences, TokenPage, SearchEmail, COQLEmail, CountCriteria, Unenrol100x5, Enrol100x5, Delink100, ContactRoles100, Unenrol1, CadenceRun, CadenceRun2P}
 
 // Ceiling kinds.
 const (
@@ -36,6 +36,8 @@ type scenario struct {
 	ceiling string // ceilingHTTP or ceilingStore
 	api     func(w int) []step
 	ceil    func(w int) []step
+	// run, when set, measures the scenario itself instead of the api and ceil loops.
+	run func(ctx context.Context) ([]Scenario, error)
 }
 
 // scenarios returns the run's scenarios in order.
@@ -43,10 +45,14 @@ func (r *sizeRun) scenarios() []scenario {
 	return []scenario{
 		{name: ListCadences, ceiling: ceilingHTTP, api: r.apiList, ceil: r.bareList},
 		{name: TokenPage, ceiling: ceilingPage1, api: r.apiTokenPage, ceil: r.apiPage1},
+		{name: SearchEmail, ceiling: ceilingQuery, api: r.apiSearchEmail, ceil: r.querySearchEmail},
+		{name: COQLEmail, ceiling: ceilingQuery, api: r.apiCOQLEmail, ceil: r.queryCOQLEmail},
+		{name: CountCriteria, ceiling: ceilingQuery, api: r.apiCountCriteria, ceil: r.queryCountCriteria},
 		{name: Unenrol100x5, ceiling: ceilingStore, api: r.apiEnrolment(blockSize, cadencesPerCall), ceil: r.storeEnrolment(blockSize, cadencesPerCall)},
 		{name: Delink100, ceiling: ceilingStore, api: r.apiDelink, ceil: r.storeDelink},
 		{name: ContactRoles100, ceiling: ceilingStore, api: r.apiContactRoles, ceil: r.storeContactRoles},
 		{name: Unenrol1, single: true, ceiling: ceilingStore, api: r.apiEnrolment(1, 1), ceil: r.storeEnrolment(1, 1)},
+		{name: CadenceRun, ceiling: ceilingBatch, run: r.cadenceRun},
 	}
 }
 

@@ -163,6 +163,10 @@ func (b *browser) pathID() string {
 func (b *browser) shot(name string) []byte {
 	b.t.Helper()
 	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	for try := 0; err != nil && try < 3; try++ { // a page still laying out has no width yet
+		time.Sleep(250 * time.Millisecond)
+		png, err = chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	}
 	if err != nil {
 		b.t.Fatalf("screenshot %s: %v", name, err)
 	}
@@ -184,8 +188,10 @@ func (b *browser) noErrors() {
 }
 
 // The console in a real browser: sign in with the admin token, create a contact and a campaign,
-// link them, create, publish and activate a manual cadence, enrol the contact from the cadence's
-// page, see the enrolment on the contact's page and un-enrol it there, search the contacts, make
+// link them, create, publish and activate a manual cadence (a task, a call and an email), enrol
+// the contact from the cadence's page, advance the clock in the control page and see the task and
+// the call on the contact's page and each enrolment's progress on both pages, find the email in
+// the outbox and simulate its reply, un-enrol the contact on its page, search the contacts, make
 // an OAuth self client and grant code in the OAuth page, call the API with the token they give,
 // and find those calls in the journal page; every page is screenshot at 1280 px and the key ones
 // at 390 px, and no page may write an error to the browser console.
@@ -234,22 +240,54 @@ func TestConsoleInBrowser(t *testing.T) {
 			t.Fatalf("the contact's campaigns read %q", got)
 		}
 
-		// A manual cadence: create, publish, activate.
+		// A manual cadence: create, publish, activate. Its follow-ups are a task after a day, a call
+		// after two and an email after three.
 		b.open("/console/orgs/" + org + "/cadences")
 		b.do("cadence form", b.fill("#cad-name", "Onboarding"), chromedp.SetValue(chromedp.CSS("#cad-module"), "Contacts"),
-			chromedp.SetValue(chromedp.CSS("#cad-action1"), "tasks"), chromedp.SetValue(chromedp.CSS("#cad-action2"), "schedule_call"))
+			chromedp.SetValue(chromedp.CSS("#cad-action1"), "tasks"), chromedp.SetValue(chromedp.CSS("#cad-action2"), "schedule_call"),
+			chromedp.SetValue(chromedp.CSS("#cad-action3"), "email_notifications"))
 		b.submit(`form[action$="/cadences"] button[type=submit]`, "Cadence created as a draft")
 		cadence := b.pathID()
 		b.submit(`form[action$="/actions/publish"] button`, "Cadences published successfully")
 		b.submit(`form[action$="/actions/activate"] button`, "Cadences activated successfully")
 
-		// Enrol the contact from the cadence's page.
+		// Enrol the contact from the cadence's page: it waits at the first follow-up, due in a day.
 		b.do("enrol form", b.fill("#enr-ids", contact))
 		b.submit(`form[action$="/enrolments"] button[value=enrol]`, "Enrolled.")
-		if got := b.text("#enr-h ~ .table-wrap"); !strings.Contains(got, "Ada Lovelace") || !strings.Contains(got, "enrolled") {
+		if got := b.text("#enr-h ~ .table-wrap"); !strings.Contains(got, "Ada Lovelace") || !strings.Contains(got, "enrolled") ||
+			!strings.Contains(got, "Follow-up 1: tasks") || !strings.Contains(got, "3 pending") {
 			t.Fatalf("the cadence's enrolments read %q", got)
 		}
-		cadencePNG := b.shot("05-cadence")
+		b.open("/console/orgs/" + org + "/modules/Contacts/" + contact)
+		if got := b.text("#rl-Tasks + .table-wrap"); strings.Contains(got, "Onboarding") {
+			t.Fatalf("a task before its follow-up was due: %q", got)
+		}
+
+		// Advance the clock a day and an hour in the console: the engine runs the task follow-up
+		// before the clock answers.
+		b.open("/console/control")
+		b.do("advance past the task", b.fill("#clock-by", "25h"))
+		b.submit(`form input[value=advance] ~ button`, "The clock reads")
+
+		// The contact's page shows the task and the enrolment's progress: at the call, due a day on.
+		b.open("/console/orgs/" + org + "/modules/Contacts/" + contact)
+		if got := b.text("#rl-Tasks + .table-wrap"); !strings.Contains(got, "Onboarding") || !strings.Contains(got, "Not Started") {
+			t.Fatalf("after the clock moved, the contact's tasks read %q", got)
+		}
+		if got := b.text("#rl-Calls + .table-wrap"); strings.Contains(got, "Onboarding") {
+			t.Fatalf("a call before its follow-up was due: %q", got)
+		}
+		if got := b.text("#rl-Entity_Cadences_contacts + .table-wrap"); !strings.Contains(got, "Follow-up 2: schedule call") || !strings.Contains(got, "1 done · 2 pending") {
+			t.Fatalf("the contact's cadences read %q", got)
+		}
+		b.shot("07-contact")
+
+		// The cadence's page shows the same progress.
+		b.open("/console/orgs/" + org + "/cadences/" + cadence)
+		if got := b.text("#enr-h ~ .table-wrap"); !strings.Contains(got, "Ada Lovelace") || !strings.Contains(got, "Follow-up 2: schedule call") || !strings.Contains(got, "1 done · 2 pending") {
+			t.Fatalf("after the clock moved, the cadence's enrolments read %q", got)
+		}
+		b.shot("05-cadence")
 		if os.Getenv("ZCRM_CONSOLE_README_SHOT") != "" && backend == storetest.SQLite {
 			shot, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
 			if err == nil {
@@ -259,21 +297,42 @@ func TestConsoleInBrowser(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		_ = cadencePNG
+
+		// Two days more: the call and the email run, and the enrolment has finished its follow-ups.
+		b.open("/console/control")
+		b.do("advance past the rest", b.fill("#clock-by", "48h"))
+		b.submit(`form input[value=advance] ~ button`, "The clock reads")
+		b.open("/console/orgs/" + org + "/modules/Contacts/" + contact)
+		if got := b.text("#rl-Calls + .table-wrap"); !strings.Contains(got, "Onboarding") {
+			t.Fatalf("after the clock moved again, the contact's calls read %q", got)
+		}
+		if got := b.text("#rl-Entity_Cadences_contacts + .table-wrap"); !strings.Contains(got, "Finished") || !strings.Contains(got, "3 done") {
+			t.Fatalf("after the clock moved again, the contact's cadences read %q", got)
+		}
 		b.open("/console/orgs/" + org + "/cadences")
 		if got := b.text("table"); !strings.Contains(got, "Onboarding") || !strings.Contains(got, "active") {
 			t.Fatalf("the cadences list reads %q", got)
 		}
 		b.shot("06-cadences")
 
-		// The contact's page shows the enrolment; un-enrol it there.
-		b.open("/console/orgs/" + org + "/modules/Contacts/" + contact)
-		if got := b.text("#rl-Entity_Cadences_contacts + .table-wrap"); !strings.Contains(got, "Onboarding") || !strings.Contains(got, "enrolled") {
-			t.Fatalf("the contact's cadences read %q", got)
+		// The email follow-up is in the outbox, linked from the side menu; simulate the reply.
+		outbox := "/console/orgs/" + org + "/outbox"
+		b.do("outbox link", until(fmt.Sprintf(`!!document.querySelector('nav.side a[href=%q]')`, outbox)))
+		b.open(outbox)
+		if got := b.text(".outbox"); !strings.Contains(got, "ada@example.com") || !strings.Contains(got, "Ada Lovelace") ||
+			!strings.Contains(got, "Follow-up 3: email notifications") || !strings.Contains(got, "Simulate reply") {
+			t.Fatalf("the outbox reads %q", got)
 		}
-		b.shot("07-contact")
+		b.submit(`.outbox form[action$="/reply"] button`, "Reply recorded.")
+		if got := b.text(".outbox"); !strings.Contains(got, "Replied") || strings.Contains(got, "Simulate reply") {
+			t.Fatalf("after the reply, the outbox reads %q", got)
+		}
+		b.shot("15-outbox")
+
+		// Un-enrol the contact on its page.
+		b.open("/console/orgs/" + org + "/modules/Contacts/" + contact)
 		b.submit(`#rl-Entity_Cadences_contacts + .table-wrap button[value=unenrol]`, "Un-enrolled.")
-		if got := b.text("#rl-Entity_Cadences_contacts + .table-wrap"); !strings.Contains(got, "unenrolled") {
+		if got := b.text("#rl-Entity_Cadences_contacts + .table-wrap"); !strings.Contains(got, "unenrolled") || !strings.Contains(got, "Ended") {
 			t.Fatalf("after un-enrolling, the contact's cadences read %q", got)
 		}
 
@@ -336,6 +395,7 @@ func TestConsoleInBrowser(t *testing.T) {
 			{"12-phone-cadence", "/console/orgs/" + org + "/cadences/" + cadence},
 			{"13-phone-contact", "/console/orgs/" + org + "/modules/Contacts/" + contact},
 			{"14-phone-journal", "/console/journal"},
+			{"16-phone-outbox", "/console/orgs/" + org + "/outbox"},
 		} {
 			b.open(p.path)
 			wide, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))

@@ -113,23 +113,28 @@ func (c *Console) createCadence(w http.ResponseWriter, r *http.Request) {
 type cadenceData struct {
 	Cadence   crm.CadenceDetail
 	FollowUps []followUp
-	// Enrolments are the cadence's enrolments among the module's newest records (Scanned of them).
+	// Enrolments are the cadence's newest enrolments (crm.CadenceTx.CadenceEnrollments), live and
+	// ended; More says there are older ones than the page shows.
 	Enrolments []enrolmentRow
-	Scanned    int
+	More       bool
 	Module     catalog.Module
 }
+
+// maxEnrolments is how many of a cadence's enrolments its page lists.
+const maxEnrolments = 200
 
 // followUp is one step of the timeline.
 type followUp struct {
 	ID, Action, After, Parent string
 }
 
-// enrolmentRow is one record's enrolment in the cadence.
+// enrolmentRow is one record's enrolment in the cadence, with its progress.
 type enrolmentRow struct {
 	RecordID, Name  string
 	Live            bool
 	Enrolled, Ended string
 	EndReason       string
+	Progress        progress
 }
 
 func (c *Console) cadencePage(w http.ResponseWriter, r *http.Request) {
@@ -161,36 +166,78 @@ func (c *Console) cadencePage(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		d.Module = m
-		actor, err := actorOf(ctx, tx, v.Org)
+		es, err := tx.CadenceEnrollments(ctx, v.Org.ID, id, maxEnrolments+1, 0)
 		if err != nil {
 			return err
 		}
-		// The store has no query of a cadence's enrolments yet, only of a record's: the page looks
-		// at the module's most recently modified records (one page of the records service).
-		rows, _, err := crm.ListRecords(ctx, tx, actor, m, crm.ListQuery{Fields: []string{m.NameField(), "First_Name", "Full_Name"}, Page: 1, PerPage: crm.MaxPerPage, SortBy: crm.SortByModifiedTime, Desc: true}, nil)
+		if d.More = len(es) > maxEnrolments; d.More {
+			es = es[:maxEnrolments]
+		}
+		rids := make([]int64, len(es))
+		for i, e := range es {
+			rids[i] = e.RecordID
+		}
+		names, err := recordNames(ctx, tx, v.Org, m, rids)
 		if err != nil {
 			return err
 		}
-		d.Scanned = len(rows)
-		for _, rec := range rows {
-			rid, _ := crm.ParseID(show(rec["id"]))
-			es, err := tx.RecordEnrollments(ctx, v.Org.ID, rid, 100, 0)
-			if err != nil {
-				return err
+		prog, err := progressOf(ctx, tx, v.Org.ID, es, followUpWords(detail.FollowUps))
+		if err != nil {
+			return err
+		}
+		for _, e := range es {
+			rid := crm.FormatID(e.RecordID)
+			row := enrolmentRow{RecordID: rid, Name: names[e.RecordID], Live: e.Live(), Enrolled: e.EnrolledTime.UTC().Format(crm.RecordCadenceTimeLayout),
+				EndReason: e.EndReason, Progress: prog[e.ID]}
+			if row.Name == "" {
+				row.Name = rid // deleted since
 			}
-			for _, e := range es {
-				if e.CadenceID != id {
-					continue
-				}
-				row := enrolmentRow{RecordID: crm.FormatID(rid), Name: recordName(m, rec), Live: e.Live(), Enrolled: e.EnrolledTime.UTC().Format(crm.RecordCadenceTimeLayout), EndReason: e.EndReason}
-				if !e.Live() {
-					row.Ended = e.EndedTime.UTC().Format(crm.RecordCadenceTimeLayout)
-				}
-				d.Enrolments = append(d.Enrolments, row)
+			if !e.Live() {
+				row.Ended = e.EndedTime.UTC().Format(crm.RecordCadenceTimeLayout)
 			}
+			d.Enrolments = append(d.Enrolments, row)
 		}
 		return nil
 	})
+}
+
+// recordNames reads the names of records of module m through the records service (one listing
+// by ids, as the org's first Administrator); a record deleted since has none.
+func recordNames(ctx context.Context, tx crm.Tx, org crm.Org, m catalog.Module, recordIDs []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(recordIDs))
+	if len(recordIDs) == 0 {
+		return out, nil
+	}
+	actor, err := actorOf(ctx, tx, org)
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[int64]bool, len(recordIDs))
+	var ids []int64
+	for _, id := range recordIDs {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	for len(ids) > 0 {
+		n := min(len(ids), crm.MaxPerPage)
+		fields := []string{"First_Name", "Full_Name"}
+		if nf := m.NameField(); nf != "" {
+			fields = append(fields, nf)
+		}
+		rows, _, err := crm.ListRecords(ctx, tx, actor, m, crm.ListQuery{Fields: fields, IDs: ids[:n], Page: 1, PerPage: n, SortBy: crm.SortByID, Desc: true}, nil)
+		if err != nil {
+			return nil, err
+		}
+		for _, rec := range rows {
+			if rid, ok := crm.ParseID(show(rec["id"])); ok {
+				out[rid] = recordName(m, rec)
+			}
+		}
+		ids = ids[n:]
+	}
+	return out, nil
 }
 
 // timelineStep words a stored follow-up: its action, its wait and the step it follows.
@@ -200,7 +247,11 @@ func timelineStep(fu map[string]any) followUp {
 		s.Action = strings.ReplaceAll(show(a["type"]), "_", " ")
 	}
 	if after, ok := fu["execute_after"].(map[string]any); ok {
-		s.After = show(after["unit"]) + " " + strings.ReplaceAll(show(after["period"]), "_", " ")
+		unit, period := show(after["unit"]), strings.ReplaceAll(show(after["period"]), "_", " ")
+		if unit == "1" {
+			period = strings.TrimSuffix(period, "s") // "1 day", "1 business day"
+		}
+		s.After = unit + " " + period
 	}
 	if p, ok := fu["parent_follow_up"].(map[string]any); ok {
 		s.Parent = show(p["id"])

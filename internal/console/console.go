@@ -115,8 +115,9 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("POST /console/control/faults", c.addFault)
 	c.mux.HandleFunc("POST /console/control/faults/{id}/delete", c.deleteFault)
 	c.mux.HandleFunc("POST /console/control/limits", c.setLimits)
-	// The email outbox page (/console/orgs/{org}/outbox) belongs here once the cadence engine
-	// sends emails; until then it is neither routed nor linked.
+
+	c.mux.HandleFunc("GET /console/orgs/{org}/outbox", c.outboxPage)
+	c.mux.HandleFunc("POST /console/orgs/{org}/outbox/{id}/reply", c.replyEmail)
 }
 
 // ServeHTTP applies the access rule, then the CSRF check on POSTs, then the page's handler.

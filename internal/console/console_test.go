@@ -8,18 +8,20 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/zcrm/zcrm/internal/admin"
 	"github.com/zcrm/zcrm/internal/console"
 	"github.com/zcrm/zcrm/internal/crm"
+	"github.com/zcrm/zcrm/internal/engine"
 	"github.com/zcrm/zcrm/internal/httpapi"
 	"github.com/zcrm/zcrm/internal/journal"
 	"github.com/zcrm/zcrm/internal/store"
 	"github.com/zcrm/zcrm/internal/store/storetest"
 )
 
-// env is zcrm wired as zcrm serve wires it: the API with the admin API and the journal, and the
-// console mounted beside them (console.Mount), on a loopback listener.
+// env is zcrm wired as zcrm serve wires it: the API with the admin API, the journal and the cadence
+// engine, and the console mounted beside them (console.Mount), on a loopback listener.
 type env struct {
 	t   *testing.T
 	db  *store.DB
@@ -33,7 +35,9 @@ func newEnv(t *testing.T, b storetest.Backend, token string) *env {
 	db := storetest.Open(t, b, store.Options{})
 	jr := journal.New(db, 1000, nil)
 	t.Cleanup(func() { jr.Close() })
-	svc := &admin.Service{Store: db, Journal: jr}
+	// The cadence engine runs what a clock move made due before the move answers, as in zcrm serve
+	// (whose ticker the tests do not need).
+	svc := &admin.Service{Store: db, Journal: jr, Engine: &engine.Engine{Store: db}}
 	org, err := svc.Reset(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -229,6 +233,85 @@ func TestConsoleZohoErrorsInWords(t *testing.T) {
 		})
 		if n != 0 {
 			t.Fatalf("%d contacts after a refused create", n)
+		}
+	})
+}
+
+// flash is the note or error an action left for the next page.
+func flash(res *http.Response) string {
+	for _, c := range res.Cookies() {
+		if c.Name == "zcrm_console_flash" {
+			s, _ := url.QueryUnescape(c.Value)
+			return s
+		}
+	}
+	return ""
+}
+
+// The engine through the console without a browser: an enrolment's progress on the cadence page
+// and the record page before and after the clock moves, the email in the org's outbox, and
+// "simulate reply" — refused for another org's page or a missing message, recorded otherwise.
+func TestConsoleOutboxAndProgress(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b, "")
+		ctx := context.Background()
+		origin := "Origin: " + e.srv.URL
+		org := "/console/orgs/" + crm.FormatID(e.org.ID)
+		res, _ := e.send("POST", org+"/modules/Contacts", "Last_Name=Hopper&Email=grace@example.com", origin)
+		contact := res.Header.Get("Location")
+		res, _ = e.send("POST", org+"/cadences", "name=Welcome&module=Contacts&action1=email_notifications&after1=1&period1=hours", origin)
+		cadence := res.Header.Get("Location")
+		for _, action := range []string{"publish", "activate"} {
+			if res, _ := e.send("POST", cadence+"/actions/"+action, "", origin); !strings.Contains(flash(res), "successfully") {
+				t.Fatalf("%s: %q", action, flash(res))
+			}
+		}
+		contactID := contact[strings.LastIndex(contact, "/")+1:]
+		if res, _ := e.send("POST", cadence+"/enrolments", "action=enrol&ids="+contactID, origin); flash(res) != "note=Enrolled." {
+			t.Fatalf("enrol: %q", flash(res))
+		}
+		for _, page := range []string{cadence, contact} {
+			if _, body := e.send("GET", page, ""); !strings.Contains(body, "Follow-up 1: email notifications") || !strings.Contains(body, "1 pending") {
+				t.Fatalf("%s before the clock moved:\n%s", page, body)
+			}
+		}
+		if _, body := e.send("GET", org+"/outbox", ""); !strings.Contains(body, "No messages yet") {
+			t.Fatalf("the outbox before the clock moved:\n%s", body)
+		}
+		if _, err := e.svc.AdvanceClock(ctx, 2*time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		for _, page := range []string{cadence, contact} {
+			if _, body := e.send("GET", page, ""); !strings.Contains(body, "Finished") || !strings.Contains(body, "1 done") {
+				t.Fatalf("%s after the clock moved:\n%s", page, body)
+			}
+		}
+		_, body := e.send("GET", org+"/outbox", "")
+		if !strings.Contains(body, "grace@example.com") || !strings.Contains(body, ">Hopper</a>") || !strings.Contains(body, ">Welcome</a>") || !strings.Contains(body, `/reply"`) {
+			t.Fatalf("the outbox after the clock moved:\n%s", body)
+		}
+		ms, err := e.svc.Emails(ctx, crm.MessageFilter{OrgID: e.org.ID})
+		if err != nil || len(ms) != 1 {
+			t.Fatalf("emails: %v %v", ms, err)
+		}
+		res, _ = e.send("POST", "/console/orgs", "name=Other&edition=enterprise", origin)
+		other := res.Header.Get("Location")
+		for _, p := range []string{other + "/outbox/" + ms[0].ID + "/reply", org + "/outbox/1/reply", org + "/outbox/x/reply"} {
+			if res, _ := e.send("POST", p, "", origin); flash(res) != "error=No such message in this org." {
+				t.Fatalf("reply at %s: %q", p, flash(res))
+			}
+		}
+		if ms, _ := e.svc.Emails(ctx, crm.MessageFilter{OrgID: e.org.ID}); ms[0].RepliedTime != nil {
+			t.Fatalf("a refused reply was recorded: %+v", ms[0])
+		}
+		if res, _ := e.send("POST", org+"/outbox/"+ms[0].ID+"/reply", "", origin); flash(res) != "note=Reply recorded." {
+			t.Fatalf("reply: %q", flash(res))
+		}
+		if ms, _ := e.svc.Emails(ctx, crm.MessageFilter{OrgID: e.org.ID}); ms[0].RepliedTime == nil {
+			t.Fatalf("the reply was not recorded: %+v", ms[0])
+		}
+		if _, body := e.send("GET", org+"/outbox", ""); strings.Contains(body, `/reply"`) || !strings.Contains(body, "<dt>Replied</dt>") {
+			t.Fatalf("the outbox after the reply:\n%s", body)
 		}
 	})
 }

@@ -187,6 +187,8 @@ type relatedList struct {
 	// Roles, on a deal's Contact_Roles, are the org's contact roles for the add form.
 	Roles    []crm.ContactRole
 	Cadences []crm.RecordCadenceRow
+	// Progress is each of Cadences' enrolments' progress, in the same order.
+	Progress []progress
 	Kind     string // "related", "roles" or "cadences"
 	Statuses []string
 }
@@ -290,7 +292,11 @@ func relatedOf(ctx context.Context, tx crm.Tx, actor crm.Actor, m catalog.Module
 	case strings.EqualFold(rl.APIName, catalog.CadenceListName(m.APIName)):
 		l.Kind = "cadences"
 		rows, _, err := crm.RecordCadences(ctx, tx, actor.Org, m, id, 1, 100)
+		if err != nil {
+			return l, err
+		}
 		l.Cadences = rows
+		l.Progress, err = recordProgress(ctx, tx, actor.Org, rows)
 		return l, err
 	case m.APIName == "Deals" && rl.APIName == "Contact_Roles":
 		l.Kind = "roles"
@@ -325,6 +331,27 @@ func relatedOf(ctx context.Context, tx crm.Tx, actor crm.Actor, m catalog.Module
 	page, err := crm.ListRelated(ctx, tx, actor, t, id, q)
 	l.Rows = page.Data
 	return l, err
+}
+
+// recordProgress words the progress the record's cadence rows carry (next_follow_up,
+// follow_ups), naming follow-ups by their place in their cadence.
+func recordProgress(ctx context.Context, tx crm.Tx, org crm.Org, rows []crm.RecordCadenceRow) ([]progress, error) {
+	var ids []int64
+	for _, row := range rows {
+		if id, ok := crm.ParseID(row.ID); ok {
+			ids = append(ids, id)
+		}
+	}
+	cads, err := tx.CadencesByID(ctx, org.ID, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]progress, len(rows))
+	for i, row := range rows {
+		id, _ := crm.ParseID(row.ID)
+		out[i] = describe(row.UnenrolledTime == nil, row.NextFollowUp, row.FollowUps, followUpWords(cads[id].FollowUps))
+	}
+	return out, nil
 }
 
 // formData is a record's create or edit form.

@@ -23,7 +23,8 @@ type view struct {
 	Title string
 	// Bare pages (sign in, errors before sign-in) have no navigation.
 	Bare bool
-	// Nav names the navigation entry of the page: orgs, records, cadences, oauth, journal, control.
+	// Nav names the navigation entry of the page: orgs, records, cadences, oauth, outbox, journal,
+	// control.
 	Nav string
 	// Org is the org the page is about (zero on server-wide pages); Orgs lists every org for the
 	// switcher; Modules the org's API modules for the records menu.
@@ -51,6 +52,7 @@ var funcs = template.FuncMap{
 	"show":     show,
 	"when":     func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 MST") },
 	"jsonish":  jsonish,
+	"short":    shortTime,
 	"sortKeys": func() []string { return []string{crm.SortByID, crm.SortByCreatedTime, crm.SortByModifiedTime} },
 	"edition":  func(e crm.Edition) bool { return e.AtLeast(crm.Enterprise) },
 }
@@ -206,6 +208,16 @@ func show(v any) string {
 		return strings.Join(x, ", ")
 	}
 	return jsonish(v)
+}
+
+// shortTime writes a Zoho time ("2026-12-08T06:04:46+00:00") as "2026-12-08 06:04 UTC" for a
+// narrow table cell; anything else stays as it is.
+func shortTime(s string) string {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return s
+	}
+	return t.UTC().Format("2006-01-02 15:04 MST")
 }
 
 // jsonish writes v as compact JSON.

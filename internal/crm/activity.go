@@ -157,9 +157,9 @@ func attachedTo(fields []string, id int64) *Criteria {
 	return c
 }
 
-// deleteAttached deletes, with records of module m being deleted (ids), the notes whose Parent_Id
-// names one of them and the activities whose What_Id does.
-func deleteAttached(ctx context.Context, tx Tx, org int64, m catalog.Module, ids []int64) error {
+// deleteAttached deletes, with records of module m being deleted by the user by (ids), the notes
+// whose Parent_Id names one of them and the activities whose What_Id does: to the recycle bin.
+func deleteAttached(ctx context.Context, tx Tx, org, by int64, m catalog.Module, ids []int64) error {
 	if len(ids) == 0 || m.APIName == "Notes" {
 		return nil
 	}
@@ -181,13 +181,13 @@ func deleteAttached(ctx context.Context, tx Tx, org int64, m catalog.Module, ids
 			gone[i] = r.ID
 		}
 		// The activities' own notes go with them.
-		if err := deleteAttached(ctx, tx, org, catalog.Module{APIName: att.module}, gone); err != nil {
+		if err := deleteAttached(ctx, tx, org, by, catalog.Module{APIName: att.module}, gone); err != nil {
 			return err
 		}
 		if err := tx.DeleteRelationsOf(ctx, org, gone); err != nil {
 			return err
 		}
-		if err := tx.DeleteRecords(ctx, org, att.module, gone); err != nil {
+		if err := recycle(ctx, tx, org, by, att.module, gone); err != nil {
 			return err
 		}
 	}

@@ -79,4 +79,6 @@ type CadenceTx interface {
 	EndEnrollmentsOf(ctx context.Context, orgID int64, recordIDs []int64, reason string, by int64) error
 	// RecordEnrollments returns one page of the record's enrolments, live and ended, newest first.
 	RecordEnrollments(ctx context.Context, orgID, recordID int64, limit, offset int) ([]Enrollment, error)
+	// CadenceEnrollments returns one page of the cadence's enrolments, live and ended, newest first.
+	CadenceEnrollments(ctx context.Context, orgID, cadenceID int64, limit, offset int) ([]Enrollment, error)
 }

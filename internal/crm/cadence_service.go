@@ -439,9 +439,17 @@ func CadenceAction(ctx context.Context, tx Tx, actor Actor, id int64, action str
 	}
 	switch action {
 	case ActionPublish:
-		return publishCadence(ctx, tx, actor, c, body)
+		item, err := publishCadence(ctx, tx, actor, c, body)
+		if err != nil || !item.OK() {
+			return item, err
+		}
+		return item, afterPublish(ctx, tx, actor.Org, c, body) // process_existing_records (engine_enrol.go)
 	case ActionActivate:
-		return activateCadence(ctx, tx, actor, c)
+		item, err := activateCadence(ctx, tx, actor, c)
+		if err != nil || !item.OK() {
+			return item, err
+		}
+		return item, afterActivate(ctx, tx, actor.Org, c.ID)
 	case ActionDeactivate:
 		if c.DraftOf != 0 || !c.Active {
 			return Item{}, NewError(http.StatusBadRequest, "ALREADY_DEACTIVATED", MsgCadenceAlreadyDeactivated, nil)

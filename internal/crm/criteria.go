@@ -720,12 +720,13 @@ func compareValues(a, b any) int {
 }
 
 // SearchSelectsNothing reads Search's converted and approved parameters: true when they select
-// no record, since zcrm converts no lead and has no approval process (every record is
-// non-converted and approved). converted is true, false or both (Zoho's default false), approved
-// true, false or both (default true); any other value is INVALID_DATA with the supported values.
+// no record, since zcrm has no approval process (every record is approved; converted leads are
+// selected by ParseConverted, convert_query.go). converted is true, false or both (Zoho's default
+// false), approved true, false or both (default true); any other value is INVALID_DATA with the
+// supported values.
 func SearchSelectsNothing(get func(string) (string, bool)) (bool, error) {
 	none := false
-	for _, p := range []struct{ name, empty string }{{"converted", "true"}, {"approved", "false"}} {
+	for _, p := range []struct{ name, empty string }{{"converted", ""}, {"approved", "false"}} {
 		raw, ok := get(p.name)
 		if !ok || raw == "" {
 			continue

@@ -43,6 +43,8 @@ type Tx interface {
 	OrgTx
 	AuthTx
 	RecordTx
+	DeletedTx
+	ConvertTx
 	COQLTx
 	CadenceTx
 	CustomViewTx

@@ -24,6 +24,31 @@ package crm
 //   - Un-enrolment: manual (seed 000) stops pending steps at once; an end_date rule ends the
 //     enrolment at 00:00 UTC of that date; automatic_unenroll ends it when the record replies to a
 //     cadence email. A deactivated cadence's steps wait; a deleted cadence's or record's never run.
+//   - Enrolment by custom view (engine_enrol.go): a published, active custom_view cadence enrols a
+//     record of its module when an insert or update leaves it in the view (Criteria.Match, the
+//     evaluator of cvid lists), as the cadence's creator, once per record and cadence: a record
+//     ever enrolled in it (since un-enrolled or not) is not enrolled again, and neither is one that
+//     matches the cadence's criteria unenrol rule. Only active cadences look: a record entering the
+//     view while the cadence is inactive is enrolled by its next write after reactivation, not by
+//     the reactivation. Zoho's help names the view as the enrolment criteria and the unenrol rules
+//     (goal reached, end date, criteria) as the way out, so a record leaving the view stays enrolled.
+//   - process_existing_records (publish's body, Zoho's §4.8): the records already in the view, not
+//     enrolled before and not matching the criteria rule, are enrolled in one SQL pass (criteriaSQL)
+//     in the publish's transaction when the published cadence is active (a merged edit), else at
+//     its next activation (a first publish leaves it inactive; activate takes no such option). The
+//     wish waits as a cadence_steps row in state 'mark' (store/engine_views.go).
+//   - execute_every (Zoho: "execute immediately after each enrollment trigger", or every N hours,
+//     days, weeks) is a custom-view cadence's evaluation period: a record is enrolled when it
+//     enters the view, and its root follow-ups count their execute_after from the cadence's next
+//     evaluation tick at or after that moment: every N hours from 00:00 UTC, every N days at 00:00
+//     UTC, every N weeks on Mondays 00:00 UTC, counted from the Unix epoch; "immediately" (or none):
+//     the enrolment time. Manual enrolments start at once.
+//   - The criteria unenrol rule (unenroll_properties type criteria, details.criteria Zoho's criteria
+//     object, compiled as a custom view's): an update that leaves an enrolled record matching it
+//     ends the enrolment (reason "criteria", by the cadence's creator), in any active cadence of the
+//     module, manual or custom-view; a rule whose criteria does not compile never fires.
+//     followup_criteria rules are stored and never fire.
+//   - Progress (engine_progress.go): a record's cadence rows add next_follow_up and follow_ups.
 //   - Exactly once: a step, what it made and its children's scheduling commit in one transaction;
 //     a step is one row keyed by (enrolment, follow-up); several processes claim due steps with
 //     FOR UPDATE SKIP LOCKED on PostgreSQL (SQLite has one writer).
@@ -112,6 +137,8 @@ type EngineTx interface {
 	CancelDeadSteps(ctx context.Context, now time.Time) error
 	// UpdateStep writes a step's state, due time, parent result, result, run time and error.
 	UpdateStep(ctx context.Context, s Step) error
+	// UpdateSteps writes UpdateStep's columns of several steps at once.
+	UpdateSteps(ctx context.Context, steps []Step) error
 	// WaitingSteps returns the org's waiting steps whose parent result is among results.
 	WaitingSteps(ctx context.Context, orgID int64, results []int64) ([]Step, error)
 	// EnrollmentSteps returns the steps of the enrolments, in due order.
@@ -123,6 +150,24 @@ type EngineTx interface {
 	NextDue(ctx context.Context) (time.Time, bool, error)
 	// LiveEnrollmentIDs returns the ids of the live enrolments of the records in the cadence.
 	LiveEnrollmentIDs(ctx context.Context, orgID, cadenceID int64, recordIDs []int64) (map[int64]int64, error)
+
+	// EngineCadences returns the org's published, active cadences of module (draft copies aside)
+	// that the record hook must look at: those that enrol by custom view and those with a criteria
+	// unenrol rule (a cheap text test that may also return others). One indexed query: the whole
+	// cost of a record write in a module without such cadences.
+	EngineCadences(ctx context.Context, orgID int64, module string) ([]Cadence, error)
+	// EverEnrolled returns which of recordIDs have an enrolment in the cadence, live or ended.
+	EverEnrolled(ctx context.Context, orgID, cadenceID int64, recordIDs []int64) (map[int64]bool, error)
+	// ViewRecordIDs returns, in id order, the records of module that match in (nil: every record),
+	// do not match out (nil: none does) and were never enrolled in the cadence: one SQL pass.
+	ViewRecordIDs(ctx context.Context, orgID int64, module string, cadenceID int64, in, out *Criteria) ([]int64, error)
+	// MarkProcessExisting records that the cadence's next activation enrols the records already in
+	// its view (publish's process_existing_records on a cadence publish leaves inactive).
+	MarkProcessExisting(ctx context.Context, orgID, cadenceID int64) error
+	// TakeProcessExisting removes that mark and reports whether it was there.
+	TakeProcessExisting(ctx context.Context, orgID, cadenceID int64) (bool, error)
+	// MessagesByID returns the messages among ids, keyed by id.
+	MessagesByID(ctx context.Context, orgID int64, ids []int64) (map[int64]Message, error)
 
 	// InsertMessage stores an outbox message.
 	InsertMessage(ctx context.Context, m Message) error

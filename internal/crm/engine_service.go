@@ -20,7 +20,7 @@ const (
 )
 
 // scheduleEnrolments schedules what new enrolments run first: each cadence's root follow-ups at
-// the enrolment time plus their execute_after, and its end-date step when it has that rule.
+// the enrolment time (a custom-view cadence: its next evaluation tick, enrolStart) plus their execute_after, and its end-date step when it has that rule.
 func scheduleEnrolments(ctx context.Context, tx Tx, cadences []Cadence, es []Enrollment) error {
 	var steps []Step
 	for _, c := range cadences {
@@ -32,7 +32,7 @@ func scheduleEnrolments(ctx context.Context, tx Tx, cadences []Cadence, es []Enr
 			}
 			for _, fu := range roots {
 				steps = append(steps, Step{OrgID: e.OrgID, EnrollmentID: e.ID, FollowUpID: followUpID(fu), CadenceID: c.ID,
-					RecordID: e.RecordID, State: StepPending, Due: addPeriod(e.EnrolledTime, fu["execute_after"])})
+					RecordID: e.RecordID, State: StepPending, Due: addPeriod(enrolStart(c, e), fu["execute_after"])})
 			}
 			if hasEnd {
 				steps = append(steps, Step{OrgID: e.OrgID, EnrollmentID: e.ID, FollowUpID: StepEndDate, CadenceID: c.ID,
@@ -195,28 +195,102 @@ type engineRun struct {
 	cadences map[int64]*Cadence // nil value: gone
 	actors   map[int64]*Actor   // by org
 	orgs     map[int64]Org
+	records  map[int64]Record // the enrolled records of the batch's steps
+	updates  []Step           // the batch's steps, run, failed or cancelled: written at its end
+	next     []Step           // the children of the steps that ran, inserted at the batch's end
 }
 
 // RunDueSteps runs up to limit follow-ups due now, in due order, in the caller's transaction, and
 // returns how many it ran. Each runs at its due time (tx.SetNow), so that what it makes is dated
-// as if the engine had run then.
+// as if the engine had run then. Steps of ended enrolments and deleted cadences are never claimed;
+// the engine marks them cancelled once per run (tx.CancelDeadSteps), not once per batch: that
+// sweep reads every due step, which made a run of N due steps cost N²/limit.
+//
+// The batch's enrolled records are read at once, the steps of one follow-up due at one time (the
+// enrolments of one enrol call) make their tasks or calls in one InsertRecords, their messages
+// take their ids at once, and the steps' new states and their children are written at the end.
 func RunDueSteps(ctx context.Context, tx Tx, limit int, opts EngineOptions) (int, error) {
-	now := tx.Now()
-	if err := tx.CancelDeadSteps(ctx, now); err != nil {
-		return 0, err
-	}
-	steps, err := tx.ClaimDueSteps(ctx, now, limit)
+	steps, err := tx.ClaimDueSteps(ctx, tx.Now(), limit)
 	if err != nil || len(steps) == 0 {
 		return 0, err
 	}
 	r := &engineRun{ctx: ctx, tx: tx, opts: opts, cadences: map[int64]*Cadence{}, actors: map[int64]*Actor{}, orgs: map[int64]Org{}}
 	defer tx.SetNow(time.Time{})
-	for _, s := range steps {
-		if err := r.run(s); err != nil {
+	if err := r.loadRecords(steps); err != nil {
+		return 0, err
+	}
+	for _, group := range stepGroups(steps) {
+		if err := r.runGroup(group); err != nil {
+			return 0, err
+		}
+	}
+	if err := tx.UpdateSteps(ctx, r.updates); err != nil {
+		return 0, err
+	}
+	if len(r.next) > 0 {
+		if err := tx.InsertSteps(ctx, r.next); err != nil {
 			return 0, err
 		}
 	}
 	return len(steps), nil
+}
+
+// stepGroups splits due-ordered steps into runs of one follow-up of one cadence due at one time,
+// in the order of their first step.
+func stepGroups(steps []Step) [][]Step {
+	type key struct {
+		cadence int64
+		fu      string
+		due     int64
+	}
+	at := map[key]int{}
+	var out [][]Step
+	for _, s := range steps {
+		k := key{s.CadenceID, s.FollowUpID, s.Due.UnixNano()}
+		i, ok := at[k]
+		if !ok {
+			i = len(out)
+			at[k] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], s)
+	}
+	return out
+}
+
+// loadRecords reads the enrolled records of the steps, one query per org and module.
+func (r *engineRun) loadRecords(steps []Step) error {
+	type key struct {
+		org    int64
+		module string
+	}
+	ids := map[key][]int64{}
+	var order []key
+	for _, s := range steps {
+		c, err := r.cadence(s.OrgID, s.CadenceID)
+		if err != nil {
+			return err
+		}
+		if c == nil || s.FollowUpID == StepEndDate {
+			continue
+		}
+		k := key{s.OrgID, c.Module}
+		if _, ok := ids[k]; !ok {
+			order = append(order, k)
+		}
+		ids[k] = append(ids[k], s.RecordID)
+	}
+	r.records = map[int64]Record{}
+	for _, k := range order {
+		recs, err := r.tx.RecordsByID(r.ctx, k.org, k.module, ids[k])
+		if err != nil {
+			return err
+		}
+		for id, rec := range recs {
+			r.records[id] = rec
+		}
+	}
+	return nil
 }
 
 func (r *engineRun) cadence(orgID, id int64) (*Cadence, error) {
@@ -264,17 +338,26 @@ func (r *engineRun) actor(c *Cadence) (Actor, error) {
 	return a, nil
 }
 
-// run runs one claimed step.
-func (r *engineRun) run(s Step) error {
-	c, err := r.cadence(s.OrgID, s.CadenceID)
+// cancel marks the steps cancelled.
+func (r *engineRun) cancel(steps []Step) error {
+	for _, s := range steps {
+		s.State = StepCancelled
+		r.updates = append(r.updates, s)
+	}
+	return nil
+}
+
+// runGroup runs claimed steps of one follow-up of one cadence due at one time.
+func (r *engineRun) runGroup(group []Step) error {
+	first := group[0]
+	c, err := r.cadence(first.OrgID, first.CadenceID)
 	if err != nil {
 		return err
 	}
 	if c == nil {
-		s.State = StepCancelled
-		return r.tx.UpdateStep(r.ctx, s)
+		return r.cancel(group)
 	}
-	at := s.Due
+	at := first.Due
 	if c.ModifiedTime.After(at) {
 		at = c.ModifiedTime // due while the cadence was inactive: it runs from the reactivation
 	}
@@ -283,71 +366,98 @@ func (r *engineRun) run(s Step) error {
 	}
 	r.tx.SetNow(at)
 	defer r.tx.SetNow(time.Time{})
-	if s.FollowUpID == StepEndDate {
-		s.State, s.Executed = StepDone, at
-		if err := r.tx.UpdateStep(r.ctx, s); err != nil {
-			return err
+	if first.FollowUpID == StepEndDate {
+		for _, s := range group {
+			s.State, s.Executed = StepDone, at
+			if err := r.tx.UpdateStep(r.ctx, s); err != nil {
+				return err
+			}
+			if err := r.tx.EndEnrollments(r.ctx, s.OrgID, []int64{s.CadenceID}, []int64{s.RecordID}, EndEndDate, c.CreatedBy); err != nil {
+				return err
+			}
 		}
-		return r.tx.EndEnrollments(r.ctx, s.OrgID, []int64{s.CadenceID}, []int64{s.RecordID}, EndEndDate, c.CreatedBy)
+		return nil
 	}
-	i := slices.IndexFunc(c.FollowUps, func(fu map[string]any) bool { return followUpID(fu) == s.FollowUpID })
+	i := slices.IndexFunc(c.FollowUps, func(fu map[string]any) bool { return followUpID(fu) == first.FollowUpID })
 	if i < 0 { // the follow-up was edited away
-		s.State = StepCancelled
-		return r.tx.UpdateStep(r.ctx, s)
+		return r.cancel(group)
 	}
 	fu := c.FollowUps[i]
-	rec, err := r.tx.Record(r.ctx, s.OrgID, c.Module, s.RecordID)
-	if errors.Is(err, ErrNotFound) {
-		s.State = StepCancelled
-		return r.tx.UpdateStep(r.ctx, s)
-	} else if err != nil {
-		return err
+	var steps []Step
+	var recs []Record
+	for _, s := range group {
+		rec, ok := r.records[s.RecordID]
+		if !ok { // the record is gone
+			if err := r.cancel([]Step{s}); err != nil {
+				return err
+			}
+			continue
+		}
+		steps, recs = append(steps, s), append(recs, rec)
+	}
+	if len(steps) == 0 {
+		return nil
 	}
 	actor, err := r.actor(c)
 	if err != nil {
 		return err
 	}
-	result, failure, err := r.act(c, fu, s, rec, actor, at)
+	results, failures, err := r.act(c, fu, steps, recs, actor, at)
 	if err != nil {
 		return err
 	}
-	s.Executed = at
-	if failure != "" {
-		s.State, s.Error = StepFailed, failure
-		return r.tx.UpdateStep(r.ctx, s)
-	}
-	s.State, s.ResultID = StepDone, result
-	if err := r.tx.UpdateStep(r.ctx, s); err != nil {
-		return err
-	}
-	var next []Step
-	for _, child := range childFollowUps(c.FollowUps, fu) {
-		n := Step{OrgID: s.OrgID, EnrollmentID: s.EnrollmentID, FollowUpID: followUpID(child), CadenceID: s.CadenceID,
-			RecordID: s.RecordID, State: StepPending, Due: addPeriod(at, child["execute_after"])}
-		if triggers, _ := child["triggers"].([]any); len(triggers) > 0 {
-			n.State, n.Due, n.ParentResult = StepWaiting, at, result
+	children := childFollowUps(c.FollowUps, fu)
+	for k, s := range steps {
+		s.Executed = at
+		if failures[k] != "" {
+			s.State, s.Error = StepFailed, failures[k]
+			r.updates = append(r.updates, s)
+			continue
 		}
-		next = append(next, n)
+		s.State, s.ResultID = StepDone, results[k]
+		r.updates = append(r.updates, s)
+		for _, child := range children {
+			n := Step{OrgID: s.OrgID, EnrollmentID: s.EnrollmentID, FollowUpID: followUpID(child), CadenceID: s.CadenceID,
+				RecordID: s.RecordID, State: StepPending, Due: addPeriod(at, child["execute_after"])}
+			if triggers, _ := child["triggers"].([]any); len(triggers) > 0 {
+				n.State, n.Due, n.ParentResult = StepWaiting, at, results[k]
+			}
+			r.next = append(r.next, n)
+		}
 	}
-	if len(next) == 0 {
-		return nil
-	}
-	return r.tx.InsertSteps(r.ctx, next)
+	return nil
 }
 
-// act does what the follow-up's action says and returns the id of what it made, or why it failed.
-func (r *engineRun) act(c *Cadence, fu map[string]any, s Step, rec Record, actor Actor, at time.Time) (int64, string, error) {
+// act does what the follow-up's action says for each step (recs[k] is steps[k]'s record) and
+// returns the id of what each made, or why it failed.
+func (r *engineRun) act(c *Cadence, fu map[string]any, steps []Step, recs []Record, actor Actor, at time.Time) ([]int64, []string, error) {
 	action, _ := fu["action"].(map[string]any)
 	typ, _ := action["type"].(string)
+	results, failures := make([]int64, len(steps)), make([]string, len(steps))
 	switch typ {
 	case "tasks":
-		return r.activity(c, action, rec, actor, at, "Tasks")
+		return r.activities(c, action, recs, actor, at, "Tasks")
 	case "schedule_call":
-		return r.activity(c, action, rec, actor, at, "Calls")
+		return r.activities(c, action, recs, actor, at, "Calls")
 	case "email_notifications", "whatsapp_message_notification":
-		return r.message(c, action, s, rec, at, typ == "email_notifications")
+		ids, err := r.tx.NewIDs(r.ctx, len(steps))
+		if err != nil {
+			return nil, nil, err
+		}
+		for k, s := range steps {
+			if failures[k], err = r.message(c, action, s, recs[k], at, typ == "email_notifications", ids[k]); err != nil {
+				return nil, nil, err
+			}
+			if failures[k] == "" {
+				results[k] = ids[k]
+			}
+		}
+		return results, failures, nil
 	}
-	return 0, fmt.Sprintf("action type %q is not one zcrm runs", typ), nil
+	for k := range failures {
+		failures[k] = fmt.Sprintf("action type %q is not one zcrm runs", typ)
+	}
+	return results, failures, nil
 }
 
 // fieldMappings are an action's field_mappings (on the action or in its details).
@@ -360,12 +470,41 @@ func fieldMappings(action map[string]any) []any {
 	return fm
 }
 
-// activity makes the Tasks or Calls record of a follow-up through InsertRecords, linked to rec.
-func (r *engineRun) activity(c *Cadence, action map[string]any, rec Record, actor Actor, at time.Time, module string) (int64, string, error) {
+// activities makes the Tasks or Calls records of a follow-up through InsertRecords, one linked to
+// each of recs, 100 to a call; it returns each one's id, or why it failed.
+func (r *engineRun) activities(c *Cadence, action map[string]any, recs []Record, actor Actor, at time.Time, module string) ([]int64, []string, error) {
+	results, failures := make([]int64, len(recs)), make([]string, len(recs))
 	m, ok := catalog.Standard(module)
 	if !ok {
-		return 0, "zcrm has no " + module + " module", nil
+		for k := range failures {
+			failures[k] = "zcrm has no " + module + " module"
+		}
+		return results, failures, nil
 	}
+	data := make([]any, len(recs))
+	for k, rec := range recs {
+		data[k] = activityData(c, action, rec, at, m)
+	}
+	for from := 0; from < len(data); from += 100 {
+		to := min(from+100, len(data))
+		items, err := InsertRecords(r.ctx, r.tx, actor, m, data[from:to])
+		if err != nil {
+			return nil, nil, err
+		}
+		for k, it := range items {
+			if !it.OK() {
+				failures[from+k] = it.Code + ": " + it.Message
+				continue
+			}
+			results[from+k], _ = ParseID(fmt.Sprint(it.Details["id"]))
+		}
+	}
+	return results, failures, nil
+}
+
+// activityData is the Tasks or Calls record (module m) a follow-up makes for rec, linked to it.
+func activityData(c *Cadence, action map[string]any, rec Record, at time.Time, m catalog.Module) map[string]any {
+	module := m.APIName
 	data := map[string]any{}
 	for _, raw := range fieldMappings(action) {
 		fm, _ := raw.(map[string]any)
@@ -420,15 +559,7 @@ func (r *engineRun) activity(c *Cadence, action map[string]any, rec Record, acto
 		data["What_Id"] = map[string]any{"id": FormatID(rec.ID)}
 		data["$se_module"] = c.Module
 	}
-	items, err := InsertRecords(r.ctx, r.tx, actor, m, []any{data})
-	if err != nil {
-		return 0, "", err
-	}
-	if it := items[0]; !it.OK() {
-		return 0, it.Code + ": " + it.Message, nil
-	}
-	id, _ := ParseID(fmt.Sprint(items[0].Details["id"]))
-	return id, "", nil
+	return data
 }
 
 // mappingPeriod turns an execution_time value {"unit","period","sign"} into addPeriod's form.
@@ -476,8 +607,8 @@ func fill(s string, module string, rec Record) string {
 	})
 }
 
-// message writes an email or WhatsApp follow-up to the outbox.
-func (r *engineRun) message(c *Cadence, action map[string]any, s Step, rec Record, at time.Time, email bool) (int64, string, error) {
+// message writes an email or WhatsApp follow-up to the outbox as message id.
+func (r *engineRun) message(c *Cadence, action map[string]any, s Step, rec Record, at time.Time, email bool, id int64) (string, error) {
 	details, _ := action["details"].(map[string]any)
 	name, _ := action["name"].(string)
 	subject, _ := details["subject"].(string)
@@ -488,7 +619,7 @@ func (r *engineRun) message(c *Cadence, action map[string]any, s Step, rec Recor
 	if email {
 		m.To, _ = rec.Data["Email"].(string)
 		if m.To == "" {
-			return 0, "the record has no Email", nil
+			return "the record has no Email", nil
 		}
 	} else {
 		m.Channel = "whatsapp"
@@ -497,16 +628,12 @@ func (r *engineRun) message(c *Cadence, action map[string]any, s Step, rec Recor
 			m.To, _ = rec.Data["Phone"].(string)
 		}
 		if m.To == "" {
-			return 0, "the record has no Mobile or Phone", nil
+			return "the record has no Mobile or Phone", nil
 		}
 	}
 	if r.opts.QueueMail && email {
 		m.Delivery = DeliveryQueued
 	}
-	id, err := r.tx.NewID(r.ctx)
-	if err != nil {
-		return 0, "", err
-	}
 	m.ID = id
-	return id, "", r.tx.InsertMessage(r.ctx, m)
+	return "", r.tx.InsertMessage(r.ctx, m)
 }

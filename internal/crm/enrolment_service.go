@@ -208,12 +208,16 @@ const RecordCadenceTimeLayout = "2006-01-02T15:04:05-07:00"
 
 // RecordCadenceRow is one row of a record's Entity_Cadences_<module> related list: one enrolment.
 // id and name are the cadence's; status is "enrolled" while it lasts, then "unenrolled".
+// next_follow_up (null when none) and follow_ups are zcrm's additions: the enrolment's progress
+// (engine_progress.go).
 type RecordCadenceRow struct {
-	ID             string  `json:"id"`
-	Name           string  `json:"name"`
-	Status         string  `json:"status"`
-	EnrolledTime   string  `json:"enrolled_time"`
-	UnenrolledTime *string `json:"unenrolled_time"`
+	ID             string         `json:"id"`
+	Name           string         `json:"name"`
+	Status         string         `json:"status"`
+	EnrolledTime   string         `json:"enrolled_time"`
+	UnenrolledTime *string        `json:"unenrolled_time"`
+	NextFollowUp   *NextFollowUp  `json:"next_follow_up"`
+	FollowUps      *FollowUpTally `json:"follow_ups"`
 }
 
 // RecordCadences returns one page of the record's enrolments, newest first, and whether more
@@ -246,5 +250,5 @@ func RecordCadences(ctx context.Context, tx Tx, org Org, module catalog.Module, 
 			rows[i].Status, rows[i].UnenrolledTime = "unenrolled", &t
 		}
 	}
-	return rows, more, nil
+	return rows, more, enrolmentProgress(ctx, tx, org.ID, es, rows)
 }

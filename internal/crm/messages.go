@@ -115,3 +115,10 @@ const (
 	MsgConcurrencyLimitExceeded = "concurrency limit exceeded: too many API calls of this organization are in progress; retry when one has ended"
 	MsgCreditLimitExceeded      = "API credit limit exceeded: this organization has used its API credits for the last 24 hours"
 )
+
+// Get Deleted Records and Convert Lead (crm-oas v8.0 getDeletedRecords and convertLead examples).
+const (
+	MsgCheckInputValues   = "Please check whether the input values are correct"
+	MsgRecordConverted    = "The record has been converted successfully"
+	MsgIDAlreadyConverted = "id already converted"
+)

@@ -30,6 +30,9 @@ const (
 type RecordQuery struct {
 	OrgID  int64
 	Module string
+	// AlsoModule, when not "", selects the stored records of this module too: converted leads
+	// (convert.go).
+	AlsoModule string
 	// IDs, when non-nil, restricts the listing to these records.
 	IDs []int64
 	// ModifiedSince, when not zero, keeps only records modified after it.

@@ -65,7 +65,11 @@ func (w *writer) store(recs map[int64]Record, changed map[int64]bool) error {
 	if err := w.tx.UpdateRecords(w.ctx, out); err != nil {
 		return err
 	}
-	// A completed task or call releases the cadence follow-ups waiting on it (engine_events.go).
+	// A completed task or call releases the cadence follow-ups waiting on it (engine_events.go);
+	// custom-view cadences enrol, criteria rules un-enrol (engine_enrol.go).
+	if err := cadenceRecordsWritten(w.ctx, w.tx, w.actor.Org, w.m, out, false); err != nil {
+		return err
+	}
 	return activitiesCompleted(w.ctx, w.tx, w.actor.Org.ID, w.m.APIName, out)
 }
 

@@ -70,6 +70,9 @@ type ListQuery struct {
 	ModifiedSince time.Time // zero for no If-Modified-Since
 	// PageToken is page_token as given ("" for discrete paging by page); pagetoken.go opens it.
 	PageToken string
+	// Converted is the converted parameter of Leads lists and searches (ParseConverted): "" or
+	// "false" for live leads, "true" for converted ones, "both" (convert.go).
+	Converted string
 	// Other holds the raw values of the row-selecting parameters Zoho's listings take that zcrm
 	// does not interpret (otherParams), so that page tokens are bound to them too.
 	Other map[string]string

@@ -77,7 +77,7 @@ func listRecords(ctx context.Context, tx Tx, actor Actor, m catalog.Module, q Li
 	if err != nil {
 		return nil, ListInfo{}, err
 	}
-	base := RecordQuery{OrgID: actor.Org.ID, Module: m.APIName, IDs: q.IDs, ModifiedSince: q.ModifiedSince, OwnerID: owner,
+	base := RecordQuery{OrgID: actor.Org.ID, Module: convertedModule(m, q), AlsoModule: convertedAlso(m, q), IDs: q.IDs, ModifiedSince: q.ModifiedSince, OwnerID: owner,
 		SortBy: q.SortBy, Desc: q.Desc, Criteria: crit}
 	sortBy := q.SortBy
 	if q.SortField != "" {
@@ -195,7 +195,7 @@ func InsertRecords(ctx context.Context, tx Tx, actor Actor, m catalog.Module, da
 	if err := tx.InsertRecords(ctx, kept); err != nil {
 		return nil, err
 	}
-	return items, nil
+	return items, cadenceRecordsWritten(ctx, tx, actor.Org, m, kept, true) // enrolment by custom view (engine_enrol.go)
 }
 
 // UpdateRecords applies each element of data to the record its "id" names, one item per element:
@@ -353,13 +353,14 @@ func DeleteRecord(ctx context.Context, tx Tx, actor Actor, m catalog.Module, raw
 }
 
 // deleteCascade deletes records with what hangs off them: relations, live cadence enrolments
-// (ended as record_deleted by the actor) and deal contact roles.
+// (ended as record_deleted by the actor) and deal contact roles; the records, their notes and
+// their activities go to the recycle bin (deleted.go).
 func deleteCascade(ctx context.Context, tx Tx, actor Actor, m catalog.Module, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
 	org := actor.Org.ID
-	if err := deleteAttached(ctx, tx, org, m, ids); err != nil { // notes and activities: activity.go
+	if err := deleteAttached(ctx, tx, org, actor.User.ID, m, ids); err != nil { // notes and activities: activity.go
 		return err
 	}
 	if err := tx.DeleteRelationsOf(ctx, org, ids); err != nil {
@@ -371,7 +372,7 @@ func deleteCascade(ctx context.Context, tx Tx, actor Actor, m catalog.Module, id
 	if err := tx.DeleteDealContactRolesOf(ctx, org, ids); err != nil {
 		return err
 	}
-	return tx.DeleteRecords(ctx, org, m.APIName, ids)
+	return recycle(ctx, tx, org, actor.User.ID, m.APIName, ids) // to the recycle bin: deleted.go
 }
 
 // recordToChange resolves the {id} path segment of a single-record write and checks data sharing.

@@ -224,6 +224,9 @@ func UpsertRecords(ctx context.Context, tx Tx, actor Actor, m catalog.Module, da
 	if err := tx.InsertRecords(ctx, inserted); err != nil {
 		return nil, err
 	}
+	if err := cadenceRecordsWritten(ctx, tx, actor.Org, m, inserted, true); err != nil { // engine_enrol.go
+		return nil, err
+	}
 	return items, w.store(stored, changed)
 }
 

@@ -52,6 +52,11 @@ func (e *Engine) RunDue(ctx context.Context) (int, error) {
 	if _, err := e.Store.SyncControl(ctx); err != nil {
 		return 0, err
 	}
+	// Steps whose enrolment ended or whose cadence is gone are never claimed; mark them cancelled,
+	// once per run (a sweep over every due step).
+	if err := e.Store.Write(ctx, func(tx crm.Tx) error { return tx.CancelDeadSteps(ctx, tx.Now()) }); err != nil {
+		return 0, err
+	}
 	total := 0
 	for idle := 0; ; {
 		n := 0

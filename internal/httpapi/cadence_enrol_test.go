@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -328,14 +329,23 @@ func TestRecordCadenceHistory(t *testing.T) {
 		e.do("DELETE", fmt.Sprintf("%s/%d", cadPath, two), tok, "").expect(t, 200,
 			cadItems(cadOK("Cadences deleted successfully", cadFill(`{"id":"ID"}`, "ID", two))))
 		info := `"info":{"per_page":200,"next_page_token":null,"count":3,"page":1,"previous_page_token":null,"page_token_expiry":null,"more_records":false}`
+		// next_follow_up and follow_ups are zcrm's progress (crm/engine_progress.go); FU is One's follow-up.
+		fuID := regexp.MustCompile(`"next_follow_up":\{"id":"[0-9]+"`)
 		r := e.cadRelated(tok, "Leads", lead, "?fields=name")
+		r.body = fuID.ReplaceAllString(r.body, `"next_follow_up":{"id":"FU"`)
 		r.expect(t, 200, cadFill(`{"data":[
-			{"id":"TWO","name":"Two","status":"unenrolled","enrolled_time":"2024-07-17T20:44:22+00:00","unenrolled_time":"2024-07-17T20:45:22+00:00"},
-			{"id":"ONE","name":"One renamed","status":"enrolled","enrolled_time":"2024-07-17T20:43:22+00:00","unenrolled_time":null},
-			{"id":"ONE","name":"One renamed","status":"unenrolled","enrolled_time":"2024-07-17T20:39:22+00:00","unenrolled_time":"2024-07-17T20:41:22+00:00"}],INFO}`,
+			{"id":"TWO","name":"Two","status":"unenrolled","enrolled_time":"2024-07-17T20:44:22+00:00","unenrolled_time":"2024-07-17T20:45:22+00:00",
+			 "next_follow_up":null,"follow_ups":{"done":0,"pending":0,"waiting":0,"failed":0,"cancelled":1}},
+			{"id":"ONE","name":"One renamed","status":"enrolled","enrolled_time":"2024-07-17T20:43:22+00:00","unenrolled_time":null,
+			 "next_follow_up":{"id":"FU","type":"tasks","due_time":"2024-07-17T20:43:22+00:00"},"follow_ups":{"done":0,"pending":1,"waiting":0,"failed":0,"cancelled":0}},
+			{"id":"ONE","name":"One renamed","status":"unenrolled","enrolled_time":"2024-07-17T20:39:22+00:00","unenrolled_time":"2024-07-17T20:41:22+00:00",
+			 "next_follow_up":null,"follow_ups":{"done":0,"pending":0,"waiting":0,"failed":0,"cancelled":1}}],INFO}`,
 			"ONE", one, "TWO", two, "INFO", info))
-		e.cadRelated(tok, "Leads", lead, "?per_page=1&page=2").expect(t, 200, cadFill(`{"data":[
-			{"id":"ONE","name":"One renamed","status":"enrolled","enrolled_time":"2024-07-17T20:43:22+00:00","unenrolled_time":null}],
+		r = e.cadRelated(tok, "Leads", lead, "?per_page=1&page=2")
+		r.body = fuID.ReplaceAllString(r.body, `"next_follow_up":{"id":"FU"`)
+		r.expect(t, 200, cadFill(`{"data":[
+			{"id":"ONE","name":"One renamed","status":"enrolled","enrolled_time":"2024-07-17T20:43:22+00:00","unenrolled_time":null,
+			 "next_follow_up":{"id":"FU","type":"tasks","due_time":"2024-07-17T20:43:22+00:00"},"follow_ups":{"done":0,"pending":1,"waiting":0,"failed":0,"cancelled":0}}],
 			"info":{"per_page":1,"next_page_token":null,"count":1,"page":2,"previous_page_token":null,"page_token_expiry":null,"more_records":true}}`, "ONE", one))
 
 		// How each enrolment ended is kept.

@@ -5,13 +5,15 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/zcrm/zcrm/internal/crm"
 )
 
 // DecodeObject parses a request body as one JSON object whatever its Content-Type (the Node SDK
-// sends none). An empty body is an empty object. Malformed JSON, a non-object, trailing data or a
-// body over the size limit is 400 UNABLE_TO_PARSE_DATA_TYPE. Numbers stay json.Number.
+// sends none). An empty body is an empty object. Malformed JSON, a non-object, trailing data, a
+// U+0000 character or a body over the size limit is 400 UNABLE_TO_PARSE_DATA_TYPE. Numbers stay
+// json.Number.
 func DecodeObject(body []byte) (map[string]any, error) {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
@@ -30,7 +32,33 @@ func DecodeObject(body []byte) (map[string]any, error) {
 	if !ok {
 		return nil, crm.ErrUnparsable()
 	}
+	// U+0000 cannot be stored (PostgreSQL's text and jsonb refuse it): such a body is one zcrm
+	// cannot read, as a malformed one.
+	if bytes.Contains(body, []byte(`\u0000`)) && hasNUL(v) {
+		return nil, crm.ErrUnparsable()
+	}
 	return obj, nil
+}
+
+// hasNUL reports whether a decoded JSON value holds U+0000 in a key or a string.
+func hasNUL(v any) bool {
+	switch v := v.(type) {
+	case string:
+		return strings.IndexByte(v, 0) >= 0
+	case map[string]any:
+		for k, e := range v {
+			if strings.IndexByte(k, 0) >= 0 || hasNUL(e) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range v {
+			if hasNUL(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // readBody reads the request body from the wire (bounded by the middleware's size limit and the

@@ -33,7 +33,8 @@ func TestBodyDecodesAFreshCopyPerCall(t *testing.T) {
 
 // Malformed bodies are Zoho's 400, on every call.
 func TestBodyMalformed(t *testing.T) {
-	for _, b := range []string{`{`, `[1,2]`, `"x"`, `{"a":1} {"b":2}`, `{"a":1}x`} {
+	for _, b := range []string{`{`, `[1,2]`, `"x"`, `{"a":1} {"b":2}`, `{"a":1}x`,
+		`{"data":[{"Last_Name":"a\u0000b"}]}`, `{"a\u0000":1}`, `{"contact_roles":[{"name":"\u0000"}]}`} {
 		c := &call{r: httptest.NewRequest("POST", "/crm/v8/Leads", strings.NewReader(b))}
 		c.readBody()
 		for i := 0; i < 2; i++ {
@@ -41,5 +42,15 @@ func TestBodyMalformed(t *testing.T) {
 				t.Fatalf("body %q call %d: err = %v, want UNABLE_TO_PARSE_DATA_TYPE", b, i, err)
 			}
 		}
+	}
+}
+
+// A body that merely mentions \u0000 as text (an escaped backslash) is read as any other.
+func TestBodyEscapedBackslashNotNUL(t *testing.T) {
+	c := &call{r: httptest.NewRequest("POST", "/crm/v8/Leads", strings.NewReader(`{"data":[{"Last_Name":"a\\u0000b"}]}`))}
+	c.readBody()
+	got, err := c.body()
+	if err != nil || got["data"].([]any)[0].(map[string]any)["Last_Name"] != `a\u0000b` {
+		t.Fatalf("body = %v, %v", got, err)
 	}
 }

@@ -10,10 +10,9 @@ import (
 // APIs Zoho documents that zcrm does not serve yet. Each answers, once the call is authenticated,
 // one honest 400 NOT_SUPPORTED naming the method and path, instead of the error its path would
 // otherwise fall into (an invalid id for /deleted). They are Zoho's v8 OpenAPI paths
-// (../shared/zoho-oas/v8.0) and the Convert Lead operation; TestNotServed checks that every
+// (../shared/zoho-oas/v8.0); TestNotServed checks that every
 // documented path and method is either served or listed here.
 var notServedAPIs = []struct{ method, pattern string }{
-	{http.MethodGet, "{module}/deleted"},
 	{http.MethodGet, "{module}/deleted/{id}/{related_list}"},
 	{http.MethodGet, "{module}/actions/mass_update"},
 	{http.MethodPost, "{module}/actions/mass_update"},
@@ -24,7 +23,6 @@ var notServedAPIs = []struct{ method, pattern string }{
 	{http.MethodPost, "{module}/{id}/actions/remove_territories"},
 	{http.MethodGet, "{module}/{id}/actions/fetch_full_data"},
 	{http.MethodPost, "{module}/{id}/actions/clone"},
-	{http.MethodPost, "{module}/{id}/actions/convert"},
 	{http.MethodGet, "{module}/{id}/photo"},
 	{http.MethodPost, "{module}/{id}/photo"},
 	{http.MethodDelete, "{module}/{id}/photo"},

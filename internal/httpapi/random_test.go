@@ -156,6 +156,9 @@ func newRndEnv(t *testing.T, b storetest.Backend) *rndEnv {
 	for _, u := range []crm.User{e.admin, std, freeAdmin, otherAdmin} {
 		r.add("user", crm.FormatID(u.ID))
 	}
+	// GET settings/custom_views/{id} and settings/related_lists/{id}: a view and a list of Contacts.
+	r.add("view", e.metaID(e.org.ID, catalog.KeyCustomView("Contacts", "All")))
+	r.add("rlist", e.metaID(e.org.ID, catalog.KeyRelatedList("Contacts", "Notes")))
 	for _, id := range []int64{e.newRecord(otherAdmin, "Contacts", map[string]any{"Last_Name": "Foreign"}),
 		e.newRecord(otherAdmin, "Deals", map[string]any{"Deal_Name": "Foreign", "Stage": "Qualification"})} {
 		r.add("foreign", crm.FormatID(id))
@@ -692,7 +695,7 @@ func (r *rndEnv) fill(rng *rand.Rand, ro route) ([]string, rndCtx) {
 		}
 	}
 	ctx.needFields = ro.method == http.MethodGet && strings.HasPrefix(literal, "{module}")
-	ctx.needModule = literal == "settings/fields" || literal == "settings/related_lists" || literal == "settings/custom_views"
+	ctx.needModule = strings.HasPrefix(literal, "settings/fields") || strings.HasPrefix(literal, "settings/related_lists") || strings.HasPrefix(literal, "settings/custom_views")
 	ctx.needIDs = ro.method == http.MethodDelete && (ro.pattern[len(ro.pattern)-1] == "{related_list}" ||
 		ro.pattern[len(ro.pattern)-1] == "Contact_Roles" || literal == "{module}" || literal == "Contacts/roles")
 	idKind := ctx.module.APIName
@@ -704,6 +707,11 @@ func (r *rndEnv) fill(rng *rand.Rand, ro route) ([]string, rndCtx) {
 		ctx.idsKind = "Contacts"
 	}
 	switch {
+	case literal == "settings/custom_views/{id}" || literal == "settings/related_lists/{id}":
+		idKind = map[bool]string{true: "view", false: "rlist"}[strings.Contains(literal, "custom_views")]
+		if rng.Intn(4) != 0 {
+			ctx.module, _ = catalog.Standard("Contacts") // the view's module, mostly
+		}
 	case strings.HasPrefix(literal, "settings/automation"):
 		idKind = "cadence"
 	case strings.HasPrefix(literal, "Contacts/roles"):

@@ -79,6 +79,9 @@ func (s *Server) listRecords(ctx context.Context, c *call) (int, any, error) {
 		}
 		view.Sort(&q, c.query("sort_order") != "")
 		q.ModifiedSince = c.modifiedSinceHeader()
+		if q.Converted, err = crm.ParseConverted(c.lookupQuery); err != nil { // converted leads: crm/convert_query.go
+			return err
+		}
 		rows, info, err := crm.ListRecords(ctx, tx, c.Actor, m, q, view.Criteria)
 		if err != nil {
 			return err
@@ -118,6 +121,9 @@ func (s *Server) searchRecords(ctx context.Context, c *call) (int, any, error) {
 		view.Sort(&q, c.query("sort_order") != "")
 		none, err := crm.SearchSelectsNothing(c.lookupQuery)
 		if err != nil || none {
+			return err
+		}
+		if q.Converted, err = crm.ParseConverted(c.lookupQuery); err != nil { // converted leads: crm/convert_query.go
 			return err
 		}
 		rows, info, err := crm.SearchRecords(ctx, tx, c.Actor, m, q, view.And(crit))

@@ -48,6 +48,7 @@ func (s *Server) crmRoutes() []routeGroup {
 		{get, p("{module}"), s.listRecords},
 		{get, p("{module}/search"), s.searchRecords},
 		{get, p("{module}/actions/count"), s.countRecords},
+		{get, p("{module}/deleted"), s.listDeletedRecords}, // the recycle bin: deleted.go
 		{post, p("coql"), s.coql},
 		{post, p("{module}"), s.insertRecords},
 		{post, p("{module}/upsert"), s.upsertRecords},
@@ -56,6 +57,7 @@ func (s *Server) crmRoutes() []routeGroup {
 		{get, p("{module}/{id}"), s.getRecord},
 		{put, p("{module}/{id}"), s.updateRecord},
 		{del, p("{module}/{id}"), s.deleteRecord},
+		{post, p("{module}/{id}/actions/convert"), s.convertLead}, // Convert Lead: convert.go
 
 		// Related records.
 		{get, p("{module}/{id}/{related_list}"), s.listRelated},
@@ -77,6 +79,7 @@ func (s *Server) crmRoutes() []routeGroup {
 		{put, p("settings/automation/cadences/{id}"), s.updateCadence},
 		{del, p("settings/automation/cadences/{id}"), s.deleteCadence},
 		{post, p("settings/automation/cadences/{id}/actions/{action}"), s.cadenceAction},
+		{get, p("settings/automation/cadences/{id}/actions/analytics"), s.cadenceAnalytics}, // cadence_analytics.go
 		{post, p("{module}/actions/enrol_in_cadences"), s.enrolInCadences},
 		{post, p("{module}/actions/unenrol_from_cadences"), s.unenrolFromCadences},
 	}

@@ -8,11 +8,12 @@ import (
 )
 
 // criteriaSQL turns a resolved criteria tree into a condition on the records table (prefix:
-// its alias and dot, or "") and its arguments. Field names and values travel as parameters
-// only: the SQL text is built from this file's fixed fragments alone. Each dialect reads the
-// JSON data column with its own functions (SQLite json_extract/json_type, PostgreSQL's jsonb
-// operators); a value of the wrong JSON type reads as NULL, which no comparison matches, as
-// crm.Criteria.Match treats it.
+// its alias and dot, or "") and its arguments. Values travel as parameters only, and so do field
+// names, except an indexed field's, written as its literal from index.go's catalogue-built
+// allow-list (so that its expression index matches): the SQL text is built from fixed fragments
+// alone. Each dialect reads the JSON data column with its own functions (SQLite
+// json_extract/json_type, PostgreSQL's jsonb operators); a value of the wrong JSON type reads as
+// NULL, which no comparison matches, as crm.Criteria.Match treats it.
 func (db *DB) criteriaSQL(prefix string, c *crm.Criteria) (string, []any) {
 	if c.Cond == nil {
 		if len(c.Kids) == 0 {
@@ -93,12 +94,23 @@ func (db *DB) criteriaOperand(prefix string, cd *crm.Condition) (string, []any) 
 		return col, nil
 	}
 	data := prefix + "data"
+	if cd.Kind == crm.KindText {
+		// An indexed field's name is written as the literal its index expression holds (index.go:
+		// only a name equal to an entry of the catalogue-built allow-list, never request text);
+		// any other field's name is a parameter.
+		if lit, ok := indexedLiteral(db.dialect, cd.Field); ok {
+			return textOperand(db.dialect, data, lit), nil
+		}
+		if db.dialect == Postgres {
+			return textOperand(db.dialect, data, "?"), []any{cd.Field, cd.Field}
+		}
+		path := `$."` + cd.Field + `"`
+		return textOperand(db.dialect, data, "?"), []any{path, path}
+	}
 	if db.dialect == Postgres {
 		j := "(" + data + "::jsonb -> ?)"
 		name := []any{cd.Field}
 		switch cd.Kind {
-		case crm.KindText:
-			return "lower(CASE WHEN jsonb_typeof(" + j + ") = 'string' THEN " + j + " #>> '{}' END)", append(name, cd.Field)
 		case crm.KindString:
 			return "(CASE WHEN jsonb_typeof(" + j + ") = 'string' THEN " + j + " #>> '{}' END)", append(name, cd.Field)
 		case crm.KindNumber:
@@ -111,8 +123,6 @@ func (db *DB) criteriaOperand(prefix string, cd *crm.Condition) (string, []any) 
 	}
 	path := `$."` + cd.Field + `"`
 	switch cd.Kind {
-	case crm.KindText:
-		return "lower(CASE WHEN json_type(" + data + ", ?) = 'text' THEN json_extract(" + data + ", ?) END)", []any{path, path}
 	case crm.KindString:
 		return "(CASE WHEN json_type(" + data + ", ?) = 'text' THEN json_extract(" + data + ", ?) END)", []any{path, path}
 	case crm.KindNumber:

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/zcrm/zcrm/internal/crm"
@@ -99,6 +100,51 @@ func (t *Tx) UpdateStep(ctx context.Context, s crm.Step) error {
 		WHERE enrollment_id = ? AND follow_up_id = ?`,
 		s.State, ms(s.Due), nullID(s.ParentResult), nullID(s.ResultID), nullMS(s.Executed), nullString(s.Error), s.EnrollmentID, s.FollowUpID)
 	return err
+}
+
+// UpdateSteps writes UpdateStep's columns of several steps: one UPDATE for the steps of one
+// follow-up that differ only in their enrolment and result (a batch's run of one follow-up), up to
+// 100 of them, through the primary key.
+func (t *Tx) UpdateSteps(ctx context.Context, steps []crm.Step) error {
+	type shape struct {
+		fu, state, err        string
+		due, parent, executed int64
+	}
+	groups := map[shape][]crm.Step{}
+	var order []shape
+	for _, s := range steps {
+		k := shape{s.FollowUpID, s.State, s.Error, ms(s.Due), s.ParentResult, 0}
+		if !s.Executed.IsZero() {
+			k.executed = ms(s.Executed)
+		}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], s)
+	}
+	for _, k := range order {
+		for g := groups[k]; len(g) > 0; {
+			n := min(len(g), 100)
+			var b strings.Builder
+			b.WriteString(`UPDATE cadence_steps SET state = ?, due_ms = ?, parent_result = ?, executed_ms = ?, error = ?, result_id = CASE enrollment_id`)
+			args := make([]any, 0, 6+3*n)
+			args = append(args, k.state, k.due, nullID(k.parent), nullID(k.executed), nullString(k.err))
+			for _, s := range g[:n] {
+				b.WriteString(` WHEN ? THEN CAST(? AS BIGINT)`)
+				args = append(args, s.EnrollmentID, nullID(s.ResultID))
+			}
+			b.WriteString(` END WHERE follow_up_id = ? AND enrollment_id IN (` + placeholders(n) + `)`)
+			args = append(args, k.fu)
+			for _, s := range g[:n] {
+				args = append(args, s.EnrollmentID)
+			}
+			if _, err := t.exec(ctx, b.String(), args...); err != nil {
+				return err
+			}
+			g = g[n:]
+		}
+	}
+	return nil
 }
 
 // WaitingSteps returns the org's waiting steps whose parent result is among results.

@@ -243,16 +243,28 @@ func (db *DB) migrate(ctx context.Context) error {
 		applied[v] = true
 	}
 	rows.Close()
+	// A version with a file for this database (NNNN_name.sqlite.sql beside NNNN_name.postgres.sql)
+	// runs that file; the other database's file is skipped rather than recorded in its place.
+	own := map[string]bool{}
+	for _, f := range files {
+		if migrationDialect(f) == db.dialect.String() {
+			own[strings.SplitN(strings.TrimPrefix(f, "migrations/"), "_", 2)[0]] = true
+		}
+	}
 	// Every pending migration runs in one transaction: one commit (one log sync) however many
 	// there are, and a failure leaves the schema as it was.
 	var tx *sql.Tx
 	for _, f := range files {
 		name := strings.TrimPrefix(f, "migrations/")
-		v, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
+		prefix := strings.SplitN(name, "_", 2)[0]
+		v, err := strconv.Atoi(prefix)
 		if err != nil {
 			return fmt.Errorf("migration %s: bad version prefix", name)
 		}
 		if applied[v] {
+			continue
+		}
+		if only := migrationDialect(name); only != "" && only != db.dialect.String() && own[prefix] {
 			continue
 		}
 		text, err := migrations.ReadFile(f)

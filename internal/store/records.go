@@ -190,6 +190,10 @@ func (t *Tx) ListRecords(ctx context.Context, q crm.RecordQuery) ([]crm.Record, 
 func (t *Tx) recordsWhere(q crm.RecordQuery) (string, []any) {
 	where := `org_id = ? AND module = ?`
 	args := []any{q.OrgID, q.Module}
+	if q.AlsoModule != "" { // converted leads beside live ones (crm/convert.go)
+		where = `org_id = ? AND module IN (?, ?)`
+		args = append(args, q.AlsoModule)
+	}
 	if q.IDs != nil {
 		where += ` AND id IN (` + placeholders(len(q.IDs)) + `)`
 		args = append(args, int64Args(q.IDs)...)

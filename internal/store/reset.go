@@ -14,12 +14,12 @@ import (
 var allTables = []string{
 	"request_journal",
 	"oauth_access_tokens", "oauth_refresh_tokens", "oauth_grants", "oauth_client_orgs", "oauth_clients",
-	"cadence_messages", "cadence_steps", "enrollments", "cadences", "custom_views", "deal_contact_roles", "contact_roles", "relations", "records",
+	"cadence_messages", "cadence_steps", "enrollments", "cadences", "custom_views", "deal_contact_roles", "contact_roles", "relations", "deleted_records", "records",
 	"metadata_ids", "custom_modules", "module_sharing", "users", "profiles", "org_versions", "orgs",
 }
 
 // crmDataTables are an org's CRM data, children before their parents.
-var crmDataTables = []string{"cadence_messages", "cadence_steps", "enrollments", "cadences", "custom_views", "deal_contact_roles", "contact_roles", "relations", "records"}
+var crmDataTables = []string{"cadence_messages", "cadence_steps", "enrollments", "cadences", "custom_views", "deal_contact_roles", "contact_roles", "relations", "deleted_records", "records"}
 
 // DeleteAllData deletes every row of every table of zcrm's data, and the shared request journal.
 func (t *Tx) DeleteAllData(ctx context.Context) error {

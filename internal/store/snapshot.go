@@ -70,6 +70,7 @@ var snapshotTables = []snapshotTable{
 	{"custom_modules", []snapshotColumn{idCol("id"), refCol("org_id", "orgs"), textCol("api_name"), textCol("api_name_key"), textCol("singular"), textCol("plural"), intCol("created_by"), intCol("created_time")}, 1},
 	{"metadata_ids", []snapshotColumn{refCol("org_id", "orgs"), textCol("key"), intCol("id")}, 2},
 	{"records", []snapshotColumn{idCol("id"), refCol("org_id", "orgs"), textCol("module"), intCol("owner_id"), intCol("created_by"), intCol("modified_by"), intCol("created_time"), intCol("modified_time"), textCol("data")}, 1},
+	{"deleted_records", []snapshotColumn{idCol("id"), refCol("org_id", "orgs"), textCol("module"), intCol("owner_id"), intCol("created_by"), intCol("modified_by"), intCol("created_time"), intCol("modified_time"), nullText("data"), intCol("deleted_by"), intCol("deleted_time")}, 1},
 	{"relations", []snapshotColumn{refCol("org_id", "orgs"), textCol("kind"), intCol("a_id"), intCol("b_id"), textCol("data"), intCol("created_time")}, 4},
 	{"contact_roles", []snapshotColumn{idCol("id"), refCol("org_id", "orgs"), textCol("name"), textCol("name_key"), intCol("sequence_number")}, 1},
 	{"deal_contact_roles", []snapshotColumn{refCol("org_id", "orgs"), intCol("deal_id"), intCol("contact_id"), intCol("role_id"), intCol("created_time"), nullInt("removed_time")}, 3},
