@@ -108,7 +108,7 @@ func (h *handler) allow(r *http.Request) error {
 		}
 		return nil
 	}
-	if !loopback(r.RemoteAddr) {
+	if !Loopback(r.RemoteAddr) {
 		return &Error{http.StatusForbidden, "FORBIDDEN", "the admin API serves loopback clients only; set --admin-token (ZCRM_ADMIN_TOKEN) to reach it from elsewhere"}
 	}
 	return nil
@@ -134,8 +134,9 @@ func (h *handler) journal(w http.ResponseWriter, r *http.Request, _ map[string]s
 	return nil
 }
 
-// loopback reports whether a connection's remote address ("host:port") is a loopback address.
-func loopback(remoteAddr string) bool {
+// Loopback reports whether a connection's remote address ("host:port") is a loopback address:
+// the admin API's (and the console's) rule without an admin token.
+func Loopback(remoteAddr string) bool {
 	host, _, err := net.SplitHostPort(remoteAddr)
 	if err != nil {
 		return false

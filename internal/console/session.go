@@ -5,10 +5,11 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/zcrm/zcrm/internal/admin"
 )
 
 // cookieName is the console's session cookie.
@@ -40,7 +41,7 @@ func (s sessions) tokenSet() bool { return s.cookie != "" }
 // allow returns 0 when r may use the console, or the status and the reason to refuse it.
 func (s sessions) allow(r *http.Request) (int, string) {
 	if !s.tokenSet() {
-		if loopback(r.RemoteAddr) {
+		if admin.Loopback(r.RemoteAddr) {
 			return 0, ""
 		}
 		return http.StatusForbidden, "The console serves loopback clients only; start zcrm serve with --admin-token (ZCRM_ADMIN_TOKEN) to reach it from elsewhere."
@@ -70,17 +71,6 @@ func (s sessions) setCookie(w http.ResponseWriter, r *http.Request) {
 // clearCookie closes the session in this browser.
 func clearCookie(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: Prefix, MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
-}
-
-// loopback reports whether a connection's remote address ("host:port") is a loopback address.
-func loopback(remoteAddr string) bool {
-	host, _, err := net.SplitHostPort(remoteAddr)
-	if err != nil {
-		return false
-	}
-	host, _, _ = strings.Cut(host, "%") // an IPv6 zone
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // sameOrigin is the console's CSRF check on POSTs, beside the SameSite=Strict cookie (which

@@ -58,20 +58,11 @@ func CloneCadence(ctx context.Context, tx Tx, actor Actor, id int64, body map[st
 		return Item{}, err
 	}
 	in.followUpsGiven = true
-	newID, err := tx.NewID(ctx)
+	c, err := insertDraft(ctx, tx, r, actor, in)
 	if err != nil {
 		return Item{}, err
 	}
-	now := tx.Now()
-	c := Cadence{ID: newID, OrgID: actor.Org.ID, Module: in.module.APIName, Type: in.typ, CreatedBy: actor.User.ID,
-		ModifiedBy: actor.User.ID, CreatedTime: now, ModifiedTime: now}
-	if err := r.apply(&c, in); err != nil {
-		return Item{}, err
-	}
-	if err := tx.InsertCadence(ctx, c); err != nil {
-		return Item{}, err // a concurrent create of the same name: ErrDuplicate, as CreateCadence says
-	}
-	return Success(MsgCadenceCloned, map[string]any{"id": FormatID(newID)}), nil
+	return Success(MsgCadenceCloned, map[string]any{"id": FormatID(c.ID)}), nil
 }
 
 // cloneFollowUps copies a follow-up list with new follow-up and action ids, a parent named by

@@ -258,30 +258,40 @@ func CreateCadence(ctx context.Context, tx Tx, actor Actor, body map[string]any)
 	if e, err := r.nameFree(*in.name, 0, 0); e != nil || err != nil {
 		return itemOf(e), err
 	}
-	id, err := tx.NewID(ctx)
+	c, err := insertDraft(ctx, tx, r, actor, in)
 	if err != nil {
 		return Item{}, err
 	}
-	now := tx.Now()
-	c := Cadence{ID: id, OrgID: actor.Org.ID, Module: in.module.APIName, Type: in.typ, CreatedBy: actor.User.ID,
-		ModifiedBy: actor.User.ID, CreatedTime: now, ModifiedTime: now}
-	if err := r.apply(&c, in); err != nil {
-		return Item{}, err
-	}
-	if err := tx.InsertCadence(ctx, c); err != nil {
-		if errors.Is(err, ErrDuplicate) {
-			// Only a concurrent create gets here (the name was checked above). The failed statement
-			// has spoilt the transaction, so the whole request fails rather than one item.
-			return Item{}, errDuplicateName(r.base)
-		}
-		return Item{}, err
-	}
+	id := c.ID
 	fus := make([]any, len(c.FollowUps))
 	for i, fu := range c.FollowUps {
 		action, _ := fu["action"].(map[string]any)
 		fus[i] = map[string]any{"id": fu["id"], "action": map[string]any{"id": action["id"], "type": action["type"]}}
 	}
 	return Success(MsgCadenceCreated, map[string]any{"id": FormatID(id), "follow_ups": fus}), nil
+}
+
+// insertDraft stores a new draft cadence of actor's org made of a read create (or clone) body.
+func insertDraft(ctx context.Context, tx Tx, r *cadenceReader, actor Actor, in *cadenceInput) (Cadence, error) {
+	id, err := tx.NewID(ctx)
+	if err != nil {
+		return Cadence{}, err
+	}
+	now := tx.Now()
+	c := Cadence{ID: id, OrgID: actor.Org.ID, Module: in.module.APIName, Type: in.typ, CreatedBy: actor.User.ID,
+		ModifiedBy: actor.User.ID, CreatedTime: now, ModifiedTime: now}
+	if err := r.apply(&c, in); err != nil {
+		return Cadence{}, err
+	}
+	if err := tx.InsertCadence(ctx, c); err != nil {
+		if errors.Is(err, ErrDuplicate) {
+			// Only a concurrent create gets here (the name was checked before). The failed statement
+			// has spoilt the transaction, so the whole request fails rather than one item.
+			return Cadence{}, errDuplicateName(r.base)
+		}
+		return Cadence{}, err
+	}
+	return c, nil
 }
 
 // MaxCadenceUpdates is how many cadences one PUT /settings/automation/cadences may change.

@@ -24,7 +24,6 @@ package crm
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -96,22 +95,8 @@ func ParseDeletedQuery(get func(string) (string, bool)) (DeletedRecordsQuery, er
 			return q, ErrPatternNotMatched("type")
 		}
 	}
-	for _, p := range []struct {
-		name string
-		dst  *int
-	}{{"page", &q.Page}, {"per_page", &q.PerPage}} {
-		raw, ok := get(p.name)
-		if !ok || raw == "" {
-			continue
-		}
-		n, err := strconv.Atoi(strings.TrimSpace(raw))
-		if err != nil || n < 1 {
-			return q, ErrInvalidData(MsgInvalidData, map[string]any{"param_name": p.name, "expected_data_type": "integer"})
-		}
-		*p.dst = n
-	}
-	q.PerPage = min(q.PerPage, MaxPerPage)
-	return q, nil
+	_, err := readPaging(get, &q.Page, &q.PerPage)
+	return q, err
 }
 
 // ErrPatternNotMatched is Get Deleted Records' 400 PATTERN_NOT_MATCHED for a parameter whose value

@@ -115,23 +115,10 @@ func ParseListQueryAs(get func(name string) (string, bool), requireFields bool, 
 			return q, err
 		}
 	}
-	pageGiven := false
-	for _, p := range []struct {
-		name string
-		dst  *int
-	}{{"page", &q.Page}, {"per_page", &q.PerPage}} {
-		raw, ok := get(p.name)
-		if !ok || raw == "" {
-			continue
-		}
-		n, err := strconv.Atoi(strings.TrimSpace(raw))
-		if err != nil || n < 1 {
-			return q, ErrInvalidData(MsgInvalidData, map[string]any{"param_name": p.name, "expected_data_type": "integer"})
-		}
-		*p.dst = n
-		pageGiven = pageGiven || p.name == "page"
+	pageGiven, err := readPaging(get, &q.Page, &q.PerPage)
+	if err != nil {
+		return q, err
 	}
-	q.PerPage = min(q.PerPage, MaxPerPage)
 	if raw, _ := get("page_token"); raw != "" {
 		if pageGiven {
 			return q, ErrPageAndPageToken()
@@ -173,6 +160,28 @@ func ParseListQueryAs(get func(name string) (string, bool), requireFields bool, 
 		return q, NewError(http.StatusBadRequest, "DISCRETE_PAGINATION_LIMIT_EXCEEDED", MsgFirst2000WithoutPageToken, map[string]any{"limit": MaxDiscreteRecords})
 	}
 	return q, nil
+}
+
+// readPaging reads page and per_page (positive integers; per_page at most MaxPerPage) into page
+// and perPage, and reports whether page was given.
+func readPaging(get func(name string) (string, bool), page, perPage *int) (pageGiven bool, err error) {
+	for _, p := range []struct {
+		name string
+		dst  *int
+	}{{"page", page}, {"per_page", perPage}} {
+		raw, ok := get(p.name)
+		if !ok || raw == "" {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(raw))
+		if err != nil || n < 1 {
+			return false, ErrInvalidData(MsgInvalidData, map[string]any{"param_name": p.name, "expected_data_type": "integer"})
+		}
+		*p.dst = n
+		pageGiven = pageGiven || p.name == "page"
+	}
+	*perPage = min(*perPage, MaxPerPage)
+	return pageGiven, nil
 }
 
 // ListInfo is the "info" object of a record listing.

@@ -293,10 +293,23 @@ func (t *Tx) EndEnrollmentsOf(ctx context.Context, orgID int64, recordIDs []int6
 // RecordEnrollments returns one page of the record's enrolments, newest first, each with its
 // cadence's current name (or the name it had when enrolled, once the cadence is deleted).
 func (t *Tx) RecordEnrollments(ctx context.Context, orgID, recordID int64, limit, offset int) ([]crm.Enrollment, error) {
+	return t.enrollmentsPage(ctx, "record_id", orgID, recordID, limit, offset)
+}
+
+// CadenceEnrollments returns one page of the cadence's enrolments, live and ended, newest first,
+// named as RecordEnrollments names them (the console's cadence page). It reads through the org_id
+// prefix of enrollments_record; the live ones alone would have enrollments_live.
+func (t *Tx) CadenceEnrollments(ctx context.Context, orgID, cadenceID int64, limit, offset int) ([]crm.Enrollment, error) {
+	return t.enrollmentsPage(ctx, "cadence_id", orgID, cadenceID, limit, offset)
+}
+
+// enrollmentsPage is one page of the org's enrolments whose column (record_id or cadence_id, a
+// constant of this file) is id, newest first.
+func (t *Tx) enrollmentsPage(ctx context.Context, column string, orgID, id int64, limit, offset int) ([]crm.Enrollment, error) {
 	rows, err := t.query(ctx, `SELECT e.id, e.org_id, e.cadence_id, COALESCE(c.name, e.cadence_name), e.module, e.record_id,
 		e.enrolled_time, e.enrolled_by, e.ended_time, e.ended_by, e.end_reason
 		FROM enrollments e LEFT JOIN cadences c ON c.org_id = e.org_id AND c.id = e.cadence_id
-		WHERE e.org_id = ? AND e.record_id = ? ORDER BY e.enrolled_time DESC, e.id DESC LIMIT ? OFFSET ?`, orgID, recordID, limit, offset)
+		WHERE e.org_id = ? AND e.`+column+` = ? ORDER BY e.enrolled_time DESC, e.id DESC LIMIT ? OFFSET ?`, orgID, id, limit, offset)
 	if err != nil {
 		return nil, err
 	}
