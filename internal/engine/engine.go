@@ -13,6 +13,7 @@ import (
 	"net/smtp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/zcrm/zcrm/internal/crm"
@@ -32,6 +33,19 @@ type Engine struct {
 	Log  *slog.Logger
 
 	mu sync.Mutex // one RunDue at a time in this process
+}
+
+// queueWriter is a store with a write transaction for job-queue work (store.DB.WriteQueue).
+type queueWriter interface {
+	WriteQueue(ctx context.Context, fn func(crm.Tx) error) error
+}
+
+// write runs one batch of follow-ups: in the store's queue transaction when it has one.
+func (e *Engine) write(ctx context.Context, fn func(crm.Tx) error) error {
+	if q, ok := e.Store.(queueWriter); ok {
+		return q.WriteQueue(ctx, fn)
+	}
+	return e.Store.Write(ctx, fn)
 }
 
 func (e *Engine) log() *slog.Logger {
@@ -54,21 +68,16 @@ func (e *Engine) RunDue(ctx context.Context) (int, error) {
 	}
 	// Steps whose enrolment ended or whose cadence is gone are never claimed; mark them cancelled,
 	// once per run (a sweep over every due step).
-	if err := e.Store.Write(ctx, func(tx crm.Tx) error { return tx.CancelDeadSteps(ctx, tx.Now()) }); err != nil {
+	if err := e.write(ctx, func(tx crm.Tx) error { return tx.CancelDeadSteps(ctx, tx.Now()) }); err != nil {
 		return 0, err
 	}
 	total := 0
 	for idle := 0; ; {
-		n := 0
-		err := e.Store.Write(ctx, func(tx crm.Tx) error {
-			var err error
-			n, err = crm.RunDueSteps(ctx, tx, Batch, opts)
-			return err
-		})
+		n, err := e.drain(ctx, opts)
+		total += n
 		if err != nil {
 			return total, err
 		}
-		total += n
 		if n > 0 {
 			idle = 0
 			continue
@@ -95,6 +104,43 @@ func (e *Engine) RunDue(ctx context.Context) (int, error) {
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
+}
+
+// Workers is how many batches one process runs at once: a batch waits on its database round trips,
+// and claims are disjoint (ClaimDueSteps skips steps another transaction holds), so a second one
+// uses what the first leaves idle (PostgreSQL; on SQLite the two share the one writer's commits).
+const Workers = 2
+
+// drain runs batches of due follow-ups, Workers at a time, until a claim finds nothing due, and
+// returns how many follow-ups ran.
+func (e *Engine) drain(ctx context.Context, opts crm.EngineOptions) (int, error) {
+	var total atomic.Int64
+	errs := make([]error, Workers)
+	var wg sync.WaitGroup
+	for w := range Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				n := 0
+				err := e.write(ctx, func(tx crm.Tx) error {
+					var err error
+					n, err = crm.RunDueSteps(ctx, tx, Batch, opts)
+					return err
+				})
+				if err != nil {
+					errs[w] = err
+					return
+				}
+				total.Add(int64(n))
+				if n == 0 {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return int(total.Load()), errors.Join(errs...)
 }
 
 // Run runs due follow-ups every interval until ctx ends, and delivers queued mail.

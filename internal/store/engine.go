@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"time"
 
@@ -299,4 +300,39 @@ func (t *Tx) QueuedMessages(ctx context.Context, limit int) ([]crm.Message, erro
 func (t *Tx) UpdateMessage(ctx context.Context, m crm.Message) error {
 	_, err := t.exec(ctx, `UPDATE cadence_messages SET replied_ms = ?, delivery = ? WHERE id = ?`, nullMS(m.Replied), m.Delivery, m.ID)
 	return err
+}
+
+// WriteQueue runs fn in a write transaction for the cadence engine's batches. On PostgreSQL it is
+// READ COMMITTED: a batch claims its steps FOR UPDATE SKIP LOCKED and writes rows that belong to
+// them, so row locks (and the steps' primary key) keep two processes from running one step
+// twice, as a job queue is kept; under SERIALIZABLE two processes' batches over one due range kept
+// aborting each other through the predicate locks of the range they both read. A deadlock or
+// serialization failure runs fn again. On SQLite it is Write.
+func (db *DB) WriteQueue(ctx context.Context, fn func(crm.Tx) error) error {
+	if db.dialect != Postgres {
+		return db.Write(ctx, fn)
+	}
+	for attempt := 1; ; attempt++ {
+		err := db.queueTx(ctx, fn)
+		if err == nil || !IsSerializationFailure(err) || attempt >= MaxExclusiveAttempts {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt) * time.Millisecond):
+		}
+	}
+}
+
+func (db *DB) queueTx(ctx context.Context, fn func(crm.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
+	if err != nil {
+		return fmt.Errorf("begin queue write: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(&Tx{tx: tx, db: db, exact: true, versions: map[int64]int64{}}); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
