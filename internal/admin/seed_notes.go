@@ -10,25 +10,8 @@ import (
 // note applies one notes entry: parent is a record ref or id (module, the parent's module, is
 // needed with an id); the other keys are the note's fields (Note_Title, Note_Content, …).
 func (a *applier) note(e entry) error {
-	parentID, parent, err := a.target(e, "parent")
+	parentID, org, m, err := a.parentOf(e)
 	if err != nil {
-		return err
-	}
-	org, err := a.entryOrg(e, orgOfRef(parent))
-	if err != nil {
-		return err
-	}
-	module := ""
-	if parent != nil {
-		module = parent.module
-	} else if module = e.str("module"); module == "" {
-		return fixtureErr(e.at("module"), "module (the parent's module) is required when parent is a record id")
-	}
-	m, err := crm.APIModule(a.ctx, a.tx, org, module, 0)
-	if err != nil {
-		return failAt(e.at("module"), err)
-	}
-	if err := a.exists(org, parentID, m.APIName, e.at("parent")); err != nil {
 		return err
 	}
 	if _, ok := m.RelatedList("Notes"); !ok {

@@ -162,27 +162,37 @@ func (a *applier) exists(org crm.Org, id int64, module, path string) error {
 	return err
 }
 
-// link applies one relations entry through crm.LinkRelated.
-func (a *applier) link(e entry) error {
+// parentOf resolves an entry's parent record — a record ref, or an id with "module" naming its
+// module — to its id, org and module (relations and notes entries).
+func (a *applier) parentOf(e entry) (int64, crm.Org, catalog.Module, error) {
 	parentID, parent, err := a.target(e, "parent")
 	if err != nil {
-		return err
+		return 0, crm.Org{}, catalog.Module{}, err
 	}
 	org, err := a.entryOrg(e, orgOfRef(parent))
 	if err != nil {
-		return err
+		return 0, crm.Org{}, catalog.Module{}, err
 	}
 	module := ""
 	if parent != nil {
 		module = parent.module
 	} else if module = e.str("module"); module == "" {
-		return fixtureErr(e.at("module"), "module (the parent's module) is required when parent is a record id")
+		return 0, crm.Org{}, catalog.Module{}, fixtureErr(e.at("module"), "module (the parent's module) is required when parent is a record id")
 	}
 	m, err := crm.APIModule(a.ctx, a.tx, org, module, 0)
 	if err != nil {
-		return failAt(e.at("module"), err)
+		return 0, crm.Org{}, catalog.Module{}, failAt(e.at("module"), err)
 	}
 	if err := a.exists(org, parentID, m.APIName, e.at("parent")); err != nil {
+		return 0, crm.Org{}, catalog.Module{}, err
+	}
+	return parentID, org, m, nil
+}
+
+// link applies one relations entry through crm.LinkRelated.
+func (a *applier) link(e entry) error {
+	parentID, org, m, err := a.parentOf(e)
+	if err != nil {
 		return err
 	}
 	lp := e.at("list")
