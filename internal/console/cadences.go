@@ -71,10 +71,6 @@ func (c *Console) cadencesPage(w http.ResponseWriter, r *http.Request) {
 // module, a description and up to three follow-ups, each an action after a wait.
 func (c *Console) createCadence(w http.ResponseWriter, r *http.Request) {
 	target := orgPath(r) + "/cadences"
-	if err := r.ParseForm(); err != nil {
-		done(w, r, target, "", err.Error())
-		return
-	}
 	var fus []any
 	for i := 1; i <= 3; i++ {
 		n := strconv.Itoa(i)

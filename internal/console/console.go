@@ -139,6 +139,12 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+		// The form is read from the wire here, before any page's store transaction starts: the
+		// handlers' PostFormValue calls, some inside their write, only look it up.
+		if err := r.ParseForm(); err != nil {
+			c.pages.error(w, r, http.StatusBadRequest, "The form could not be read.")
+			return
+		}
 	}
 	c.mux.ServeHTTP(w, r)
 }

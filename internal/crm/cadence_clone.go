@@ -44,7 +44,7 @@ func CloneCadence(ctx context.Context, tx Tx, actor Actor, id int64, body map[st
 		return itemOf(e), err
 	}
 	if !in.execGiven && src.ExecutionDetails != nil {
-		in.exec, in.execGiven = deepCopy(src.ExecutionDetails).(map[string]any), true
+		in.exec, in.execGiven = CloneJSON(src.ExecutionDetails).(map[string]any), true
 		if props, ok := in.exec["unenroll_properties"].([]any); ok {
 			for _, p := range props {
 				delete(p.(map[string]any), "id") // apply gives each rule a new id
@@ -75,7 +75,7 @@ func cloneFollowUps(ctx context.Context, tx Tx, src []map[string]any) ([]map[str
 	renamed := map[string]string{} // old follow-up id → new
 	out := make([]map[string]any, len(src))
 	for i, fu := range src {
-		cp := deepCopy(fu).(map[string]any)
+		cp := CloneJSON(fu).(map[string]any)
 		if old, ok := cp["id"].(string); ok {
 			renamed[old] = FormatID(ids[2*i])
 		}
@@ -93,23 +93,4 @@ func cloneFollowUps(ctx context.Context, tx Tx, src []map[string]any) ([]map[str
 		}
 	}
 	return out, nil
-}
-
-// deepCopy copies a decoded JSON value so that the copy shares no map or slice with the original.
-func deepCopy(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(x))
-		for k, e := range x {
-			m[k] = deepCopy(e)
-		}
-		return m
-	case []any:
-		s := make([]any, len(x))
-		for i, e := range x {
-			s[i] = deepCopy(e)
-		}
-		return s
-	}
-	return v
 }

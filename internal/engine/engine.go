@@ -66,8 +66,12 @@ func (e *Engine) RunDue(ctx context.Context) (int, error) {
 	if _, err := e.Store.SyncControl(ctx); err != nil {
 		return 0, err
 	}
-	// Steps whose enrolment ended or whose cadence is gone are never claimed; mark them cancelled,
-	// once per run (a sweep over every due step).
+	// Nothing due: no write at all, so an idle server's ticker commits nothing. Steps whose
+	// enrolment ended or whose cadence is gone are never claimed (nor counted here); they are marked
+	// cancelled once per run that has work (a sweep over every due step).
+	if due, ok, err := e.nextDue(ctx); err != nil || !ok || due.After(e.Store.Now()) {
+		return 0, err
+	}
 	if err := e.write(ctx, func(tx crm.Tx) error { return tx.CancelDeadSteps(ctx, tx.Now()) }); err != nil {
 		return 0, err
 	}
@@ -83,13 +87,8 @@ func (e *Engine) RunDue(ctx context.Context) (int, error) {
 			continue
 		}
 		// Nothing to claim: done unless another process holds due steps it has not committed.
-		var due time.Time
-		var ok bool
-		if err := e.Store.Read(ctx, func(tx crm.Tx) error {
-			var err error
-			due, ok, err = crm.DueWork(ctx, tx)
-			return err
-		}); err != nil {
+		due, ok, err := e.nextDue(ctx)
+		if err != nil {
 			return total, err
 		}
 		if !ok || due.After(e.Store.Now()) {
@@ -104,6 +103,15 @@ func (e *Engine) RunDue(ctx context.Context) (int, error) {
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
+}
+
+// nextDue is the earliest due time of a follow-up a claim could take (crm.DueWork), false when none.
+func (e *Engine) nextDue(ctx context.Context) (due time.Time, ok bool, err error) {
+	err = e.Store.Read(ctx, func(tx crm.Tx) error {
+		due, ok, err = crm.DueWork(ctx, tx)
+		return err
+	})
+	return due, ok, err
 }
 
 // Workers is how many batches one process runs at once: a batch waits on its database round trips,

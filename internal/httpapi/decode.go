@@ -89,24 +89,5 @@ func (c *call) body() (map[string]any, error) {
 	if c.decoded == nil {
 		return map[string]any{}, nil
 	}
-	return cloneJSON(c.decoded).(map[string]any), nil
-}
-
-// cloneJSON deep-copies a decoded JSON value (objects and arrays; scalars are immutable).
-func cloneJSON(v any) any {
-	switch v := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(v))
-		for k, e := range v {
-			out[k] = cloneJSON(e)
-		}
-		return out
-	case []any:
-		out := make([]any, len(v))
-		for i, e := range v {
-			out[i] = cloneJSON(e)
-		}
-		return out
-	}
-	return v
+	return crm.CloneJSON(c.decoded).(map[string]any), nil
 }
