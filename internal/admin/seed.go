@@ -451,26 +451,6 @@ func (a *applier) refNamed(e entry, key string, kinds ...string) (*made, error) 
 	return a.use(s, e.at(key), kinds...)
 }
 
-// clone copies a decoded JSON value deeply: services may add to what they are given, and a write
-// may run again.
-func clone(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = clone(e)
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = clone(e)
-		}
-		return out
-	}
-	return v
-}
-
 // seed answers POST /__zcrm/seed: the body is a fixture, JSON or, with a YAML content type
 // (application/yaml, text/yaml and their x- forms), YAML.
 func (h *handler) seed(w http.ResponseWriter, r *http.Request, _ map[string]string) error {

@@ -30,7 +30,7 @@ func (a *applier) cadence(e entry) error {
 		switch k {
 		case "ref", "org", "published", "active":
 		default:
-			body[k] = clone(v)
+			body[k] = crm.CloneJSON(v)
 		}
 	}
 	if err := a.viewRef(body, e); err != nil {

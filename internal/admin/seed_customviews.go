@@ -40,7 +40,7 @@ func (a *applier) customView(e entry) error {
 	if err != nil {
 		return err
 	}
-	in := crm.CustomViewInput{Name: e.str("name"), Criteria: clone(e.obj["criteria"]), SortBy: e.str("sort_by"), SortOrder: e.str("sort_order")}
+	in := crm.CustomViewInput{Name: e.str("name"), Criteria: crm.CloneJSON(e.obj["criteria"]), SortBy: e.str("sort_by"), SortOrder: e.str("sort_order")}
 	fields, _ := e.obj["fields"].([]any)
 	for _, f := range fields {
 		in.Fields = append(in.Fields, f.(string))

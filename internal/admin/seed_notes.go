@@ -26,7 +26,7 @@ func (a *applier) note(e entry) error {
 		switch k {
 		case "ref", "org", "parent", "module":
 		default:
-			item[k] = clone(v)
+			item[k] = crm.CloneJSON(v)
 		}
 	}
 	actor, err := a.actor(org)

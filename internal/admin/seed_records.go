@@ -106,7 +106,7 @@ func (a *applier) insertModule(mr moduleRecords) error {
 				}
 				v = map[string]any{"id": target.answer}
 			}
-			rec[k] = clone(v)
+			rec[k] = crm.CloneJSON(v)
 		}
 		if len(batch) == crm.MaxRecordsPerCall {
 			if err := flush(); err != nil {
@@ -223,7 +223,7 @@ func (a *applier) link(e entry) error {
 		switch k {
 		case "org", "parent", "module", "list", "related":
 		default:
-			item[k] = clone(v)
+			item[k] = crm.CloneJSON(v)
 		}
 	}
 	item["id"] = crm.FormatID(relatedID)
@@ -246,7 +246,7 @@ func (a *applier) contactRole(e entry) error {
 	item := map[string]any{}
 	for _, k := range []string{"name", "sequence_number"} {
 		if v, ok := e.obj[k]; ok {
-			item[k] = clone(v)
+			item[k] = crm.CloneJSON(v)
 		}
 	}
 	items, err := crm.CreateContactRoles(a.ctx, a.tx, org.ID, []any{item})
@@ -289,7 +289,7 @@ func (a *applier) dealRole(e entry) error {
 	}
 	item := map[string]any{"id": crm.FormatID(contactID)}
 	if role, ok := e.obj["role"]; ok {
-		item["Contact_Role"] = clone(role)
+		item["Contact_Role"] = crm.CloneJSON(role)
 		r, err := a.refNamed(e, "role", kindRole)
 		if err != nil {
 			return err
