@@ -663,6 +663,8 @@ func (r *rndEnv) fill(rng *rand.Rand, ro route) ([]string, rndCtx) {
 		ctx.module, _ = catalog.Standard("Deals")
 	case strings.Contains(literal, "cadences") && strings.HasPrefix(literal, "{module}"):
 		ctx.module, _ = catalog.Standard(rndPick(rng, rndCadenceModules...))
+	case literal == "{module}/{id}/actions/convert" && rng.Intn(4) != 0:
+		ctx.module, _ = catalog.Standard("Leads") // only leads convert; a lead converts once
 	case literal == "{module}/{id}/{related_list}" && ro.method == http.MethodPost && rng.Intn(4) != 0:
 		// POST under a record makes a note there (notes.go): mostly name the Notes list.
 		for {
@@ -1011,6 +1013,8 @@ func (r *rndEnv) valid(rng *rand.Rand, ro route, ctx rndCtx) any {
 		return obj("data", items...)
 	case "PUT {module}/{id}/{related_list}/{related_id}":
 		return obj("data", rndLinkValues(rng, ctx.related))
+	case "POST {module}/{id}/actions/convert":
+		return obj("data", map[string]any{"overwrite": rng.Intn(2) == 0, "notify_lead_owner": false})
 	case "POST {module}/{id}/{related_list}":
 		return obj("data", map[string]any{"Note_Title": fmt.Sprintf("Note %d", rng.Intn(1000)), "Note_Content": "Random"})
 	case "POST coql":
