@@ -247,7 +247,7 @@ func idText(v any) string {
 }
 
 // DeleteContactRoles deletes the roles among ids (distinct) with every deal contact role that uses
-// them: INVALID_DATA {"id"} for an unknown id, LOWER_LIMIT_REACHED {limit:1, id} for the org's last
+// them: INVALID_DATA "contact role not deleted" {"id"} for an unknown id, LOWER_LIMIT_REACHED {limit:1, id} for the org's last
 // role. One lookup and one delete.
 func DeleteContactRoles(ctx context.Context, tx Tx, orgID int64, ids []int64) ([]Item, error) {
 	roles, err := tx.ContactRoles(ctx, orgID)
@@ -262,10 +262,10 @@ func DeleteContactRoles(ctx context.Context, tx Tx, orgID int64, ids []int64) ([
 		_, ok := known[id]
 		switch {
 		case !ok:
-			// contact_roles.json's Invalid_Data_API_Exception: "invalid data" {"id"} (the digest's
-			// "contact role not deleted" is the deal-role message; Zoho's crm-oas example words it
-			// "Invalid data provided").
-			items[i] = ErrInvalidData(MsgInvalidData, map[string]any{"id": FormatID(id)}).Item()
+			// Zoho's Delete Contact Roles page: INVALID_DATA "contact role not deleted" for a role
+			// that is not there ("already deleted"); contact_roles.json's enum says "invalid data",
+			// but the page is the operation's own word.
+			items[i] = ErrInvalidData(MsgRoleNotDeleted, map[string]any{"id": FormatID(id)}).Item()
 		case left <= 1:
 			items[i] = NewError(http.StatusBadRequest, "LOWER_LIMIT_REACHED", MsgContactRoleLowerLimit, map[string]any{"limit": 1, "id": FormatID(id)}).Item()
 		default:
