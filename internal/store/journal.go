@@ -75,7 +75,7 @@ const journalColumns = `id, time_ms, method, path, query, status, code, duration
 	request_body, request_truncated, response_body, response_truncated, faulted`
 
 // insertJournal inserts the entries in one statement over arrays (constant text), ids drawn from
-// the store's id sequence in the entries' order.
+// the journal's own sequence (migration 0017) in the entries' order.
 func (t *Tx) insertJournal(ctx context.Context, entries []journal.Entry) error {
 	n := len(entries)
 	var times, statuses, durations, orgs, users, clients, reqCut, respCut, faulted = make([]int64, n), make([]int64, n),
@@ -88,7 +88,7 @@ func (t *Tx) insertJournal(ctx context.Context, entries []journal.Entry) error {
 		methods[i], paths[i], queries[i], codes[i], reqs[i], resps[i] = e.Method, e.Path, e.Query, e.Code, e.RequestBody, e.ResponseBody
 	}
 	src, args := t.db.rowsSource(n, times, methods, paths, queries, statuses, codes, durations, orgs, users, clients, reqs, reqCut, resps, respCut, faulted)
-	_, err := t.exec(ctx, `INSERT INTO request_journal (`+journalColumns+`) SELECT nextval('zcrm_ids'), * FROM `+src, args...)
+	_, err := t.exec(ctx, `INSERT INTO request_journal (`+journalColumns+`) SELECT nextval('request_journal_ids'), * FROM `+src, args...)
 	return err
 }
 

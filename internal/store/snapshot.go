@@ -274,15 +274,9 @@ func (t *Tx) nextID(ctx context.Context) (int64, error) {
 	return last + 1, nil
 }
 
-// setNextID makes next the next id the store hands out. On PostgreSQL the request journal, which a
-// snapshot leaves as it is, takes ids from the same sequence: next never goes below its newest.
+// setNextID makes next the next id the store hands out.
 func (t *Tx) setNextID(ctx context.Context, next int64) error {
 	if t.db.dialect == Postgres {
-		var journal int64
-		if err := t.queryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM request_journal`).Scan(&journal); err != nil {
-			return fmt.Errorf("read journal ids: %w", err)
-		}
-		next = max(next, journal+1)
 		// setval is not transactional: it runs last, after every statement that could fail.
 		if _, err := t.exec(ctx, `SELECT setval('zcrm_ids', ?, false)`, next); err != nil {
 			return fmt.Errorf("set id sequence: %w", err)
