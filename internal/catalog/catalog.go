@@ -50,14 +50,27 @@ type RelatedList struct {
 	Module  string // the related module's api name; "" when it is not a module
 	// Relation is the writable relation behind the list (a Relation.Kind), "" when read-only.
 	Relation string
-	Type     string // default | multiselectlookup
+	Type     string // default | multiselectlookup | grouped
 	// Label is the display_label when it differs from Name ("Open Tasks" for Tasks).
 	Label string
 	// By, when not nil, names the lookup fields of the related module that point at the parent
 	// record: the list shows the related module's records whose By field names it (a lead's
 	// Notes by Parent_Id, its Tasks by What_Id or Who_Id).
 	By []string
+	// Timeline, when not "", makes the list a grouped one of the parent's activities (the Tasks,
+	// Calls and Events whose By fields name it) in chronological order: TimelineOpen or
+	// TimelineClosed ones.
+	Timeline string
 }
+
+// The activities a grouped chronological list shows (RelatedList.Timeline).
+const (
+	TimelineOpen   = "open"
+	TimelineClosed = "closed"
+)
+
+// TimelineModules are the activity modules a chronological list gathers.
+var TimelineModules = []string{"Tasks", "Calls", "Events"}
 
 // Relation is a writable many-to-many link between records of two modules, seen from either side.
 type Relation struct {

@@ -35,7 +35,10 @@ var (
 	emailOptOut = Field{APIName: "Email_Opt_Out", Label: "Email Opt Out", DataType: "boolean"}
 	description = Field{APIName: "Description", Label: "Description", DataType: "textarea", Length: 32000}
 	attachments = RelatedList{APIName: "Attachments", Name: "Attachments", Module: "Attachments", Type: "default"}
-	activities  = RelatedList{APIName: "Activities_Chronological_View", Name: "Open Activities", Module: "Activities", Type: "default"}
+	// A record's open and closed activities in one chronological list each (crm/timeline.go): the
+	// "grouped" lists Zoho's related lists metadata shows with no module and no href.
+	activities        = RelatedList{APIName: "Activities_Chronological_View", Name: "ChronologicalView", Type: "grouped", By: activityLinks, Timeline: TimelineOpen}
+	activitiesHistory = RelatedList{APIName: "Activities_Chronological_View_History", Name: "ChronologicalView History", Type: "grouped", By: activityLinks, Timeline: TimelineClosed}
 	// A record's notes: the notes whose Parent_Id names it.
 	notesList = RelatedList{APIName: "Notes", Name: "Notes", Module: "Notes", Type: "default", By: []string{"Parent_Id"}}
 )
@@ -43,7 +46,8 @@ var (
 // activityLists are the lists of a record's tasks, meetings and calls: the activities whose What_Id
 // or Who_Id names it. Zoho's related lists metadata (v7 "Related Lists Metadata", Leads) shows them
 // as "Calls", "Events" and "Tasks" with the labels "Open Calls", "Open Meetings" and "Open Tasks";
-// zcrm lists every linked activity, open or closed, in them (it has no closed-activities list).
+// zcrm lists every linked activity, open or closed, in them; the chronological lists (activities,
+// activitiesHistory) split them into open and closed.
 var activityLists = []RelatedList{
 	{APIName: "Calls", Name: "Calls", Label: "Open Calls", Module: "Calls", Type: "default", By: activityLinks},
 	{APIName: "Events", Name: "Events", Label: "Open Meetings", Module: "Events", Type: "default", By: activityLinks},
@@ -104,7 +108,7 @@ var modules = []Module{
 			pick("Rating", "Rating", "Acquired", "Active", "Market Failed", "Project Cancelled", "Shut Down"),
 			emailOptOut, text("Street", "Street", 250), text("City", "City", 100), text("State", "State", 100),
 			text("Zip_Code", "Zip Code", 30), text("Country", "Country", 100), description),
-		RelatedLists: []RelatedList{notesList, attachments, rel("Products", "Products", "Products:Leads"), rel("Campaigns", "Campaigns", "Campaigns:Leads"), activities, activityLists[0], activityLists[1], activityLists[2], cadenceList("Leads")},
+		RelatedLists: []RelatedList{notesList, attachments, rel("Products", "Products", "Products:Leads"), rel("Campaigns", "Campaigns", "Campaigns:Leads"), activities, activitiesHistory, activityLists[0], activityLists[1], activityLists[2], cadenceList("Leads")},
 	},
 	{
 		APIName: "Contacts", Singular: "Contact", Plural: "Contacts", Legacy: "Contacts", APISupported: true, Cadences: true,
@@ -115,7 +119,7 @@ var modules = []Module{
 			pick("Lead_Source", "Lead Source", "Advertisement", "Cold Call", "Web Download", "Partner"), emailOptOut,
 			text("Mailing_Street", "Mailing Street", 250), text("Mailing_City", "Mailing City", 100), text("Mailing_State", "Mailing State", 100),
 			text("Mailing_Zip", "Mailing Zip", 30), text("Mailing_Country", "Mailing Country", 100), description),
-		RelatedLists: []RelatedList{notesList, attachments, rel("Deals", "Deals", ""), rel("Products", "Products", "Products:Contacts"), rel("Campaigns", "Campaigns", "Campaigns:Contacts"), activities, activityLists[0], activityLists[1], activityLists[2],
+		RelatedLists: []RelatedList{notesList, attachments, rel("Deals", "Deals", ""), rel("Products", "Products", "Products:Contacts"), rel("Campaigns", "Campaigns", "Campaigns:Contacts"), activities, activitiesHistory, activityLists[0], activityLists[1], activityLists[2],
 			byLookup("Cases", "Cases", "Related_To"), cadenceList("Contacts")},
 	},
 	{
@@ -128,7 +132,7 @@ var modules = []Module{
 			Field{APIName: "Employees", Label: "Employees", DataType: "integer"},
 			text("Billing_Street", "Billing Street", 250), text("Billing_City", "Billing City", 100), text("Billing_State", "Billing State", 100),
 			text("Billing_Code", "Billing Code", 30), text("Billing_Country", "Billing Country", 100), description),
-		RelatedLists: []RelatedList{notesList, attachments, rel("Contacts", "Contacts", ""), rel("Deals", "Deals", ""), rel("Products", "Products", "Products:Accounts"), activities, activityLists[0], activityLists[1], activityLists[2],
+		RelatedLists: []RelatedList{notesList, attachments, rel("Contacts", "Contacts", ""), rel("Deals", "Deals", ""), rel("Products", "Products", "Products:Accounts"), activities, activitiesHistory, activityLists[0], activityLists[1], activityLists[2],
 			byLookup("Cases", "Cases", "Account_Name")},
 	},
 	{
@@ -140,7 +144,7 @@ var modules = []Module{
 			pick("Type", "Type", "Existing Business", "New Business"), text("Next_Step", "Next Step", 100),
 			pick("Lead_Source", "Lead Source", "Advertisement", "Cold Call", "Web Download", "Partner"),
 			lookup("Campaign_Source", "Campaign Source", "Campaigns"), description),
-		RelatedLists: []RelatedList{notesList, attachments, rel("Products", "Products", "Products:Deals"), {APIName: "Contact_Roles", Name: "Contact Roles", Module: "Contacts", Type: "default"}, activities, activityLists[0], activityLists[1], activityLists[2], cadenceList("Deals")},
+		RelatedLists: []RelatedList{notesList, attachments, rel("Products", "Products", "Products:Deals"), {APIName: "Contact_Roles", Name: "Contact Roles", Module: "Contacts", Type: "default"}, activities, activitiesHistory, activityLists[0], activityLists[1], activityLists[2], cadenceList("Deals")},
 	},
 	{
 		APIName: "Campaigns", Singular: "Campaign", Plural: "Campaigns", Legacy: "Campaigns", APISupported: true,
@@ -149,7 +153,7 @@ var modules = []Module{
 			Field{APIName: "End_Date", Label: "End Date", DataType: "date"}, Field{APIName: "Expected_Revenue", Label: "Expected Revenue", DataType: "currency"},
 			Field{APIName: "Budgeted_Cost", Label: "Budgeted Cost", DataType: "currency"}, Field{APIName: "Actual_Cost", Label: "Actual Cost", DataType: "currency"},
 			Field{APIName: "Num_sent", Label: "Num sent", DataType: "bigint"}, description),
-		RelatedLists: []RelatedList{notesList, attachments, rel("Leads", "Leads", "Campaigns:Leads"), rel("Contacts", "Contacts", "Campaigns:Contacts"), rel("Deals", "Deals", ""), activities, activityLists[0], activityLists[1], activityLists[2]},
+		RelatedLists: []RelatedList{notesList, attachments, rel("Leads", "Leads", "Campaigns:Leads"), rel("Contacts", "Contacts", "Campaigns:Contacts"), rel("Deals", "Deals", ""), activities, activitiesHistory, activityLists[0], activityLists[1], activityLists[2]},
 	},
 	{
 		APIName: "Products", Singular: "Product", Plural: "Products", Legacy: "Products", APISupported: true,
@@ -161,7 +165,7 @@ var modules = []Module{
 			Field{APIName: "Commission_Rate", Label: "Commission Rate", DataType: "currency"},
 			Field{APIName: "Qty_in_Stock", Label: "Qty in Stock", DataType: "double"}, description),
 		RelatedLists: []RelatedList{notesList, attachments, rel("Leads", "Leads", "Products:Leads"), rel("Accounts", "Accounts", "Products:Accounts"),
-			rel("Contacts", "Contacts", "Products:Contacts"), rel("Deals", "Deals", "Products:Deals"), rel("Price_Books", "Price_Books", "Products:Price_Books"), activities, activityLists[0], activityLists[1], activityLists[2],
+			rel("Contacts", "Contacts", "Products:Contacts"), rel("Deals", "Deals", "Products:Deals"), rel("Price_Books", "Price_Books", "Products:Price_Books"), activities, activitiesHistory, activityLists[0], activityLists[1], activityLists[2],
 			byLookup("Cases", "Cases", "Product_Name"), byLookup("Solutions", "Solutions", "Product_Name")},
 	},
 	{
@@ -211,7 +215,7 @@ var modules = []Module{
 			text("Reported_By", "Reported By", 120), description,
 			Field{APIName: "Solution", Label: "Solution", DataType: "textarea", Length: 32000},
 			Field{APIName: "Internal_Comments", Label: "Internal Comments", DataType: "textarea", Length: 32000}),
-		RelatedLists: []RelatedList{notesList, attachments, activities, activityLists[0], activityLists[1], activityLists[2]},
+		RelatedLists: []RelatedList{notesList, attachments, activities, activitiesHistory, activityLists[0], activityLists[1], activityLists[2]},
 	},
 	{
 		APIName: "Solutions", Singular: "Solution", Plural: "Solutions", Legacy: "Solutions", APISupported: true,
@@ -219,7 +223,7 @@ var modules = []Module{
 			lookup("Product_Name", "Product Name", "Products"), Field{APIName: "Published", Label: "Published", DataType: "boolean"},
 			Field{APIName: "Question", Label: "Question", DataType: "textarea", Length: 32000},
 			Field{APIName: "Answer", Label: "Answer", DataType: "textarea", Length: 32000}),
-		RelatedLists: []RelatedList{notesList, attachments, activities, activityLists[0], activityLists[1], activityLists[2]},
+		RelatedLists: []RelatedList{notesList, attachments, activities, activitiesHistory, activityLists[0], activityLists[1], activityLists[2]},
 	},
 	{
 		APIName: "Notes", Singular: "Note", Plural: "Notes", Legacy: "Notes", APISupported: true,

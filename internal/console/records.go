@@ -223,6 +223,9 @@ func (c *Console) recordPage(w http.ResponseWriter, r *http.Request) {
 		}
 		id, _ := crm.ParseID(d.ID)
 		for _, rl := range m.RelatedLists {
+			if rl.Timeline != "" {
+				continue // the Tasks, Calls and Events lists show the same activities
+			}
 			l, err := relatedOf(ctx, tx, actor, m, rl, id)
 			if err != nil {
 				return err

@@ -510,13 +510,18 @@ func ListRelatedLists(m catalog.Module, ids *MetaIDs) []any {
 		if rl.Label != "" {
 			label = rl.Label
 		}
-		out = append(out, map[string]any{
+		item := map[string]any{
 			"id": ids.ID(catalog.KeyRelatedList(m.APIName, rl.APIName)), "sequence_number": strconv.Itoa(i + 1),
 			"api_name": rl.APIName, "name": rl.Name, "display_label": label, "module": module,
 			"href": m.APIName + "/{ENTITYID}/" + rl.APIName, "type": rl.Type, "status": "visible", "visible": true,
 			"action": nil, "connectedmodule": nil, "linkingmodule": nil, "customize_sort": false, "customize_fields": false,
 			"customize_display_label": true, "sort_by": nil, "sort_order": nil, "fields": nil,
-		})
+		}
+		if rl.Timeline != "" {
+			// Zoho's grouped chronological lists: no module, no href, parent_related_lists null.
+			item["href"], item["parent_related_lists"] = nil, nil
+		}
+		out = append(out, item)
 	}
 	return out
 }

@@ -159,8 +159,12 @@ func pagedSlice[T any](p *pager, sl RelatedSlice, fetch func(RelatedSlice) ([]T,
 // rendered like a record listing with the requested fields and id, plus the relation fields; by
 // page or by page token (pagetoken.go: the token is bound to the parent module, record and
 // related list). A list of the records whose lookup names the parent (catalog.RelatedList.By: notes,
-// activities) lists them (listAttached); other read-only lists have no rows.
+// activities) lists them (listAttached), a chronological one the parent's activities
+// (listTimeline); other read-only lists have no rows.
 func ListRelated(ctx context.Context, tx Tx, actor Actor, t RelatedTarget, parentID int64, q ListQuery) (RelatedPage, error) {
+	if t.List.Timeline != "" {
+		return listTimeline(ctx, tx, actor, t, parentID, q)
+	}
 	if t.List.By != nil && t.Related.APIName != "" {
 		return listAttached(ctx, tx, actor, t, parentID, q)
 	}
@@ -206,8 +210,13 @@ func renderRelatedPage[T any](ctx context.Context, tx Tx, org Org, m catalog.Mod
 	for i, it := range items {
 		decorate(it, rows[i])
 	}
-	return RelatedPage{Data: rows, Info: RelatedInfo{PerPage: q.PerPage, Count: len(rows), Page: pi.Page, MoreRecords: pi.More,
-		NextPageToken: pi.Next, PreviousPageToken: pi.Previous, PageTokenExpiry: pi.Expiry}}, nil
+	return RelatedPage{Data: rows, Info: relatedInfo(q, len(rows), pi)}, nil
+}
+
+// relatedInfo is the info of a page of count related rows that pi describes.
+func relatedInfo(q ListQuery, count int, pi PageInfo) RelatedInfo {
+	return RelatedInfo{PerPage: q.PerPage, Count: count, Page: pi.Page, MoreRecords: pi.More,
+		NextPageToken: pi.Next, PreviousPageToken: pi.Previous, PageTokenExpiry: pi.Expiry}
 }
 
 // relItemPath is the JSON path of element i of the body array key, optionally of one of its keys.

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/zcrm/zcrm/internal/crm"
 	"github.com/zcrm/zcrm/internal/store/storetest"
 )
 
@@ -117,5 +119,94 @@ func TestCasesAndSolutions(t *testing.T) {
 		tokNo := e.userToken("clerk@zcrm.local", e.newProfile("No Cases", "Crm_Implied_View_Cases"))
 		e.do("GET", "/crm/v8/Cases?fields=Subject", tokNo, "").expect(t, 403,
 			`{"code":"NO_PERMISSION","details":{"permissions":["Crm_Implied_View_Cases"]},"message":"permission denied","status":"error"}`)
+	})
+}
+
+// Activities_Chronological_View lists a record's open calls, tasks and meetings, soonest first, and
+// Activities_Chronological_View_History its closed ones, latest first; each row names its module in
+// "$module" and has the requested fields its own module has (Zoho's Get Related Records example).
+func TestActivitiesChronologicalView(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		tok := e.adminToken("ZohoCRM.modules.ALL")
+		a := e.admin
+		lead := e.newRecord(a, "Leads", map[string]any{"Last_Name": "Dogwood"})
+		other := e.newRecord(a, "Leads", map[string]any{"Last_Name": "Elm"})
+		contact := e.newRecord(a, "Contacts", map[string]any{"Last_Name": "Ash"})
+		l := fmt.Sprintf(`"What_Id":{"id":"%d"},"$se_module":"Leads"`, lead)
+		// The clock reads 2024-07-17T20:38:22Z.
+		tasks := e.insertIDs(tok, "/crm/v8/Tasks", `{"data":[
+			{"Subject":"Plan","Due_Date":"2024-07-20","Status":"Not Started",`+l+`},
+			{"Subject":"Done","Due_Date":"2024-07-10","Status":"Completed",`+l+`},
+			{"Subject":"Someday",`+l+`},
+			{"Subject":"Other lead","Due_Date":"2024-07-19",`+fmt.Sprintf(`"What_Id":{"id":"%d"},"$se_module":"Leads"`, other)+`}]}`)
+		calls := e.insertIDs(tok, "/crm/v8/Calls", `{"data":[
+			{"Subject":"Scheduled","Call_Type":"Outbound","Call_Start_Time":"2024-07-18T09:00:00+00:00",`+l+`},
+			{"Subject":"Logged","Call_Type":"Inbound","Call_Start_Time":"2024-07-16T09:00:00+00:00",`+l+`},
+			{"Subject":"Overdue","Call_Type":"Outbound","Call_Start_Time":"2024-07-15T09:00:00+02:00",`+l+`},
+			{"Subject":"Cancelled","Call_Type":"Outbound","Call_Start_Time":"2024-07-19T09:00:00+00:00","Outgoing_Call_Status":"Cancelled",`+l+`}]}`)
+		events := e.insertIDs(tok, "/crm/v8/Events", `{"data":[
+			{"Event_Title":"Demo","Start_DateTime":"2024-07-19T10:00:00+00:00","End_DateTime":"2024-07-19T11:00:00+00:00",`+l+`},
+			{"Event_Title":"Kickoff","Start_DateTime":"2024-07-12T10:00:00+00:00","End_DateTime":"2024-07-12T11:00:00+00:00",`+l+`},
+			{"Event_Title":"Contact's","Start_DateTime":"2024-07-18T10:00:00+00:00","End_DateTime":"2024-07-18T11:00:00+00:00",`+fmt.Sprintf(`"Who_Id":{"id":"%d"}`, contact)+`}]}`)
+		call := func(i int, subject string) string {
+			return fmt.Sprintf(`{"Subject":%q,"id":%q,"$module":"Calls"}`, subject, calls[i])
+		}
+		task := func(i int, subject, status string) string {
+			st := "null"
+			if status != "" {
+				st = fmt.Sprintf("%q", status)
+			}
+			return fmt.Sprintf(`{"Subject":%q,"Status":%s,"id":%q,"$module":"Tasks"}`, subject, st, tasks[i])
+		}
+		event := func(i int, title string) string {
+			return fmt.Sprintf(`{"Event_Title":%q,"id":%q,"$module":"Events"}`, title, events[i])
+		}
+		info := func(perPage, count, page int, more bool) string {
+			return fmt.Sprintf(`{"per_page":%d,"count":%d,"page":%d,"more_records":%t,"next_page_token":null,"previous_page_token":null,"page_token_expiry":null}`,
+				perPage, count, page, more)
+		}
+		open := fmt.Sprintf("/crm/v8/Leads/%d/Activities_Chronological_View?fields=Subject,Event_Title,Status", lead)
+		e.do("GET", open, tok, "").expect(t, 200, `{"data":[`+call(2, "Overdue")+`,`+call(0, "Scheduled")+`,`+event(0, "Demo")+`,`+
+			task(0, "Plan", "Not Started")+`,`+task(2, "Someday", "")+`],"info":`+info(200, 5, 1, false)+`}`)
+		closed := fmt.Sprintf("/crm/v8/Leads/%d/Activities_Chronological_View_History?fields=Subject,Event_Title,Status", lead)
+		e.do("GET", closed, tok, "").expect(t, 200, `{"data":[`+call(3, "Cancelled")+`,`+call(1, "Logged")+`,`+event(1, "Kickoff")+`,`+
+			task(1, "Done", "Completed")+`],"info":`+info(200, 4, 1, false)+`}`)
+		// Zoho's example: fields=Call_Start_Time; a meeting or task has no such field, so its row is
+		// id and $module. Pages by number.
+		e.do("GET", fmt.Sprintf("/crm/v8/Leads/%d/Activities_Chronological_View?fields=Call_Start_Time&per_page=2&page=2", lead), tok, "").expect(t, 200,
+			`{"data":[{"id":"`+events[0]+`","$module":"Events"},{"id":"`+tasks[0]+`","$module":"Tasks"}],"info":`+info(2, 2, 2, true)+`}`)
+		e.do("GET", fmt.Sprintf("/crm/v8/Leads/%d/Activities_Chronological_View?fields=Call_Start_Time&per_page=2&page=1", lead), tok, "").expect(t, 200,
+			`{"data":[{"Call_Start_Time":"2024-07-15T07:00:00+00:00","id":"`+calls[2]+`","$module":"Calls"},{"Call_Start_Time":"2024-07-18T09:00:00+00:00","id":"`+calls[0]+`","$module":"Calls"}],"info":`+info(2, 2, 1, true)+`}`)
+		e.do("GET", fmt.Sprintf("/crm/v8/Leads/%d/Activities_Chronological_View?fields=Subject&per_page=2&page=3", lead), tok, "").expect(t, 200,
+			`{"data":[{"Subject":"Someday","id":"`+tasks[2]+`","$module":"Tasks"}],"info":`+info(2, 1, 3, false)+`}`)
+		e.do("GET", fmt.Sprintf("/crm/v8/Leads/%d/Activities_Chronological_View/%s?fields=Event_Title", lead, events[0]), tok, "").expect(t, 200,
+			`{"data":[{"Event_Title":"Demo","id":"`+events[0]+`","$module":"Events"}],"info":`+info(200, 1, 1, false)+`}`)
+		e.do("GET", fmt.Sprintf("/crm/v8/Contacts/%d/Activities_Chronological_View?fields=Event_Title", contact), tok, "").expect(t, 200,
+			`{"data":[{"Event_Title":"Contact's","id":"`+events[2]+`","$module":"Events"}],"info":`+info(200, 1, 1, false)+`}`)
+		e.do("GET", fmt.Sprintf("/crm/v8/Contacts/%d/Activities_Chronological_View_History?fields=Event_Title", contact), tok, "").expect(t, 204, "")
+
+		// Time passes: the demo ends and moves to the history; completing the plan does too.
+		e.clock.now = time.Date(2024, 7, 19, 11, 0, 0, 0, time.UTC)
+		tok = e.adminToken("ZohoCRM.modules.ALL") // the first one has expired
+		if res := e.do("PUT", "/crm/v8/Tasks/"+tasks[0], tok, `{"data":[{"Status":"Completed"}]}`); res.status != 200 {
+			t.Fatalf("complete the task: %d %s", res.status, res.body)
+		}
+		e.do("GET", open, tok, "").expect(t, 200, `{"data":[`+call(2, "Overdue")+`,`+call(0, "Scheduled")+`,`+task(2, "Someday", "")+`],"info":`+info(200, 3, 1, false)+`}`)
+		e.do("GET", closed, tok, "").expect(t, 200, `{"data":[`+task(0, "Plan", "Completed")+`,`+event(0, "Demo")+`,`+call(3, "Cancelled")+`,`+
+			call(1, "Logged")+`,`+event(1, "Kickoff")+`,`+task(1, "Done", "Completed")+`],"info":`+info(200, 6, 1, false)+`}`)
+
+		// Data sharing: with Calls private, a Standard user sees no one else's calls here.
+		e.setSharing("Calls", "private")
+		std := e.userToken("std@zcrm.local", crm.ProfileStandard)
+		e.do("GET", open, std, "").expect(t, 200, `{"data":[`+task(2, "Someday", "")+`],"info":`+info(200, 1, 1, false)+`}`)
+
+		// The list takes fields as every related list does, and hands out no page token to reuse.
+		e.do("GET", fmt.Sprintf("/crm/v8/Leads/%d/Activities_Chronological_View", lead), tok, "").expect(t, 400,
+			`{"code":"REQUIRED_PARAM_MISSING","details":{"param_name":"fields"},"message":"One of the expected parameter is missing","status":"error"}`)
+		e.do("GET", open+"&page_token=abc", tok, "").expect(t, 400,
+			`{"code":"TOKEN_BOUND_DATA_MISMATCH","details":{"param_name":"page_token"},"message":"The page_token given seems to be invalid or input param is added or altered or deleted","status":"error"}`)
+		e.do("PUT", fmt.Sprintf("/crm/v8/Leads/%d/Activities_Chronological_View", lead), tok, `{"data":[{"id":"1"}]}`).expect(t, 400,
+			`{"code":"NOT_SUPPORTED","details":{"resource_path_index":2},"message":"the relation given is not supported for this operation","status":"error"}`)
 	})
 }

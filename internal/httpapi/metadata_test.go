@@ -431,13 +431,22 @@ func TestListRelatedLists(t *testing.T) {
 				"linkingmodule":null,"customize_sort":false,"customize_fields":false,"customize_display_label":true,"sort_by":null,
 				"sort_order":null,"fields":null}`, e.metaID(org, catalog.KeyRelatedList(m, api)), seq, api, name, label, mod, m, api)
 		}
+		// Zoho's grouped chronological lists (its related lists metadata example): no module, no
+		// href, parent_related_lists null.
+		grouped := func(m, api, name string, seq int) string {
+			return fmt.Sprintf(`{"id":%q,"sequence_number":"%d","api_name":%q,"name":%q,"display_label":%q,"module":null,
+				"href":null,"type":"grouped","status":"visible","visible":true,"action":null,"connectedmodule":null,
+				"linkingmodule":null,"customize_sort":false,"customize_fields":false,"customize_display_label":true,"sort_by":null,
+				"sort_order":null,"fields":null,"parent_related_lists":null}`, e.metaID(org, catalog.KeyRelatedList(m, api)), seq, api, name, name)
+		}
 		res := e.do("GET", "/crm/v8/settings/related_lists?module=Leads&", tok, "")
 		res.expect(t, 200, `{"related_lists":[`+rl("Leads", "Notes", "Notes", "Notes", 1)+`,`+rl("Leads", "Attachments", "Attachments", "Attachments", 2)+`,`+
 			rl("Leads", "Products", "Products", "Products", 3)+`,`+rl("Leads", "Campaigns", "Campaigns", "Campaigns", 4)+`,`+
-			rl("Leads", "Activities_Chronological_View", "Open Activities", "Activities", 5)+`,`+
-			rlLabel("Leads", "Calls", "Calls", "Open Calls", "Calls", 6)+`,`+rlLabel("Leads", "Events", "Events", "Open Meetings", "Events", 7)+`,`+
-			rlLabel("Leads", "Tasks", "Tasks", "Open Tasks", "Tasks", 8)+`,`+
-			rl("Leads", "Entity_Cadences_leads", "Cadences", "", 9)+`]}`)
+			grouped("Leads", "Activities_Chronological_View", "ChronologicalView", 5)+`,`+
+			grouped("Leads", "Activities_Chronological_View_History", "ChronologicalView History", 6)+`,`+
+			rlLabel("Leads", "Calls", "Calls", "Open Calls", "Calls", 7)+`,`+rlLabel("Leads", "Events", "Events", "Open Meetings", "Events", 8)+`,`+
+			rlLabel("Leads", "Tasks", "Tasks", "Open Tasks", "Tasks", 9)+`,`+
+			rl("Leads", "Entity_Cadences_leads", "Cadences", "", 10)+`]}`)
 		var body struct {
 			RelatedLists []map[string]any `json:"related_lists"`
 		}
