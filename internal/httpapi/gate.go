@@ -30,6 +30,10 @@ type Call struct {
 	// Records is the length of the body's "data" array on a record insert, update or upsert; 0
 	// otherwise.
 	Records int
+	// Paid tells that the call's credits were charged on an earlier pass through the gate: a write
+	// run again after a control change (errControlMoved) takes a concurrent-call slot again but is
+	// one call, charged once. Admit sets it when it charges.
+	Paid bool
 }
 
 // errControlMoved ends a write that learnt, in its transaction, of a control change its gate did
@@ -68,11 +72,12 @@ func (rt *crmRouter) enter(ctx context.Context, c *call) (*passage, error) {
 		}
 	}
 	if rt.s.limits != nil {
-		release, err := rt.s.limits.Admit(ctx, &Call{OrgID: c.Org.ID, Edition: string(c.Org.Edition), Method: c.r.Method, Path: c.r.URL.Path, Records: c.records()})
+		gc := &Call{OrgID: c.Org.ID, Edition: string(c.Org.Edition), Method: c.r.Method, Path: c.r.URL.Path, Records: c.records(), Paid: c.paid}
+		release, err := rt.s.limits.Admit(ctx, gc)
 		if err != nil {
 			return nil, err
 		}
-		p.release = release
+		p.release, c.paid = release, gc.Paid
 	}
 	return p, nil
 }

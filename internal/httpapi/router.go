@@ -239,7 +239,9 @@ type call struct {
 	// wrote: the handler ran a write transaction, which confirmed Caller (call.write).
 	wrote bool
 	// gen is the control generation the request's gate saw (gate.go).
-	gen    int64
+	gen int64
+	// paid: the gate charged the call's credits on an earlier pass (Call.Paid).
+	paid   bool
 	ctx    context.Context // the request's work: detached from the client, bounded in time
 	r      *http.Request
 	s      *Server

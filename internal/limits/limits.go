@@ -127,7 +127,9 @@ func nothing() {}
 // Admit takes one of the org's concurrent-call slots and charges the call's credits (Credits), in
 // one write transaction, when the org is in mode zoho; it answers 429 TOO_MANY_REQUESTS when all
 // slots are taken or the credits spent in the last 24 hours of the store's clock leave too few.
-// A refused call costs nothing. release gives the slot back.
+// A refused call costs nothing; a call already charged (Call.Paid: run again after a control
+// change) takes a slot and is not charged again; Admit sets Paid on the call it admits in mode zoho.
+// release gives the slot back.
 func (l *Limiter) Admit(ctx context.Context, c *httpapi.Call) (release func(), err error) {
 	s, err := l.settings(ctx)
 	if err != nil {
@@ -138,6 +140,9 @@ func (l *Limiter) Admit(ctx context.Context, c *httpapi.Call) (release func(), e
 	}
 	o, edition := s.settings.Org(c.OrgID), crm.Edition(c.Edition)
 	slots, cost := o.Concurrency, Credits(c)
+	if c.Paid {
+		cost = 0 // a write run again after a control change: one call, charged once
+	}
 	if slots == crm.Unset {
 		slots = edition.ConcurrentCalls()
 	}
@@ -185,6 +190,9 @@ func (l *Limiter) Admit(ctx context.Context, c *httpapi.Call) (release func(), e
 		if err := tx.InsertLease(ctx, id, c.OrgID, wall.Add(lease)); err != nil {
 			return err
 		}
+		if cost == 0 {
+			return nil
+		}
 		return tx.SpendCredits(ctx, c.OrgID, now, cost)
 	})
 	if err != nil {
@@ -193,6 +201,7 @@ func (l *Limiter) Admit(ctx context.Context, c *httpapi.Call) (release func(), e
 	if refused != "" {
 		return nil, crm.NewError(http.StatusTooManyRequests, "TOO_MANY_REQUESTS", refused, map[string]any{})
 	}
+	c.Paid = true
 	var once sync.Once
 	return func() { once.Do(func() { l.release(ctx, id) }) }, nil
 }

@@ -505,3 +505,38 @@ func TestClearLimits(t *testing.T) {
 		r.refresh(e.proc).expect(t, 200, `{"error":"Access Denied"}`)
 	})
 }
+
+// A write that learns in its transaction of a control change its gate did not see passes the gate
+// once more (httpapi's errControlMoved): it takes a slot again but is one call, charged once.
+func TestRerunAfterControlChangeChargesOnce(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		e.zoho(e.proc, `"credits_per_day": 100`)
+		e.call(e.proc, "GET", "/crm/v8/org", "").ok(t) // cached: the write below trusts the token cache
+		rule, err := e.admin.AddFault(t.Context(), crm.FaultRule{Method: "POST", Path: "/crm/v8/Contacts", Probability: 1, Times: 1, LatencyMS: 1500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan response, 1)
+		go func() { done <- e.call(e.proc, "POST", "/crm/v8/Contacts", `{"data":[{"Last_Name":"Once"}]}`) }()
+		// The fault holds the write past its gate's look at the control state; the clock moves then.
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+			rules, err := e.admin.Faults(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rules) == 1 && rules[0].ID == rule.ID && rules[0].Remaining == 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the fault never fired: %+v", rules)
+			}
+		}
+		if _, err := e.admin.AdvanceClock(t.Context(), time.Second); err != nil {
+			t.Fatal(err)
+		}
+		(<-done).ok(t)
+		e.do("GET", "/__zcrm/limits", "", "").expect(t, 200, fmt.Sprintf(`{"mode":"off","orgs":{"%d":{"edition":"enterprise","mode":"zoho",
+			"concurrency":20,"credits_per_day":100,"in_flight":0,"credits_used":2,"overrides":{"mode":"zoho","credits_per_day":100}}}}`, e.org.ID))
+	})
+}
