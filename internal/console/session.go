@@ -7,7 +7,9 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/zcrm/zcrm/internal/admin"
 )
@@ -17,26 +19,48 @@ const cookieName = "zcrm_console"
 
 // sessions is the console's access rule, the admin API's (internal/admin http.go): with an admin
 // token, a request needs the session cookie that signing in with the token set (or the admin API's
-// own "Authorization: Bearer <admin token>"); without one, a loopback client. The cookie holds an
-// HMAC-SHA256 of a fixed label keyed by the token, never the token: it opens the console of this
-// token only, every zcrm process on the database accepts it, and changing the token closes every
-// session. CRM API tokens never open the console: they are not the admin token.
+// own "Authorization: Bearer <admin token>"); without one, a loopback client. The cookie holds the
+// time it was issued and an HMAC-SHA256 of it keyed by the token, never the token: it opens the
+// console of this token only, for SessionTTL of real time, in every zcrm process on the database;
+// changing the token closes every session. CRM API tokens never open the console: they are not the
+// admin token.
 type sessions struct {
-	hash   [sha256.Size]byte // of the admin token; zero when none is set
-	cookie string            // the session cookie's value; "" when no token is set
+	hash [sha256.Size]byte // of the admin token; zero when none is set
+	key  []byte            // the cookies' HMAC key: the admin token; nil when none is set
+	now  func() time.Time  // real time (the control plane's clock does not move sessions)
 }
+
+// SessionTTL is how long a console session lasts from signing in.
+const SessionTTL = 12 * time.Hour
 
 func newSessions(token string) sessions {
 	if token == "" {
-		return sessions{}
+		return sessions{now: time.Now}
 	}
-	mac := hmac.New(sha256.New, []byte(token))
-	mac.Write([]byte("zcrm console session v1"))
-	return sessions{hash: sha256.Sum256([]byte(token)), cookie: base64.RawURLEncoding.EncodeToString(mac.Sum(nil))}
+	return sessions{hash: sha256.Sum256([]byte(token)), key: []byte(token), now: time.Now}
+}
+
+// cookieAt is the session cookie's value for a session opened at issued: "<unix seconds>.<mac>".
+func (s sessions) cookieAt(issued time.Time) string {
+	at := strconv.FormatInt(issued.Unix(), 10)
+	mac := hmac.New(sha256.New, s.key)
+	mac.Write([]byte("zcrm console session v2 " + at))
+	return at + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// validCookie reports whether v is a session cookie of this token, issued less than SessionTTL ago.
+func (s sessions) validCookie(v string) bool {
+	at, _, ok := strings.Cut(v, ".")
+	sec, err := strconv.ParseInt(at, 10, 64)
+	if !ok || err != nil || subtle.ConstantTimeCompare([]byte(v), []byte(s.cookieAt(time.Unix(sec, 0)))) != 1 {
+		return false
+	}
+	age := s.now().Sub(time.Unix(sec, 0))
+	return age > -time.Minute && age < SessionTTL
 }
 
 // tokenSet reports whether an admin token guards the console.
-func (s sessions) tokenSet() bool { return s.cookie != "" }
+func (s sessions) tokenSet() bool { return s.key != nil }
 
 // allow returns 0 when r may use the console, or the status and the reason to refuse it.
 func (s sessions) allow(r *http.Request) (int, string) {
@@ -46,7 +70,7 @@ func (s sessions) allow(r *http.Request) (int, string) {
 		}
 		return http.StatusForbidden, "The console serves loopback clients only; start zcrm serve with --admin-token (ZCRM_ADMIN_TOKEN) to reach it from elsewhere."
 	}
-	if ck, err := r.Cookie(cookieName); err == nil && subtle.ConstantTimeCompare([]byte(ck.Value), []byte(s.cookie)) == 1 {
+	if ck, err := r.Cookie(cookieName); err == nil && s.validCookie(ck.Value) {
 		return 0, ""
 	}
 	if scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") && s.tokenIs(strings.TrimSpace(token)) {
@@ -64,8 +88,8 @@ func (s sessions) tokenIs(token string) bool {
 
 // setCookie opens a session.
 func (s sessions) setCookie(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: s.cookie, Path: Prefix, HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: s.cookieAt(s.now()), Path: Prefix, HttpOnly: true,
+		MaxAge: int(SessionTTL / time.Second), SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
 }
 
 // clearCookie closes the session in this browser.
