@@ -47,8 +47,8 @@ type Config struct {
 	StartupRecords int
 	// StartupTrials is how many starts each startup figure is taken over (default 5).
 	StartupTrials int
-	// NoFloor skips the write scenarios' HTTP floor (floor.go), which otherwise runs for Duration
-	// too, alternated with the scenario and its ceiling.
+	// NoFloor skips the HTTP floor (floor.go) of the scenarios measured against a store or query
+	// ceiling, which otherwise runs for Duration too, alternated with the scenario and its ceiling.
 	NoFloor bool
 	// JournalSize is the request journal's size, as zcrm serve --journal-size (0: zcrm serve's
 	// default for the store, journal.SizeFor); NoJournal serves without one, as --journal-size 0.
@@ -168,7 +168,7 @@ type sizeRun struct {
 	ds       *dataset
 	api      target       // zcrm
 	bare     target       // the HTTP ceiling
-	floor    *floorServer // the HTTP floor of the write scenarios (floor.go); nil with NoFloor
+	floor    *floorServer // the HTTP floor of store and query ceilings' scenarios (floor.go); nil with NoFloor
 	rssReset bool
 	retries  atomic.Int64 // store ceiling transactions retried after a lost serialization race
 	// exclusive is held shared by store ceiling transactions, exclusively by their late retries.
@@ -359,13 +359,13 @@ func (r *sizeRun) serveAndMeasure(ctx context.Context, client *http.Client) erro
 	return nil
 }
 
-// rounds alternates the scenario, its ceiling and (for a store ceiling) its HTTP floor, Rounds
+// rounds alternates the scenario, its ceiling and (for a store or query ceiling) its HTTP floor, Rounds
 // times each for Duration ÷ Rounds, and returns the totals. Alternating gives them the same machine
 // (other processes come and go) and the same data (the enrolment history grows with every un-enrol
 // and enrol).
 func (r *sizeRun) rounds(ctx context.Context, workers int, sc scenario) (api, ceil, floor []*measured) {
 	slice := r.cfg.Duration / time.Duration(r.cfg.Rounds)
-	withFloor := r.floor != nil && sc.ceiling == ceilingStore
+	withFloor := r.floor != nil && (sc.ceiling == ceilingStore || sc.ceiling == ceilingQuery)
 	apiLoop := sc.api
 	if withFloor {
 		apiLoop = r.floor.recorded(sc.api)

@@ -12,12 +12,13 @@ import (
 	"time"
 )
 
-// The HTTP floor of a write scenario: what any HTTP server would get on this machine if it did
-// nothing but the store ceiling's transaction. Each timed call sends the request zcrm was sent
-// (method, path, query, body) to a bare net/http handler, which runs the store ceiling's
-// transaction for that worker and answers the status, Content-Type and bytes zcrm answered; the
-// re-setup between calls is the ceiling's. So floor ÷ ceiling is what HTTP costs, and zcrm ÷ floor
-// what zcrm costs beyond it: routing, auth, checks, reads and JSON.
+// The HTTP floor of a scenario measured against a store ceiling (writes) or a query ceiling
+// (search, COQL, count): what any HTTP server would get on this machine if it did nothing but the
+// ceiling's transaction or statement. Each timed call sends the request zcrm was sent (method,
+// path, query, body) to a bare net/http handler, which runs the ceiling's step for that worker and
+// answers the status, Content-Type and bytes zcrm answered; the re-setup between calls is the
+// ceiling's. So floor ÷ ceiling is what HTTP costs, and zcrm ÷ floor what zcrm costs beyond it:
+// routing, auth, checks, reads and JSON.
 
 // exchange is one request zcrm was sent and the answer it gave.
 type exchange struct {

@@ -79,8 +79,8 @@ type Scenario struct {
 	Ratio float64 `json:"ratio"`
 	// CPURatio is CeilingCPUUS ÷ CPUUS: what Ratio would be if both were bound by CPU alone.
 	CPURatio float64 `json:"cpu_ratio"`
-	// The HTTP floor of a store-ceiling scenario (absent with --no-floor): a bare net/http handler
-	// that runs the store ceiling's transaction and answers zcrm's bytes, called with zcrm's request.
+	// The HTTP floor of a store- or query-ceiling scenario (absent with --no-floor): a bare net/http
+	// handler that runs the ceiling's step and answers zcrm's bytes, called with zcrm's request.
 	FloorRPS        float64 `json:"floor_rps,omitempty"`
 	FloorP50MS      float64 `json:"floor_p50_ms,omitempty"`
 	FloorP99MS      float64 `json:"floor_p99_ms,omitempty"`
@@ -250,10 +250,10 @@ func orDash(s string) string {
 	return s
 }
 
-// writeFloors writes the HTTP floors of the write scenarios, if they were measured.
+// writeFloors writes the HTTP floors of the store- and query-ceiling scenarios, if they were measured.
 func writeFloors(w io.Writer, scenarios []Scenario) {
 	writeTable(w, scenarios, func(s Scenario) bool { return s.FloorRPS > 0 },
-		"HTTP floor: a bare net/http handler running the store ceiling's transaction, answering zcrm's bytes",
+		"HTTP floor: a bare net/http handler running the ceiling's transaction or statement, answering zcrm's bytes",
 		"scenario\treq/s\tp50 ms\tp99 ms\tcpu µs\terrors\tfloor÷ceiling\tzcrm÷floor\t",
 		func(s Scenario) string {
 			return fmt.Sprintf("%s\t%.0f\t%.2f\t%.2f\t%.0f\t%d\t%.2f\t%.2f\t", s.Name, s.FloorRPS, s.FloorP50MS, s.FloorP99MS,

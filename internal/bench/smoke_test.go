@@ -47,7 +47,7 @@ func TestSmoke(t *testing.T) {
 				s.HostIdle < 0 || s.HostIdle > 1 || (s.FloorRPS > 0) != (s.FloorHostCPUUS > 0)) {
 				t.Errorf("%s: machine CPU %.0f µs (idle %.2f), ceiling %.0f µs, floor %.0f µs", s.Name, s.HostCPUUS, s.HostIdle, s.CeilingHostCPUUS, s.FloorHostCPUUS)
 			}
-			if hasFloor := s.Ceiling == ceilingStore; hasFloor != (s.FloorRPS > 0) || s.FloorErrors != 0 {
+			if hasFloor := s.Ceiling == ceilingStore || s.Ceiling == ceilingQuery; hasFloor != (s.FloorRPS > 0) || s.FloorErrors != 0 {
 				t.Errorf("%s (%s ceiling): floor %.0f/s, %d errors (first: %s)", s.Name, s.Ceiling, s.FloorRPS, s.FloorErrors, s.FloorFirstError)
 			}
 		}

@@ -34,7 +34,7 @@ func runBench(ctx context.Context, e env, args []string) error {
 	fs.IntVar(&cfg.StartupTrials, "startup-trials", 5, "starts per startup figure")
 	fs.StringVar(&cfg.Synchronous, "sqlite-synchronous", "full", "SQLite durability of the benchmarked store: full or normal")
 	noStartup := fs.Bool("no-startup", false, "skip timing zcrm's start")
-	fs.BoolVar(&cfg.NoFloor, "no-floor", false, "skip the write scenarios' HTTP floor (a bare net/http handler running the store ceiling's transaction)")
+	fs.BoolVar(&cfg.NoFloor, "no-floor", false, "skip the HTTP floor of the store- and query-ceiling scenarios (a bare net/http handler running the ceiling's transaction or statement)")
 	fs.IntVar(&cfg.JournalSize, "journal-size", -1, "the served zcrm's request journal size, as zcrm serve's (0: no journal; default 10000 on SQLite, 0 on PostgreSQL)")
 	if err := parse(fs, args); err != nil {
 		return err
