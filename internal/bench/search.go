@@ -60,8 +60,9 @@ func (r *sizeRun) querySearchEmail(w int) []step {
 	next := r.lookups(w)
 	return []step{r.queryStep(SearchEmail, func() (string, []any) {
 		cond, arg := r.emailCondition("", next())
-		return `SELECT ` + recordColumns + ` FROM records WHERE org_id = ? AND module = ? AND ((` + cond + `)) ORDER BY id DESC LIMIT ? OFFSET ?`,
-			[]any{r.ds.org.ID, "Contacts", arg, 201, 0}
+		bounds, bargs := r.db.PageBounds(201, 0)
+		return `SELECT ` + recordColumns + ` FROM records WHERE org_id = ? AND module = ? AND ((` + cond + `)) ORDER BY id DESC` + bounds,
+			append([]any{r.ds.org.ID, "Contacts", arg}, bargs...)
 	}, 1)}
 }
 

@@ -161,7 +161,7 @@ func (t *Tx) DealContacts(ctx context.Context, orgID, dealID int64, sl crm.Relat
 		JOIN records r ON r.org_id = d.org_id AND r.id = d.contact_id AND r.module = 'Contacts'
 		JOIN contact_roles cr ON cr.org_id = d.org_id AND cr.id = d.role_id
 		WHERE d.org_id = ? AND d.deal_id = ? AND d.removed_time IS NULL`
-	tail, targs := sliceTail(sl, "d.contact_id")
+	tail, targs := t.db.sliceTail(sl, "d.contact_id")
 	q += tail
 	args := append([]any{orgID, dealID}, targs...)
 	rows, err := t.query(ctx, q, args...)

@@ -107,8 +107,8 @@ func direction(desc bool) string {
 	return " ASC NULLS FIRST"
 }
 
-// COQLRecords returns the records of an ungrouped COQL query with their joined lookup records.
-func (t *Tx) COQLRecords(ctx context.Context, q crm.COQLSelect) ([]crm.COQLRow, error) {
+// coqlRecordsSQL is the statement COQLRecords runs for q, and its arguments.
+func (t *Tx) coqlRecordsSQL(q crm.COQLSelect) (string, []any) {
 	cols := make([]string, 0, 1+len(q.Joins))
 	for _, c := range strings.Split(recordCols, ", ") {
 		cols = append(cols, "r."+c)
@@ -125,8 +125,14 @@ func (t *Tx) COQLRecords(ctx context.Context, q crm.COQLSelect) ([]crm.COQLRow, 
 		args = append(args, oargs...)
 	}
 	order = append(order, "r.id ASC")
-	args = append(args, q.Limit, q.Offset)
-	rows, err := t.query(ctx, `SELECT `+strings.Join(cols, ", ")+from+` ORDER BY `+strings.Join(order, ", ")+` LIMIT ? OFFSET ?`, args...)
+	bounds, bargs := t.db.PageBounds(q.Limit, q.Offset)
+	return `SELECT ` + strings.Join(cols, ", ") + from + ` ORDER BY ` + strings.Join(order, ", ") + bounds, append(args, bargs...)
+}
+
+// COQLRecords returns the records of an ungrouped COQL query with their joined lookup records.
+func (t *Tx) COQLRecords(ctx context.Context, q crm.COQLSelect) ([]crm.COQLRow, error) {
+	text, args := t.coqlRecordsSQL(q)
+	rows, err := t.query(ctx, text, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -215,8 +221,9 @@ func (t *Tx) COQLGroups(ctx context.Context, q crm.COQLSelect) ([][]any, error) 
 		}
 		text += ` GROUP BY ` + strings.Join(pos, ", ") + ` ORDER BY ` + strings.Join(order, ", ")
 	}
-	text += ` LIMIT ? OFFSET ?`
-	args = append(args, q.Limit, q.Offset)
+	bounds, bargs := t.db.PageBounds(q.Limit, q.Offset)
+	text += bounds
+	args = append(args, bargs...)
 	rows, err := t.query(ctx, text, args...)
 	if err != nil {
 		return nil, err

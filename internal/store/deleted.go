@@ -50,9 +50,9 @@ func (t *Tx) ListDeleted(ctx context.Context, q crm.DeletedQuery) ([]crm.Deleted
 		where += ` AND owner_id = ?`
 		args = append(args, q.OwnerID)
 	}
-	args = append(args, q.Limit, q.Offset)
+	bounds, bargs := t.db.PageBounds(q.Limit, q.Offset)
 	rows, err := t.query(ctx, `SELECT `+recordHeadCols+`, data, deleted_by, deleted_time FROM deleted_records
-		WHERE `+where+` ORDER BY deleted_time DESC, id DESC LIMIT ? OFFSET ?`, args...)
+		WHERE `+where+` ORDER BY deleted_time DESC, id DESC`+bounds, append(args, bargs...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -9,19 +9,11 @@ import (
 	"github.com/zcrm/zcrm/internal/crm"
 )
 
-// The statements the record reads run, rebuilt from the same builders (for the external index
-// tests, which ask the database how it would run them): ListRecords', CountRecords' and
-// COQLRecords' text as records.go and coql.go write it.
+// The statements the record reads run, from the builders records.go and coql.go run them with (for
+// the external index tests, which ask the database how it would run them).
 
 // ListRecordsSQL is the statement ListRecords runs for q, and its arguments.
-func ListRecordsSQL(tx crm.Tx, q crm.RecordQuery) (string, []any) {
-	t := tx.(*Tx)
-	where, args := t.recordsWhere(q)
-	order, cond, cargs := keyset("", q.SortBy, q.Desc, q.Cursor)
-	where += cond
-	args = append(append(args, cargs...), q.Limit, q.Offset)
-	return `SELECT ` + recordCols + ` FROM records WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`, args
-}
+func ListRecordsSQL(tx crm.Tx, q crm.RecordQuery) (string, []any) { return tx.(*Tx).listRecordsSQL(q) }
 
 // CountRecordsSQL is the statement CountRecords runs for q, and its arguments.
 func CountRecordsSQL(tx crm.Tx, q crm.RecordQuery) (string, []any) {
@@ -30,27 +22,7 @@ func CountRecordsSQL(tx crm.Tx, q crm.RecordQuery) (string, []any) {
 }
 
 // COQLRecordsSQL is the statement COQLRecords runs for q, and its arguments.
-func COQLRecordsSQL(tx crm.Tx, q crm.COQLSelect) (string, []any) {
-	t := tx.(*Tx)
-	cols := make([]string, 0, 1+len(q.Joins))
-	for _, c := range strings.Split(recordCols, ", ") {
-		cols = append(cols, "r."+c)
-	}
-	for i := range q.Joins {
-		a := joinAlias(i+1) + "."
-		cols = append(cols, a+"id", a+"owner_id", a+"created_by", a+"modified_by", a+"created_time", a+"modified_time", a+"data")
-	}
-	from, args := t.coqlFrom(q)
-	var order []string
-	for _, o := range q.Order {
-		expr, oargs := t.db.coqlOperand(o.Operand)
-		order = append(order, expr+direction(o.Desc))
-		args = append(args, oargs...)
-	}
-	order = append(order, "r.id ASC")
-	args = append(args, q.Limit, q.Offset)
-	return `SELECT ` + strings.Join(cols, ", ") + from + ` ORDER BY ` + strings.Join(order, ", ") + ` LIMIT ? OFFSET ?`, args
-}
+func COQLRecordsSQL(tx crm.Tx, q crm.COQLSelect) (string, []any) { return tx.(*Tx).coqlRecordsSQL(q) }
 
 // ExplainSQL returns how the database would run q with args in tx, one plan line per line:
 // SQLite's EXPLAIN QUERY PLAN details; PostgreSQL's EXPLAIN for these argument values (a custom
@@ -85,21 +57,17 @@ func ExplainSQL(ctx context.Context, tx crm.Tx, generic bool, q string, args ...
 			return "", err
 		}
 		defer t.exec(ctx, `DEALLOCATE zcrm_explained`)
-		lits := make([]string, len(args))
-		for i, a := range args {
-			switch v := a.(type) {
-			case int:
-				lits[i] = strconv.Itoa(v)
-			case int64:
-				lits[i] = strconv.FormatInt(v, 10)
-			case string:
-				lits[i] = "'" + strings.ReplaceAll(v, "'", "''") + "'"
-			default:
-				return "", fmt.Errorf("ExplainSQL: argument %d of type %T", i, a)
-			}
+		lits, err := sqlLiterals(args)
+		if err != nil {
+			return "", err
 		}
-		text, args = `EXPLAIN EXECUTE zcrm_explained(`+strings.Join(lits, ", ")+`)`, nil
+		text, args = `EXPLAIN EXECUTE zcrm_explained(`+lits+`)`, nil
 	}
+	return t.planLines(ctx, text, args...)
+}
+
+// planLines runs a PostgreSQL EXPLAIN and returns its lines, one per line.
+func (t *Tx) planLines(ctx context.Context, text string, args ...any) (string, error) {
 	rows, err := t.query(ctx, text, args...)
 	if err != nil {
 		return "", err
@@ -114,4 +82,44 @@ func ExplainSQL(ctx context.Context, tx crm.Tx, generic bool, q string, args ...
 		lines = append(lines, line)
 	}
 	return strings.Join(lines, "\n"), rows.Err()
+}
+
+// sqlLiterals writes args as a comma-separated list of SQL literals, for EXECUTE.
+func sqlLiterals(args []any) (string, error) {
+	lits := make([]string, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case int:
+			lits[i] = strconv.Itoa(v)
+		case int64:
+			lits[i] = strconv.FormatInt(v, 10)
+		case string:
+			lits[i] = "'" + strings.ReplaceAll(v, "'", "''") + "'"
+		default:
+			return "", fmt.Errorf("argument %d of type %T", i, a)
+		}
+	}
+	return strings.Join(lits, ", "), nil
+}
+
+// SettledPlan prepares q on PostgreSQL, executes it with args as often as PostgreSQL's plan cache
+// takes to choose between planning each call and one generic plan (five times, then once more),
+// and returns the plan the next execution uses (EXPLAIN EXECUTE), under the server's own
+// plan_cache_mode.
+func SettledPlan(ctx context.Context, tx crm.Tx, q string, args ...any) (string, error) {
+	t := tx.(*Tx)
+	if _, err := t.exec(ctx, `PREPARE zcrm_settled AS `+q); err != nil {
+		return "", err
+	}
+	defer t.exec(ctx, `DEALLOCATE zcrm_settled`)
+	lits, err := sqlLiterals(args)
+	if err != nil {
+		return "", err
+	}
+	for range 6 {
+		if _, err := t.exec(ctx, `EXECUTE zcrm_settled(`+lits+`)`); err != nil {
+			return "", err
+		}
+	}
+	return t.planLines(ctx, `EXPLAIN EXECUTE zcrm_settled(`+lits+`)`)
 }

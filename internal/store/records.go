@@ -155,6 +155,18 @@ func keyset(prefix, sortBy string, desc bool, cur *crm.Cursor) (order, cond stri
 	return order, ` AND ` + col + ` ` + cmp + `= ? AND (` + col + ` ` + cmp + ` ? OR ` + id + ` ` + cmp + ` ?)`, []any{cur.Key, cur.Key, cur.ID}
 }
 
+// listRecordsSQL is the statement ListRecords runs for q, and its arguments.
+func (t *Tx) listRecordsSQL(q crm.RecordQuery) (string, []any) {
+	where, args := t.recordsWhere(q)
+	order, cond, cargs := keyset("", q.SortBy, q.Desc, q.Cursor)
+	if q.SortField != nil { // a field's value, then id: paged by Offset only
+		expr, oargs := t.db.criteriaOperand("", q.SortField)
+		order, cond, cargs = expr+direction(q.Desc)+", id"+direction(q.Desc), "", oargs // ORDER BY follows WHERE
+	}
+	bounds, bargs := t.db.PageBounds(q.Limit, q.Offset)
+	return `SELECT ` + recordCols + ` FROM records WHERE ` + where + cond + ` ORDER BY ` + order + bounds, append(append(args, cargs...), bargs...)
+}
+
 // ListRecords returns one page of the module's records in the query's order, ties broken by id:
 // from Offset on, or beyond the query's Cursor (keyset: the index on (org_id, module, id) serves
 // the default order without reading the rows before the page).
@@ -162,15 +174,8 @@ func (t *Tx) ListRecords(ctx context.Context, q crm.RecordQuery) ([]crm.Record, 
 	if q.IDs != nil && len(q.IDs) == 0 {
 		return nil, nil
 	}
-	where, args := t.recordsWhere(q)
-	order, cond, cargs := keyset("", q.SortBy, q.Desc, q.Cursor)
-	if q.SortField != nil { // a field's value, then id: paged by Offset only
-		expr, oargs := t.db.criteriaOperand("", q.SortField)
-		order, cond, cargs = expr+direction(q.Desc)+", id"+direction(q.Desc), "", oargs // ORDER BY follows WHERE
-	}
-	where += cond
-	args = append(append(args, cargs...), q.Limit, q.Offset)
-	rows, err := t.query(ctx, `SELECT `+recordCols+` FROM records WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, args...)
+	text, args := t.listRecordsSQL(q)
+	rows, err := t.query(ctx, text, args...)
 	if err != nil {
 		return nil, err
 	}

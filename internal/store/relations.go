@@ -150,7 +150,7 @@ func (t *Tx) DeleteLinks(ctx context.Context, end crm.RelationEnd, others []int6
 // sliceTail returns the rest of a related-page query over records aliased r: the optional id filter
 // on idCol, the optional owner restriction (data sharing), the cursor condition, the order and the
 // page bounds (keyset), with their arguments.
-func sliceTail(sl crm.RelatedSlice, idCol string) (string, []any) {
+func (db *DB) sliceTail(sl crm.RelatedSlice, idCol string) (string, []any) {
 	var q string
 	var args []any
 	if sl.Only != nil {
@@ -162,7 +162,8 @@ func sliceTail(sl crm.RelatedSlice, idCol string) (string, []any) {
 		args = append(args, sl.OwnerID)
 	}
 	order, cond, cargs := keyset("r.", sl.SortBy, sl.Desc, sl.Cursor)
-	return q + cond + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`, append(append(args, cargs...), sl.Limit, sl.Offset)
+	bounds, bargs := db.PageBounds(sl.Limit, sl.Offset)
+	return q + cond + ` ORDER BY ` + order + bounds, append(append(args, cargs...), bargs...)
 }
 
 // LinkedRecords returns one page of the records of module linked to end.
@@ -175,7 +176,7 @@ func (t *Tx) LinkedRecords(ctx context.Context, end crm.RelationEnd, module stri
 		r.id, r.org_id, r.module, r.owner_id, r.created_by, r.modified_by, r.created_time, r.modified_time, r.data
 		FROM relations l JOIN records r ON r.org_id = l.org_id AND r.id = l.` + other + ` AND r.module = ?
 		WHERE l.org_id = ? AND l.kind = ? AND l.` + self + ` = ?`
-	tail, targs := sliceTail(sl, "r.id")
+	tail, targs := t.db.sliceTail(sl, "r.id")
 	q += tail
 	args := append([]any{module, end.OrgID, end.Kind, end.ID}, targs...)
 	rows, err := t.query(ctx, q, args...)
