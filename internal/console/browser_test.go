@@ -116,17 +116,18 @@ func (b *browser) submit(sel, note string) {
 }
 
 // until waits for the JavaScript expression js to be true, across the navigations a click
-// starts (an evaluation that a navigation interrupts is tried again).
+// starts (an evaluation that a navigation interrupts is tried again). The wait ends as soon as it
+// holds; its bound is generous because CI runs every package's tests at once on a few cores.
 func until(js string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-		deadline := time.Now().Add(15 * time.Second)
+		deadline := time.Now().Add(45 * time.Second)
 		for {
 			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("!!("+js+")"))
 			if err == nil && ok {
 				return nil
 			}
 			if time.Now().After(deadline) {
-				return fmt.Errorf("waited 15s for %s (last error: %v)", js, err)
+				return fmt.Errorf("waited 45s for %s (last error: %v)", js, err)
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
