@@ -56,7 +56,8 @@ type DB struct {
 	read    *sql.DB                     // SQLite: the reader pool; PostgreSQL: the same pool as write
 	real    func() time.Time            // real time (Options.Now); the clock is now (control.go)
 	ctl     atomic.Pointer[crm.Control] // the control state last read (control.go)
-	rebinds sync.Map                    // query text → dialect-specific text
+	rebinds sync.Map                    // query text → dialect-specific text, at most maxRebinds
+	nRebind atomic.Int64                // texts kept in rebinds
 	// tokenKey is the database's page-token key (migration 0010), read once at Open.
 	tokenKey []byte
 
@@ -169,9 +170,16 @@ func (db *DB) rebind(q string) string {
 		}
 	}
 	out := b.String()
-	db.rebinds.Store(q, out)
+	if db.nRebind.Add(1) <= maxRebinds {
+		db.rebinds.Store(q, out)
+	}
 	return out
 }
+
+// maxRebinds bounds the texts rebind keeps: statements that differ by their IN lists' lengths, their
+// page bounds (PageBounds) or a COQL query's shape are many, and a client could make them without
+// end; past the bound a text is rewritten on every call.
+const maxRebinds = 20000
 
 // Read runs fn in a read-only transaction.
 func (db *DB) Read(ctx context.Context, fn func(crm.Tx) error) error {
