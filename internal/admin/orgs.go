@@ -170,7 +170,7 @@ func uniqueOrgName(ctx context.Context, tx crm.Tx, name string) error {
 	}
 	for _, o := range orgs {
 		if crm.Slug(o.Name) == crm.Slug(name) {
-			return fmt.Errorf("org %s is already named %q: org names must differ in more than case and punctuation", crm.FormatID(o.ID), o.Name)
+			return crm.Refuse("name", "org %s is already named %q: org names must differ in more than case and punctuation", crm.FormatID(o.ID), o.Name)
 		}
 	}
 	return nil

@@ -57,7 +57,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"reflect"
 	"slices"
 	"strings"
 
@@ -94,25 +93,32 @@ func fixtureErr(path, format string, args ...any) *FixtureError {
 	return &FixtureError{Message: fmt.Sprintf(format, args...), Path: path}
 }
 
-var errorString = reflect.TypeOf(errors.New(""))
-
-// failAt words a service's refusal as a fixture error at path: a Zoho error as "CODE: message", a
-// plain error (errors.New, fmt.Errorf without %w: what the crm, oauth and admin services refuse a
-// value with) as its text. Anything else, such as the database's errors, the store's sentinels and
-// a cancelled context, is returned as it is.
+// failAt words a service's refusal as a fixture error at path: a Zoho error as "CODE: message", an
+// *crm.InputError as its message. Anything else — the database's errors, the store's sentinels, a
+// cancelled context, a bug — is returned as it is: the seed answers it as an internal error.
 func failAt(path string, err error) error {
 	var fe *FixtureError
 	var zoho *crm.Error
+	var in *crm.InputError
 	switch {
 	case err == nil || errors.As(err, &fe):
 		return err
 	case errors.As(err, &zoho):
 		return &FixtureError{Message: zoho.Code + ": " + zoho.Message, Path: path, cause: err}
-	case reflect.TypeOf(err) == errorString && !errors.Is(err, crm.ErrNotFound) && !errors.Is(err, crm.ErrDuplicate) &&
-		!errors.Is(err, context.Canceled) && !strings.HasPrefix(err.Error(), "store: "):
-		return &FixtureError{Message: err.Error(), Path: path, cause: err}
+	case errors.As(err, &in):
+		return &FixtureError{Message: in.Message, Path: path, cause: err}
 	}
 	return err
+}
+
+// refusedAt is failAt at the key of e that a *crm.InputError names (an org's admin_email, a user's
+// profile, a sharing rule's module), or at e's key fallback.
+func refusedAt(e entry, fallback string, err error) error {
+	var in *crm.InputError
+	if errors.As(err, &in) && in.Field != "" {
+		fallback = in.Field
+	}
+	return failAt(e.at(fallback), err)
 }
 
 // SeedAnswer is what a seed answers: {"refs": {"<ref>": "<id>", …}}.

@@ -28,11 +28,7 @@ func (a *applier) org(e entry) error {
 		UniqueName: true,
 	})
 	if err != nil {
-		p := e.at("name")
-		if strings.HasPrefix(err.Error(), "invalid email") {
-			p = e.at("admin_email")
-		}
-		return failAt(p, err)
+		return refusedAt(e, "name", err)
 	}
 	a.orgs[org.ID] = org
 	if ref, ok := e.obj["ref"].(string); ok {
@@ -100,11 +96,7 @@ func (a *applier) user(e entry) error {
 	}
 	u, _, err := crm.CreateUser(a.ctx, a.tx, org.ID, e.str("email"), name)
 	if err != nil {
-		p := e.at("email")
-		if strings.HasPrefix(err.Error(), "no profile") {
-			p = e.at("profile")
-		}
-		return failAt(p, err)
+		return refusedAt(e, "email", err)
 	}
 	a.defineRef(e, &made{kind: kindUser, id: u.ID, org: org.ID, answer: crm.FormatID(u.ID), user: u})
 	return nil
@@ -118,11 +110,7 @@ func (a *applier) sharing(e entry) error {
 	}
 	_, err = setSharing(a.ctx, a.tx, org, e.str("module"), e.str("access"))
 	if err != nil {
-		p := e.at("access")
-		if strings.HasPrefix(err.Error(), "unknown module") {
-			p = e.at("module")
-		}
-		return failAt(p, err)
+		return refusedAt(e, "access", err)
 	}
 	return nil
 }

@@ -126,11 +126,14 @@ func done(w http.ResponseWriter, r *http.Request, target, note, problem string) 
 func words(err error) (string, bool) {
 	var ze *crm.Error
 	var ae *admin.Error
+	var in *crm.InputError
 	switch {
 	case errors.As(err, &ze):
 		return zohoWords(ze.Code, ze.Message, ze.Details), true
 	case errors.As(err, &ae):
 		return ae.Message, true
+	case errors.As(err, &in):
+		return in.Message, true
 	case errors.Is(err, crm.ErrNotFound):
 		return "Not found.", true
 	case errors.Is(err, crm.ErrDuplicate):

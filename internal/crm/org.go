@@ -3,7 +3,6 @@ package crm
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -33,7 +32,7 @@ var editionRank = map[Edition]int{Free: 0, Standard: 1, Professional: 2, Enterpr
 func ParseEdition(s string) (Edition, error) {
 	e := Edition(strings.ToLower(s))
 	if _, ok := editionRank[e]; !ok {
-		return "", fmt.Errorf("edition must be free, standard, professional, enterprise or ultimate, not %q", s)
+		return "", Refuse("edition", "edition must be free, standard, professional, enterprise or ultimate, not %q", s)
 	}
 	return e, nil
 }

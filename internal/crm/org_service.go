@@ -3,7 +3,6 @@ package crm
 import (
 	"context"
 	"errors"
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -32,14 +31,14 @@ func Slug(name string) string {
 // user, the ids of its catalogue metadata and its default contact roles. It returns the org and admin.
 func CreateOrg(ctx context.Context, tx Tx, n NewOrg) (Org, User, error) {
 	if strings.TrimSpace(n.Name) == "" {
-		return Org{}, User{}, errors.New("org name is required")
+		return Org{}, User{}, Refuse("name", "org name is required")
 	}
 	if n.AdminEmail == "" {
 		n.AdminEmail = "admin@" + Slug(n.Name) + ".zcrm.local"
 	}
 	n.AdminEmail = strings.ToLower(strings.TrimSpace(n.AdminEmail))
 	if !validEmail(n.AdminEmail) {
-		return Org{}, User{}, fmt.Errorf("invalid email %q", n.AdminEmail)
+		return Org{}, User{}, Refuse("admin_email", "invalid email %q", n.AdminEmail)
 	}
 	ids, err := tx.NewIDs(ctx, 5)
 	if err != nil {
@@ -115,11 +114,11 @@ func validEmail(s string) bool { return emailRE.MatchString(s) }
 func CreateUser(ctx context.Context, tx Tx, orgID int64, email, profileName string) (User, Profile, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if !validEmail(email) {
-		return User{}, Profile{}, fmt.Errorf("invalid email %q", email)
+		return User{}, Profile{}, Refuse("email", "invalid email %q", email)
 	}
 	p, err := tx.ProfileByName(ctx, orgID, profileName)
 	if errors.Is(err, ErrNotFound) {
-		return User{}, Profile{}, fmt.Errorf("no profile %q in org %d", profileName, orgID)
+		return User{}, Profile{}, Refuse("profile", "no profile %q in org %d", profileName, orgID)
 	}
 	if err != nil {
 		return User{}, Profile{}, err
@@ -132,7 +131,7 @@ func CreateUser(ctx context.Context, tx Tx, orgID int64, email, profileName stri
 	u := User{ID: id, OrgID: orgID, Email: email, LastName: local, ProfileID: p.ID, Status: "active", CreatedTime: tx.Now()}
 	if err := tx.InsertUser(ctx, u); err != nil {
 		if errors.Is(err, ErrDuplicate) {
-			return User{}, Profile{}, fmt.Errorf("user %s already exists in org %d", email, orgID)
+			return User{}, Profile{}, Refuse("email", "user %s already exists in org %d", email, orgID)
 		}
 		return User{}, Profile{}, err
 	}
@@ -143,7 +142,7 @@ func CreateUser(ctx context.Context, tx Tx, orgID int64, email, profileName stri
 func CreateProfile(ctx context.Context, tx Tx, orgID int64, name string, denied []string) (Profile, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return Profile{}, errors.New("profile name is required")
+		return Profile{}, Refuse("name", "profile name is required")
 	}
 	id, err := tx.NewID(ctx)
 	if err != nil {
@@ -153,7 +152,7 @@ func CreateProfile(ctx context.Context, tx Tx, orgID int64, name string, denied 
 	p := Profile{ID: id, OrgID: orgID, Name: name, Denied: all}
 	if err := tx.InsertProfile(ctx, p); err != nil {
 		if errors.Is(err, ErrDuplicate) {
-			return Profile{}, fmt.Errorf("profile %q already exists", name)
+			return Profile{}, Refuse("name", "profile %q already exists", name)
 		}
 		return Profile{}, err
 	}
@@ -165,13 +164,13 @@ var customModuleRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,49}$`)
 // CreateCustomModule adds a custom module to an Enterprise-or-above org.
 func CreateCustomModule(ctx context.Context, tx Tx, org Org, createdBy int64, apiName, singular, plural string) (CustomModule, error) {
 	if !org.Edition.AtLeast(Enterprise) {
-		return CustomModule{}, fmt.Errorf("custom modules need the enterprise edition or above (org %d is %s)", org.ID, org.Edition)
+		return CustomModule{}, Refuse("api_name", "custom modules need the enterprise edition or above (org %d is %s)", org.ID, org.Edition)
 	}
 	if !customModuleRE.MatchString(apiName) {
-		return CustomModule{}, fmt.Errorf("invalid module api name %q: letters, digits and underscores, starting with a letter", apiName)
+		return CustomModule{}, Refuse("api_name", "invalid module api name %q: letters, digits and underscores, starting with a letter", apiName)
 	}
 	if _, ok := catalog.Standard(apiName); ok {
-		return CustomModule{}, fmt.Errorf("module %s already exists", apiName)
+		return CustomModule{}, Refuse("api_name", "module %s already exists", apiName)
 	}
 	if singular == "" {
 		singular = strings.TrimSuffix(apiName, "s")
@@ -186,7 +185,7 @@ func CreateCustomModule(ctx context.Context, tx Tx, org Org, createdBy int64, ap
 	m := CustomModule{ID: id, OrgID: org.ID, APIName: apiName, Singular: singular, Plural: plural, CreatedBy: createdBy, CreatedTime: tx.Now()}
 	if err := tx.InsertCustomModule(ctx, m); err != nil {
 		if errors.Is(err, ErrDuplicate) {
-			return CustomModule{}, fmt.Errorf("module %s already exists", apiName)
+			return CustomModule{}, Refuse("api_name", "module %s already exists", apiName)
 		}
 		return CustomModule{}, err
 	}
@@ -201,10 +200,10 @@ func CreateCustomModule(ctx context.Context, tx Tx, org Org, createdBy int64, ap
 func SetSharing(ctx context.Context, tx Tx, org Org, module, access string) (string, error) {
 	m, err := ResolveModule(ctx, tx, org, module)
 	if err != nil {
-		return "", fmt.Errorf("unknown module %q", module)
+		return "", Refuse("module", "unknown module %q", module)
 	}
 	if !slices.Contains(SharingModes, access) {
-		return "", fmt.Errorf("access must be public, public_read_only or private, not %q", access)
+		return "", Refuse("access", "access must be public, public_read_only or private, not %q", access)
 	}
 	return m.APIName, tx.SetSharing(ctx, org.ID, m.APIName, access)
 }

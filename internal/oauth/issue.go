@@ -94,7 +94,7 @@ func checkInOrg(ctx context.Context, tx crm.Tx, client crm.Client, orgID int64) 
 		return err
 	}
 	if !in {
-		return fmt.Errorf("client %s does not belong to org %s (grant it with 'zcrm client grant-org --client-id %[1]s --org %[2]s')",
+		return crm.Refuse("client", "client %s does not belong to org %s (grant it with 'zcrm client grant-org --client-id %[1]s --org %[2]s')",
 			client.ClientID, crm.FormatID(orgID))
 	}
 	return nil
@@ -104,7 +104,7 @@ func checkInOrg(ctx context.Context, tx crm.Tx, client crm.Client, orgID int64) 
 func ClientByID(ctx context.Context, tx crm.Tx, clientID string) (crm.Client, error) {
 	c, err := tx.ClientByClientID(ctx, clientID)
 	if errors.Is(err, crm.ErrNotFound) {
-		return crm.Client{}, fmt.Errorf("no client %q (create one with 'zcrm client create')", clientID)
+		return crm.Client{}, crm.Refuse("client", "no client %q (create one with 'zcrm client create')", clientID)
 	}
 	return c, err
 }
@@ -119,7 +119,7 @@ func IssueGrant(ctx context.Context, tx crm.Tx, client crm.Client, user crm.User
 // (no refresh token at the exchange) or not.
 func issueGrant(ctx context.Context, tx crm.Tx, client crm.Client, user crm.User, scopes []string, ttl time.Duration, redirectURI string, online bool) (string, error) {
 	if ttl <= 0 || ttl > MaxGrantTTL {
-		return "", fmt.Errorf("grant code lifetime must be between 1s and %s, not %s", MaxGrantTTL, ttl)
+		return "", crm.Refuse("ttl", "grant code lifetime must be between 1s and %s, not %s", MaxGrantTTL, ttl)
 	}
 	if err := checkInOrg(ctx, tx, client, user.OrgID); err != nil {
 		return "", err
