@@ -148,6 +148,20 @@ func (c *Client) InsertRecord(ctx context.Context, module string, record Record)
 	return it.ID(), nil
 }
 
+// CloneRecord copies a record with fields applied over its values (nil: none) and returns the
+// copy's id: POST /{module}/{id}/actions/clone (Zoho's Record Clone).
+func (c *Client) CloneRecord(ctx context.Context, module, id string, fields Record) (string, error) {
+	var body any
+	if fields != nil {
+		body = map[string]any{"data": []Record{fields}}
+	}
+	it, err := c.item(ctx, http.MethodPost, pathOf(module, id, "actions", "clone"), nil, body, "data")
+	if err != nil {
+		return "", err
+	}
+	return it.ID(), nil
+}
+
 // UpdateRecords updates records: PUT /{module}; every record needs its "id".
 func (c *Client) UpdateRecords(ctx context.Context, module string, records ...Record) (Results, error) {
 	return c.itemsFor(ctx, http.MethodPut, pathOf(module), nil, map[string]any{"data": nonNilRecords(records)}, "data", recordIDs(records))

@@ -148,18 +148,60 @@ func GetRecord(ctx context.Context, tx Tx, actor Actor, m catalog.Module, id int
 // InsertRecords validates and stores each element of data as a new record owned by the actor
 // (unless it names another Owner), one item per element in order.
 func InsertRecords(ctx context.Context, tx Tx, actor Actor, m catalog.Module, data []any) ([]Item, error) {
+	return insertRecords(ctx, tx, actor, m, len(data), func(w *writer, i int, rec *Record) (*Error, error) {
+		return w.apply(i, data[i], rec, true)
+	})
+}
+
+// CloneRecord serves Record Clone (POST /{module}/{id}/actions/clone, Zoho's v7 and later): a new
+// record of m with the field values and owner of the record rawID names, the first element of data
+// (when there is one) applied over them as an update applies its fields, then checked and inserted
+// as InsertRecords inserts (unique fields, enrolment by custom view): one item, "record added".
+// Only the fields are copied, not notes, activities or links. A source the module does not have,
+// or that data sharing hides from actor, is the path's invalid id.
+func CloneRecord(ctx context.Context, tx Tx, actor Actor, m catalog.Module, rawID string, data []any) ([]Item, error) {
+	id, ok := ParseID(rawID)
+	if !ok {
+		return nil, ErrPathID(MsgIDGivenInvalid, 1)
+	}
+	src, err := tx.Record(ctx, actor.Org.ID, m.APIName, id)
+	if errors.Is(err, ErrNotFound) {
+		return nil, ErrPathID(MsgIDGivenInvalid, 1)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := CanView(ctx, tx, actor, src); err != nil || !ok {
+		if err == nil {
+			err = ErrPathID(MsgIDGivenInvalid, 1)
+		}
+		return nil, err
+	}
+	return insertRecords(ctx, tx, actor, m, 1, func(w *writer, i int, rec *Record) (*Error, error) {
+		rec.OwnerID, rec.Data = src.OwnerID, CloneJSON(src.Data).(map[string]any)
+		if len(data) == 0 {
+			return nil, nil
+		}
+		return w.apply(i, data[0], rec, false)
+	})
+}
+
+// insertRecords inserts n new records of m, the ith built on a fresh record by build (nil *Error:
+// it is to be inserted), one item each: checked for unique fields in order, then written in one
+// statement, then handed to the cadence engine's enrolment by view.
+func insertRecords(ctx context.Context, tx Tx, actor Actor, m catalog.Module, n int, build func(w *writer, i int, rec *Record) (*Error, error)) ([]Item, error) {
 	w, err := newWriter(ctx, tx, actor, m)
 	if err != nil {
 		return nil, err
 	}
 	now := tx.Now()
-	items := make([]Item, len(data))
+	items := make([]Item, n)
 	var recs []Record
 	var slots []int
-	for i, raw := range data {
+	for i := range n {
 		rec := Record{OrgID: actor.Org.ID, Module: m.APIName, OwnerID: actor.User.ID, CreatedBy: actor.User.ID,
 			ModifiedBy: actor.User.ID, CreatedTime: now, ModifiedTime: now, Data: map[string]any{}}
-		if e, err := w.apply(i, raw, &rec, true); err != nil {
+		if e, err := build(w, i, &rec); err != nil {
 			return nil, err
 		} else if e != nil {
 			items[i] = e.Item()

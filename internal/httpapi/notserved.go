@@ -22,7 +22,6 @@ var notServedAPIs = []struct{ method, pattern string }{
 	{http.MethodPost, "{module}/{id}/actions/assign_territories"},
 	{http.MethodPost, "{module}/{id}/actions/remove_territories"},
 	{http.MethodGet, "{module}/{id}/actions/fetch_full_data"},
-	{http.MethodPost, "{module}/{id}/actions/clone"},
 	{http.MethodGet, "{module}/{id}/photo"},
 	{http.MethodPost, "{module}/{id}/photo"},
 	{http.MethodDelete, "{module}/{id}/photo"},

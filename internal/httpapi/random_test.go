@@ -1065,6 +1065,8 @@ func (r *rndEnv) valid(rng *rand.Rand, ro route, ctx rndCtx) any {
 		return obj("data", items...)
 	case "PUT {module}/{id}/{related_list}/{related_id}":
 		return obj("data", rndLinkValues(rng, ctx.related))
+	case "POST {module}/{id}/actions/clone":
+		return obj("data", r.record(rng, m, true))
 	case "POST {module}/{id}/actions/convert":
 		return obj("data", map[string]any{"overwrite": rng.Intn(2) == 0, "notify_lead_owner": false})
 	case "POST {module}/{id}/{related_list}":

@@ -225,6 +225,24 @@ func (s *Server) insertRecords(ctx context.Context, c *call) (int, any, error) {
 	})
 }
 
+// cloneRecord serves Record Clone (crm.CloneRecord): the module's create scope and permission, as
+// an insert; the body, with its "data" array of field values for the copy, may be left out.
+func (s *Server) cloneRecord(ctx context.Context, c *call) (int, any, error) {
+	return c.recordsChange(ctx, oauth.OpCreate, "Create", http.StatusCreated, func(tx crm.Tx, m catalog.Module) ([]crm.Item, error) {
+		body, err := c.body()
+		if err != nil {
+			return nil, err
+		}
+		var data []any
+		if _, given := body["data"]; given {
+			if data, err = crm.RecordsFromBody(body); err != nil {
+				return nil, err
+			}
+		}
+		return crm.CloneRecord(ctx, tx, c.Actor, m, c.param("id"), data)
+	})
+}
+
 func (s *Server) updateRecords(ctx context.Context, c *call) (int, any, error) {
 	return c.recordsChange(ctx, oauth.OpUpdate, "Edit", http.StatusOK, func(tx crm.Tx, m catalog.Module) ([]crm.Item, error) {
 		data, err := c.recordsBody()

@@ -58,6 +58,7 @@ func (s *Server) crmRoutes() []routeGroup {
 		{put, p("{module}/{id}"), s.updateRecord},
 		{del, p("{module}/{id}"), s.deleteRecord},
 		{post, p("{module}/{id}/actions/convert"), s.convertLead}, // Convert Lead: convert.go
+		{post, p("{module}/{id}/actions/clone"), s.cloneRecord},
 
 		// Related records.
 		{get, p("{module}/{id}/{related_list}"), s.listRelated},
