@@ -160,6 +160,27 @@ func ListUsers(ctx context.Context, tx Tx, actor Actor, ids *MetaIDs, q UsersQue
 	return users, usersInfo(q.PerPage, len(users), q.Page, start+q.PerPage < len(kept)), nil
 }
 
+// CountUsers counts the org's users of the type typ (GET /users/actions/count: Zoho's Users Count
+// takes the types Get Users takes; "" is AllUsers, CurrentUser is always 1); an unknown type is
+// INVALID_DATA as for Get Users.
+func CountUsers(ctx context.Context, tx Tx, actor Actor, typ string) (int, error) {
+	keep, err := userType(typ)
+	if err != nil {
+		return 0, err
+	}
+	all, profiles, err := orgUsers(ctx, tx, actor.Org.ID)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, u := range all {
+		if keep(u, profiles[u.ProfileID], actor.User.ID) {
+			n++
+		}
+	}
+	return n, nil
+}
+
 // GetUser returns the org's user id rendered as GET /users/{id} does, and the answer's "info"
 // object (a page of one); a nil user (204 for the caller) when the org has no such user.
 func GetUser(ctx context.Context, tx Tx, org Org, ids *MetaIDs, id int64) (map[string]any, map[string]any, error) {

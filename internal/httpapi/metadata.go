@@ -104,6 +104,23 @@ func (s *Server) listUsers(ctx context.Context, c *call) (int, any, error) {
 	return http.StatusOK, map[string]any{"users": users, "info": info}, nil
 }
 
+// countUsers answers Users Count: {"count": N}, a number as Zoho's page shows it.
+func (s *Server) countUsers(ctx context.Context, c *call) (int, any, error) {
+	if err := c.needScope(oauth.GroupNeed("users", oauth.OpRead)); err != nil {
+		return 0, nil, err
+	}
+	var n int
+	err := c.read(func(tx crm.Tx) error {
+		var err error
+		n, err = crm.CountUsers(ctx, tx, c.Actor, c.query("type"))
+		return err
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, map[string]any{"count": n}, nil
+}
+
 func (s *Server) getUser(ctx context.Context, c *call) (int, any, error) {
 	if err := c.needScope(oauth.GroupNeed("users", oauth.OpRead)); err != nil {
 		return 0, nil, err

@@ -185,6 +185,18 @@ func TestUsers(t *testing.T) {
 		e.do("GET", "/crm/v8/users?type=CurrentUser", e.token(std, "ZohoCRM.users.ALL"), "").expect(t, 200, `{"users":[`+stdWant+`],"info":`+info(200, 1, 1, false)+`}`)
 		e.do("GET", "/crm/v8/users", e.adminToken("ZohoCRM.org.ALL", "ZohoCRM.modules.ALL"), "").expect(t, 401, errScope)
 		e.do("GET", "/crm/v8/users/"+crm.FormatID(std.ID), e.adminToken("ZohoCRM.settings.ALL"), "").expect(t, 401, errScope)
+
+		// Users Count: {"count": N} as Zoho's page shows it, by the types Get Users takes; the org's
+		// users only (another org's admin is not counted).
+		for typ, n := range map[string]int{"": 2, "AllUsers": 2, "ActiveUsers": 2, "AdminUsers": 1, "CurrentUser": 1, "DeactiveUsers": 0} {
+			e.do("GET", "/crm/v8/users/actions/count?type="+typ, tok, "").expect(t, 200, fmt.Sprintf(`{"count":%d}`, n))
+		}
+		e.do("GET", "/crm/v8/users/actions/count?type=Everyone", tok, "").expect(t, 400, `{"code":"INVALID_DATA","details":{"param_name":"type",
+			"supported_values":["AllUsers","ActiveUsers","DeactiveUsers","ConfirmedUsers","NotConfirmedUsers","DeletedUsers","ActiveConfirmedUsers","AdminUsers","ActiveConfirmedAdmins","CurrentUser"]},
+			"message":"invalid data","status":"error"}`)
+		e.do("GET", "/crm/v8/users/actions/count", e.adminToken("ZohoCRM.settings.ALL"), "").expect(t, 401, errScope)
+		e.do("POST", "/crm/v8/users/actions/count", tok, "").expect(t, 400,
+			`{"code":"INVALID_REQUEST_METHOD","details":{},"message":"The http request method type is not a valid one","status":"error"}`)
 	})
 }
 

@@ -32,7 +32,6 @@ var notServedAPIs = []struct{ method, pattern string }{
 	{http.MethodPut, "users"},
 	{http.MethodPut, "users/{id}"},
 	{http.MethodDelete, "users/{id}"},
-	{http.MethodGet, "users/actions/count"},
 	{http.MethodGet, "users/{id}/actions/associated_groups"},
 	{http.MethodPost, "settings/modules"},
 	{http.MethodPut, "settings/modules"},

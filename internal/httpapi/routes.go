@@ -18,6 +18,7 @@ func (s *Server) crmRoutes() []routeGroup {
 		{get, p("org"), s.getOrg},
 		{get, p("users"), s.listUsers},
 		{get, p("users/{id}"), s.getUser},
+		{get, p("users/actions/count"), s.countUsers},
 		{get, p("settings/modules"), s.listModules},
 		{get, p("settings/modules/{module}"), s.getModule},
 		{get, p("settings/fields"), s.listFields},
