@@ -32,10 +32,11 @@ type OrgLimitsState struct {
 	Edition crm.Edition `json:"edition"`
 	// Mode applies to the org: its own, or the server-wide mode.
 	Mode crm.LimitMode `json:"mode"`
-	// Concurrency and CreditsPerDay apply in mode zoho: the overrides, or the edition's numbers.
+	// Concurrency (per app) and CreditsPerDay apply in mode zoho: the overrides, or the edition's
+	// numbers.
 	Concurrency   int64 `json:"concurrency"`
 	CreditsPerDay int64 `json:"credits_per_day"`
-	// InFlight counts the org's calls in progress and CreditsUsed the credits it spent in the
+	// InFlight counts the org's calls in progress (all its apps') and CreditsUsed the credits it spent in the
 	// last 24 hours (both kept in mode zoho only).
 	InFlight    int64 `json:"in_flight"`
 	CreditsUsed int64 `json:"credits_used"`
@@ -103,7 +104,7 @@ func limitsState(ctx context.Context, tx crm.Tx) (LimitsState, error) {
 		} else {
 			ol.Overrides.CreditsPerDay = &o.CreditsPerDay
 		}
-		if ol.InFlight, err = tx.CallsInFlight(ctx, org.ID, wall); err != nil {
+		if ol.InFlight, err = tx.CallsInFlight(ctx, org.ID, crm.AnyApp, wall); err != nil {
 			return LimitsState{}, err
 		}
 		if ol.CreditsUsed, err = tx.CreditsSpent(ctx, org.ID, now.Add(-crm.CreditWindow), now); err != nil {

@@ -118,6 +118,10 @@ func (s LimitSettings) ModeOf(orgID int64) LimitMode {
 	return s.ServerMode()
 }
 
+// AnyApp stands for every app of an org where LimitTx.CallsInFlight takes an app (an OAuth
+// client's row id).
+const AnyApp int64 = -1
+
 // LimitTx keeps the limits' settings and bookkeeping. A change of settings advances the control
 // generation (ControlTx), so every process reads them again before its next request.
 type LimitTx interface {
@@ -135,10 +139,12 @@ type LimitTx interface {
 
 	// PruneLimits deletes the org's leases ended by leasesEnd and credits spent before creditsFrom.
 	PruneLimits(ctx context.Context, orgID int64, leasesEnd, creditsFrom time.Time) error
-	// CallsInFlight counts the org's leases that end after at.
-	CallsInFlight(ctx context.Context, orgID int64, at time.Time) (int64, error)
-	// InsertLease records a call in progress until until; DeleteLease ends it.
-	InsertLease(ctx context.Context, id, orgID int64, until time.Time) error
+	// CallsInFlight counts the leases of the org's app clientPK (AnyApp: of all its apps) that end
+	// after at.
+	CallsInFlight(ctx context.Context, orgID, clientPK int64, at time.Time) (int64, error)
+	// InsertLease records a call of the org's app clientPK in progress until until; DeleteLease
+	// ends it.
+	InsertLease(ctx context.Context, id, orgID, clientPK int64, until time.Time) error
 	DeleteLease(ctx context.Context, id int64) error
 	// CreditsSpent sums the credits the org spent in (from, to], by the minute: a minute's credits
 	// count from its start.

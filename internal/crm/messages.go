@@ -112,7 +112,7 @@ const (
 // Zoho's API limits (HTTP 429 TOO_MANY_REQUESTS). Zoho documents the code but no message; these
 // are zcrm's, saying which limit was reached and what brings the next call through.
 const (
-	MsgConcurrencyLimitExceeded = "concurrency limit exceeded: too many API calls of this organization are in progress; retry when one has ended"
+	MsgConcurrencyLimitExceeded = "concurrency limit exceeded: too many API calls of this app in this organization are in progress; retry when one has ended"
 	MsgCreditLimitExceeded      = "API credit limit exceeded: this organization has used its API credits for the last 24 hours"
 )
 

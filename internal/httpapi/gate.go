@@ -13,8 +13,8 @@ import (
 // (call.write), which then gives way with errControlMoved and the request passes the gate again,
 // authenticated afresh.
 
-// Admitter applies Zoho's API limits to CRM calls. Admit takes one of the org's concurrent-call
-// slots and charges the call's credits, or answers 429 TOO_MANY_REQUESTS (a *crm.Error); release
+// Admitter applies Zoho's API limits to CRM calls. Admit takes one of the concurrent-call slots of
+// the org's app (Zoho counts them per org and app) and charges the call's credits, or answers 429 TOO_MANY_REQUESTS (a *crm.Error); release
 // gives the slot back once the work is done. nil admits everything.
 type Admitter interface {
 	Admit(ctx context.Context, c *Call) (release func(), err error)
@@ -25,8 +25,10 @@ type Admitter interface {
 type Call struct {
 	OrgID   int64
 	Edition string
-	Method  string
-	Path    string
+	// ClientPK is the app: the OAuth client the call's token was issued to (0: none).
+	ClientPK int64
+	Method   string
+	Path     string
 	// Records is the length of the body's "data" array on a record insert, update or upsert; 0
 	// otherwise.
 	Records int
@@ -72,7 +74,8 @@ func (rt *crmRouter) enter(ctx context.Context, c *call) (*passage, error) {
 		}
 	}
 	if rt.s.limits != nil {
-		gc := &Call{OrgID: c.Org.ID, Edition: string(c.Org.Edition), Method: c.r.Method, Path: c.r.URL.Path, Records: c.records(), Paid: c.paid}
+		gc := &Call{OrgID: c.Org.ID, Edition: string(c.Org.Edition), ClientPK: c.ClientPK, Method: c.r.Method, Path: c.r.URL.Path,
+			Records: c.records(), Paid: c.paid}
 		release, err := rt.s.limits.Admit(ctx, gc)
 		if err != nil {
 			return nil, err

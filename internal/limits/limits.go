@@ -1,10 +1,12 @@
 // Package limits applies Zoho's API limits to zcrm's CRM calls (httpapi.Admitter) and tells the
-// accounts server when its token limits apply (oauth.TokenLimiter). In mode zoho an org gets as
-// many concurrent calls as its edition allows and a rolling 24-hour budget of API credits, both
+// accounts server when its token limits apply (oauth.TokenLimiter). In mode zoho each app of an org
+// gets as many concurrent calls as the org's edition allows, and the org a rolling 24-hour budget
+// of API credits, both
 // counted in the database so that every process on it shares them; past either the call is
-// answered HTTP 429 TOO_MANY_REQUESTS, as Zoho does. Zoho counts concurrency per org and app;
-// zcrm counts it per org, the stricter reading, which is what a client sharing an org must
-// survive. In mode off (the default) a call costs an atomic load and a comparison.
+// answered HTTP 429 TOO_MANY_REQUESTS, as Zoho does. Concurrency is counted per org and app, as
+// Zoho counts it: an app is the OAuth client the call's token was issued to (tokens minted without
+// one, by the CLI or zcrmtest, are one app); credits per org. In mode off (the default) a call
+// costs an atomic load and a comparison.
 //
 // The mode is server-wide (zcrm serve --limits, or PUT /__zcrm/limits) or per org, and an org's
 // numbers can be overridden (internal/admin): settings live in the database and every process
@@ -124,7 +126,7 @@ func (l *Limiter) keep(gen int64, set crm.LimitSettings) *state {
 // nothing is the release of a call that holds no slot.
 func nothing() {}
 
-// Admit takes one of the org's concurrent-call slots and charges the call's credits (Credits), in
+// Admit takes one of the concurrent-call slots of the org's app (Call.ClientPK) and charges the call's credits (Credits), in
 // one write transaction, when the org is in mode zoho; it answers 429 TOO_MANY_REQUESTS when all
 // slots are taken or the credits spent in the last 24 hours of the store's clock leave too few.
 // A refused call costs nothing; a call already charged (Call.Paid: run again after a control
@@ -171,7 +173,7 @@ func (l *Limiter) Admit(ctx context.Context, c *httpapi.Call) (release func(), e
 		if err := tx.PruneLimits(ctx, c.OrgID, wall, from); err != nil {
 			return err
 		}
-		inFlight, err := tx.CallsInFlight(ctx, c.OrgID, wall)
+		inFlight, err := tx.CallsInFlight(ctx, c.OrgID, c.ClientPK, wall)
 		if err != nil {
 			return err
 		}
@@ -187,7 +189,7 @@ func (l *Limiter) Admit(ctx context.Context, c *httpapi.Call) (release func(), e
 			refused = crm.MsgCreditLimitExceeded
 			return nil
 		}
-		if err := tx.InsertLease(ctx, id, c.OrgID, wall.Add(lease)); err != nil {
+		if err := tx.InsertLease(ctx, id, c.OrgID, c.ClientPK, wall.Add(lease)); err != nil {
 			return err
 		}
 		if cost == 0 {

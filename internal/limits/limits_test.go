@@ -245,6 +245,44 @@ func TestConcurrency(t *testing.T) {
 	})
 }
 
+// Zoho counts concurrent calls per org and app: with concurrency 1, one app's call in progress does
+// not hold back another app's (the OAuth client its token was issued to), only its own; in_flight
+// counts both. Credits stay the org's.
+func TestConcurrencyPerApp(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		e := newEnv(t, b)
+		e.zoho(e.proc, `"concurrency": 1, "credits_per_day": 3`)
+		var appTok string
+		var app crm.Client
+		e.write(func(ctx context.Context, tx crm.Tx) error {
+			clientID, _, err := oauth.CreateClient(ctx, tx, e.org.ID, "second app")
+			if err != nil {
+				return err
+			}
+			if app, err = tx.ClientByClientID(ctx, clientID); err != nil {
+				return err
+			}
+			appTok, err = oauth.MintAccessToken(ctx, tx, e.org.ID, e.user.ID, app.ID, 0, []string{"ZohoCRM.org.ALL"})
+			return err
+		})
+		held := e.hold(e.proc) // a call of the env's token's app (none: 0) in progress
+		e.call(e.proc, "GET", "/crm/v8/org", "").expect(t, 429, concurrencyExceeded)
+		e.do("GET", "/crm/v8/org", "Zoho-oauthtoken "+appTok, "").ok(t)
+		release, err := e.lim.Admit(t.Context(), &httpapi.Call{OrgID: e.org.ID, Edition: "enterprise", ClientPK: app.ID, Method: "GET", Path: "/crm/v8/org"})
+		if err != nil {
+			t.Fatalf("the second app's first slot: %v", err)
+		}
+		e.do("GET", "/crm/v8/org", "Zoho-oauthtoken "+appTok, "").expect(t, 429, concurrencyExceeded)
+		e.do("GET", "/__zcrm/limits", "", "").expect(t, 200, fmt.Sprintf(`{"mode":"off","orgs":{"%d":{"edition":"enterprise","mode":"zoho",
+			"concurrency":1,"credits_per_day":3,"in_flight":2,"credits_used":3,"overrides":{"mode":"zoho","concurrency":1,"credits_per_day":3}}}}`, e.org.ID))
+		held()
+		release()
+		// The org's 3 credits are spent (the two holds and the one call that passed): every app is refused.
+		e.do("GET", "/crm/v8/org", "Zoho-oauthtoken "+appTok, "").expect(t, 429, creditsExceeded)
+		e.call(e.proc, "GET", "/crm/v8/org", "").expect(t, 429, creditsExceeded)
+	})
+}
+
 // Three calls spend a budget of 3 credits and the fourth is answered 429; 24 hours later (the
 // store's clock) calls pass again, and an insert of 25 records costs 3 credits.
 func TestCredits(t *testing.T) {

@@ -106,18 +106,23 @@ func (t *Tx) PruneLimits(ctx context.Context, orgID int64, leasesEnd, creditsFro
 	return nil
 }
 
-// CallsInFlight counts the org's leases that end after at.
-func (t *Tx) CallsInFlight(ctx context.Context, orgID int64, at time.Time) (int64, error) {
+// CallsInFlight counts the leases of the org's app clientPK (crm.AnyApp: of all its apps) that end
+// after at.
+func (t *Tx) CallsInFlight(ctx context.Context, orgID, clientPK int64, at time.Time) (int64, error) {
+	q, args := `SELECT COUNT(*) FROM limit_leases WHERE org_id = ? AND client_pk = ? AND until_ms > ?`, []any{orgID, clientPK, ms(at)}
+	if clientPK == crm.AnyApp {
+		q, args = `SELECT COUNT(*) FROM limit_leases WHERE org_id = ? AND until_ms > ?`, []any{orgID, ms(at)}
+	}
 	var n int64
-	if err := t.queryRow(ctx, `SELECT COUNT(*) FROM limit_leases WHERE org_id = ? AND until_ms > ?`, orgID, ms(at)).Scan(&n); err != nil {
+	if err := t.queryRow(ctx, q, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count leases: %w", err)
 	}
 	return n, nil
 }
 
-// InsertLease records a call of the org in progress until until.
-func (t *Tx) InsertLease(ctx context.Context, id, orgID int64, until time.Time) error {
-	if _, err := t.exec(ctx, `INSERT INTO limit_leases (id, org_id, until_ms) VALUES (?, ?, ?)`, id, orgID, ms(until)); err != nil {
+// InsertLease records a call of the org's app clientPK in progress until until.
+func (t *Tx) InsertLease(ctx context.Context, id, orgID, clientPK int64, until time.Time) error {
+	if _, err := t.exec(ctx, `INSERT INTO limit_leases (id, org_id, client_pk, until_ms) VALUES (?, ?, ?, ?)`, id, orgID, clientPK, ms(until)); err != nil {
 		return fmt.Errorf("insert lease: %w", err)
 	}
 	return nil
