@@ -247,8 +247,8 @@ func idText(v any) string {
 }
 
 // DeleteContactRoles deletes the roles among ids (distinct) with every deal contact role that uses
-// them: INVALID_DATA "contact role not deleted" {"id"} for an unknown id, LOWER_LIMIT_REACHED {limit:1, id} for the org's last
-// role. One lookup and one delete.
+// them: INVALID_DATA "contact role not deleted" {"id"} for an unknown id, LOWER_LIMIT_REACHED
+// {limit:1, id} for the org's last role. One lookup and one delete.
 func DeleteContactRoles(ctx context.Context, tx Tx, orgID int64, ids []int64) ([]Item, error) {
 	roles, err := tx.ContactRoles(ctx, orgID)
 	if err != nil {

@@ -14,8 +14,9 @@ import (
 // authenticated afresh.
 
 // Admitter applies Zoho's API limits to CRM calls. Admit takes one of the concurrent-call slots of
-// the org's app (Zoho counts them per org and app) and charges the call's credits, or answers 429 TOO_MANY_REQUESTS (a *crm.Error); release
-// gives the slot back once the work is done. nil admits everything.
+// the org's app (Zoho counts them per org and app) and charges the call's credits, or answers 429
+// TOO_MANY_REQUESTS (a *crm.Error); release gives the slot back once the work is done. nil admits
+// everything.
 type Admitter interface {
 	Admit(ctx context.Context, c *Call) (release func(), err error)
 }

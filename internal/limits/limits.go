@@ -1,12 +1,10 @@
 // Package limits applies Zoho's API limits to zcrm's CRM calls (httpapi.Admitter) and tells the
 // accounts server when its token limits apply (oauth.TokenLimiter). In mode zoho each app of an org
 // gets as many concurrent calls as the org's edition allows, and the org a rolling 24-hour budget
-// of API credits, both
-// counted in the database so that every process on it shares them; past either the call is
-// answered HTTP 429 TOO_MANY_REQUESTS, as Zoho does. Concurrency is counted per org and app, as
-// Zoho counts it: an app is the OAuth client the call's token was issued to (tokens minted without
-// one, by the CLI or zcrmtest, are one app); credits per org. In mode off (the default) a call
-// costs an atomic load and a comparison.
+// of API credits, both counted in the database so that every process on it shares them; past
+// either the call is answered HTTP 429 TOO_MANY_REQUESTS, as Zoho does. An app is the OAuth client
+// the call's token was issued to (tokens minted without one, by the CLI or zcrmtest, are one app).
+// In mode off (the default) a call costs an atomic load and a comparison.
 //
 // The mode is server-wide (zcrm serve --limits, or PUT /__zcrm/limits) or per org, and an org's
 // numbers can be overridden (internal/admin): settings live in the database and every process
@@ -126,9 +124,10 @@ func (l *Limiter) keep(gen int64, set crm.LimitSettings) *state {
 // nothing is the release of a call that holds no slot.
 func nothing() {}
 
-// Admit takes one of the concurrent-call slots of the org's app (Call.ClientPK) and charges the call's credits (Credits), in
-// one write transaction, when the org is in mode zoho; it answers 429 TOO_MANY_REQUESTS when all
-// slots are taken or the credits spent in the last 24 hours of the store's clock leave too few.
+// Admit takes one of the concurrent-call slots of the org's app (Call.ClientPK) and charges the
+// call's credits (Credits), in one write transaction, when the org is in mode zoho; it answers 429
+// TOO_MANY_REQUESTS when all slots are taken or the credits spent in the last 24 hours of the
+// store's clock leave too few.
 // A refused call costs nothing; a call already charged (Call.Paid: run again after a control
 // change) takes a slot and is not charged again; Admit sets Paid on the call it admits in mode zoho.
 // release gives the slot back.
