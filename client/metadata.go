@@ -261,6 +261,20 @@ func (c *Client) Users(ctx context.Context, opts *UserListOptions) (*UserPage, e
 	return &p, nil
 }
 
+// CountUsers counts the org's users of a type (as Users takes it; "" is every user): GET
+// /users/actions/count.
+func (c *Client) CountUsers(ctx context.Context, typ string) (int, error) {
+	q := url.Values{}
+	setStr(q, "type", typ)
+	var out struct {
+		Count int `json:"count"`
+	}
+	if _, err := c.read(ctx, "users/actions/count", q, nil, &out); err != nil {
+		return 0, err
+	}
+	return out.Count, nil
+}
+
 // User reads one user: GET /users/{id}. An unknown id is ErrNotFound.
 func (c *Client) User(ctx context.Context, id string) (*User, error) {
 	return c.oneUser(ctx, "users/"+pathOf(id), nil)

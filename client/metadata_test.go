@@ -81,6 +81,12 @@ func TestMetadata(t *testing.T) {
 		if err != nil || len(users.Users) != 2 || users.Info.Count != 2 {
 			t.Fatalf("users = %+v, %v", users, err)
 		}
+		if n, err := c.CountUsers(ctx, ""); err != nil || n != 2 {
+			t.Fatalf("users count = %d, %v", n, err)
+		}
+		if n, err := c.CountUsers(ctx, "AdminUsers"); err != nil || n != 1 {
+			t.Fatalf("admin users count = %d, %v", n, err)
+		}
 		u, err := c.User(ctx, rep.ID)
 		if err != nil || u.Email != "rep@zcrm.local" || u.Profile.Name != "Standard" {
 			t.Fatalf("user = %+v, %v", u, err)
