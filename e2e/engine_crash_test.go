@@ -61,7 +61,7 @@ func engineKillRun(t *testing.T, db string) {
 	}
 	s = startServer(t, db)
 	s.adminCall("POST", "/__zcrm/clock/advance", `{"by": "0s"}`)
-	countEngineEffects(t, counter, cadence).check(t, n)
+	checkEngineEffects(t, counter, cadence, n)
 }
 
 // postAdvance moves the clock of the server at base by d and reports whether it answered 200.

@@ -44,14 +44,14 @@ func TestEngineTwoProcessesOnePostgres(t *testing.T) {
 	}
 	b.adminCall("POST", "/__zcrm/clock/advance", `{"by": "0s"}`)
 	// Process 2's answer, too, came after every due step ran, including those process 1 held.
-	countEngineEffects(t, db, cadence).check(t, n)
+	checkEngineEffects(t, db, cadence, n)
 	if took == 0 {
 		took = <-advanced
 	}
-	countEngineEffects(t, db, cadence).check(t, n)
+	checkEngineEffects(t, db, cadence, n)
 	t.Logf("the advance ran %d steps in %s", 3*n, took.Round(time.Millisecond))
 
 	// And nothing more happens afterwards: process 2's next ticks find nothing to run twice.
 	time.Sleep(1500 * time.Millisecond)
-	countEngineEffects(t, db, cadence).check(t, n)
+	checkEngineEffects(t, db, cadence, n)
 }
