@@ -15,6 +15,7 @@ import (
 // journaling requests (reads included) leaves a snapshot as it was: restoring one and taking it
 // again gives the same document, whenever the journal's flush lands.
 func TestJournalLeavesSnapshotAlone(t *testing.T) {
+	storetest.PostgresURL(t) // skipped without PostgreSQL, except on CI
 	db := storetest.Open(t, storetest.Postgres, store.Options{})
 	ctx := context.Background()
 	snap, _, err := db.Snapshot(ctx)
