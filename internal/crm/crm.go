@@ -8,13 +8,19 @@ import (
 	"time"
 )
 
-// Store runs transactions. Every request runs in exactly one: Read for lookups, Write for changes;
-// a request answered from an in-memory cache instead checks the cache with OrgVersion.
+// Store runs transactions. Every request runs in exactly one: Read (or ReadEach) for lookups, Write
+// for changes; a request answered from an in-memory cache instead checks the cache with OrgVersion.
 // Write may run fn more than once (PostgreSQL: see store.rerun), so fn must only compute its
 // answer: nothing slow or external (reading a request body, the network, sleeping) and no effects
 // outside the transaction.
 type Store interface {
 	Read(ctx context.Context, fn func(Tx) error) error
+	// ReadEach runs fn as Read does, but its statements need not share one snapshot: on
+	// PostgreSQL each reads what was committed when it ran, and BEGIN and COMMIT, two round trips,
+	// are saved. For a read whose answer is one statement over records (a listing, a search, a
+	// count, one record) plus settings and names read a moment before or after it, as Zoho's own
+	// reads are; fn must not rely on two statements agreeing.
+	ReadEach(ctx context.Context, fn func(Tx) error) error
 	Write(ctx context.Context, fn func(Tx) error) error
 	// OrgVersion returns the org's latest committed cache version, outside any transaction; see
 	// OrgTx.OrgVersion.

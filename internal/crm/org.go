@@ -151,7 +151,12 @@ type OrgTx interface {
 	InsertUser(ctx context.Context, u User) error
 	User(ctx context.Context, orgID, id int64) (User, error)
 	UserByEmail(ctx context.Context, orgID int64, email string) (User, error)
+	// Users returns the org's users, oldest first; the slice is shared, read-only.
 	Users(ctx context.Context, orgID int64) ([]User, error)
+	// TrustVersion tells a read that its request's authentication found the org's version at v
+	// before the read began, so Users may answer from what the process read of them at v (every
+	// change to an org's users bumps its version). It does nothing in a write.
+	TrustVersion(orgID, v int64)
 	// FirstAdmin returns the org's earliest user with an Administrator profile.
 	FirstAdmin(ctx context.Context, orgID int64) (User, error)
 
@@ -166,7 +171,7 @@ type OrgTx interface {
 	InsertMetadataIDs(ctx context.Context, orgID int64, ids map[string]int64) error
 
 	// OrgVersion returns the org's cache version: a counter the store advances in every
-	// transaction that changes what processes cache in memory (cadences, custom modules, the
-	// deletion of tokens). An answer cached with version v is current while the version reads v.
+	// transaction that changes what processes cache in memory (cadences, custom modules, users,
+	// the deletion of tokens). An answer cached with version v is current while the version reads v.
 	OrgVersion(ctx context.Context, orgID int64) (int64, error)
 }

@@ -54,7 +54,26 @@ func (c *call) module(ctx context.Context, tx crm.Tx) (catalog.Module, error) {
 }
 
 // read runs fn in a read-only transaction.
-func (c *call) read(fn func(tx crm.Tx) error) error { return c.s.store.Read(c.ctx, fn) }
+func (c *call) read(fn func(tx crm.Tx) error) error { return c.s.store.Read(c.ctx, c.trusting(fn)) }
+
+// readEach runs fn as read does, its statements free of one snapshot (crm.Store.ReadEach): for
+// reads whose answer is one statement over records.
+func (c *call) readEach(fn func(tx crm.Tx) error) error {
+	return c.s.store.ReadEach(c.ctx, c.trusting(fn))
+}
+
+// trusting tells fn's read the org version the caller's authentication checked, when it checked
+// one (crm.OrgTx.TrustVersion): a caller taken from the token cache unchecked tells nothing.
+func (c *call) trusting(fn func(tx crm.Tx) error) func(tx crm.Tx) error {
+	if !c.verified || c.Org.ID == 0 {
+		return fn
+	}
+	org, v := c.Org.ID, c.Version
+	return func(tx crm.Tx) error {
+		tx.TrustVersion(org, v)
+		return fn(tx)
+	}
+}
 
 // write runs fn in a read-write transaction; fn may run again if the database asks for a retry, so
 // it must only compute its answer (the body was read before: call.body). A caller taken from the

@@ -44,7 +44,7 @@ func (s *Server) coql(ctx context.Context, c *call) (int, any, error) {
 	if withMeta {
 		err = c.withMetaIDs(ctx, run)
 	} else {
-		err = c.read(func(tx crm.Tx) error { return run(tx, nil) })
+		err = c.readEach(func(tx crm.Tx) error { return run(tx, nil) }) // one query, its sharing and users
 	}
 	if err != nil {
 		return 0, nil, err

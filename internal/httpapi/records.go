@@ -182,9 +182,10 @@ func (s *Server) getRecord(ctx context.Context, c *call) (int, any, error) {
 	return status, body, err
 }
 
-// recordsRead runs a records read in one read transaction: recordAccess for viewing, then read.
+// recordsRead runs a records read (a listing, a search, a count, one record): recordAccess for
+// viewing, then read, its statements free of one snapshot (call.readEach).
 func (c *call) recordsRead(ctx context.Context, read func(tx crm.Tx, m catalog.Module) error) error {
-	return c.read(func(tx crm.Tx) error {
+	return c.readEach(func(tx crm.Tx) error {
 		m, err := c.recordAccess(ctx, tx, oauth.OpRead, "View")
 		if err != nil {
 			return err

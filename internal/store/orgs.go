@@ -120,7 +120,10 @@ func (t *Tx) InsertUser(ctx context.Context, u crm.User) error {
 	}
 	_, err := t.exec(ctx, `INSERT INTO users (id, org_id, email, first_name, last_name, profile_id, status, created_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		u.ID, u.OrgID, strings.ToLower(u.Email), u.FirstName, u.LastName, u.ProfileID, u.Status, ms(u.CreatedTime))
-	return dupErr(err)
+	if err != nil {
+		return dupErr(err)
+	}
+	return t.bumpOrgVersion(ctx, u.OrgID) // reads render users from a cache checked against it (users.go)
 }
 
 const userCols = `id, org_id, email, first_name, last_name, profile_id, status, created_time`
@@ -145,8 +148,8 @@ func (t *Tx) UserByEmail(ctx context.Context, orgID int64, email string) (crm.Us
 	return scanUser(t.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE org_id = ? AND email = ?`, orgID, strings.ToLower(email)))
 }
 
-// Users returns the org's users, oldest first.
-func (t *Tx) Users(ctx context.Context, orgID int64) ([]crm.User, error) {
+// readUsers reads the org's users, oldest first.
+func (t *Tx) readUsers(ctx context.Context, orgID int64) ([]crm.User, error) {
 	rows, err := t.query(ctx, `SELECT `+userCols+` FROM users WHERE org_id = ? ORDER BY id`, orgID)
 	if err != nil {
 		return nil, err

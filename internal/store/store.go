@@ -56,6 +56,7 @@ type DB struct {
 	read    *sql.DB                     // SQLite: the reader pool; PostgreSQL: the same pool as write
 	real    func() time.Time            // real time (Options.Now); the clock is now (control.go)
 	ctl     atomic.Pointer[crm.Control] // the control state last read (control.go)
+	users   userCache                   // each org's users as last read (users.go)
 	rebinds sync.Map                    // query text → dialect-specific text, at most maxRebinds
 	nRebind atomic.Int64                // texts kept in rebinds
 	// tokenKey is the database's page-token key (migration 0010), read once at Open.
@@ -198,6 +199,17 @@ func (db *DB) Read(ctx context.Context, fn func(crm.Tx) error) error {
 	return tx.Commit()
 }
 
+// ReadEach runs fn as Read does, except that on PostgreSQL its statements run outside a
+// transaction, each reading what was committed when it ran (crm.Store.ReadEach): BEGIN and COMMIT
+// are two of a search's or a count's round trips to the server. On SQLite, where a transaction costs
+// no round trip, it is Read.
+func (db *DB) ReadEach(ctx context.Context, fn func(crm.Tx) error) error {
+	if db.dialect != Postgres {
+		return db.Read(ctx, fn)
+	}
+	return fn(&Tx{tx: db.read, db: db, each: true})
+}
+
 // Write runs fn in a read-write transaction and commits it when fn returns nil. Concurrent writes
 // share a transaction and its COMMIT (groupcommit.go). On SQLite writes go through the single
 // writer connection (BEGIN IMMEDIATE) and fn runs once. On PostgreSQL the transaction is
@@ -307,11 +319,14 @@ func (db *DB) writeTx(ctx context.Context, fn func(crm.Tx) error, exact bool) er
 	return tx.Commit()
 }
 
-// Tx is one transaction. It implements crm.Tx; its methods are spread over this package's files,
-// one per kind of data.
+// Tx is one transaction (in ReadEach on PostgreSQL, statements that each commit on their own). It
+// implements crm.Tx; its methods are spread over this package's files, one per kind of data.
 type Tx struct {
-	tx *sql.Tx
+	tx querier // a *sql.Tx, or the reader pool itself in ReadEach on PostgreSQL
 	db *DB
+	// each marks ReadEach's statements, which run outside a transaction: it refuses writes, as a
+	// read-only transaction does.
+	each bool
 	// detached runs statements without the caller's cancellation (a group-committed write: an
 	// interrupted SQLite write would roll back the other callers' work too).
 	detached bool
@@ -322,6 +337,18 @@ type Tx struct {
 	versions map[int64]int64
 	// at, when set, is what Now answers (crm.EngineTx.SetNow: a follow-up runs at its due time).
 	at time.Time
+	// trustOrg's version was checked at trustVersion before this read began (TrustVersion, users.go).
+	trustOrg, trustVersion int64
+}
+
+// errWriteInRead is a write attempted in ReadEach.
+var errWriteInRead = errors.New("store: a write in a read")
+
+// querier runs statements: a transaction, or a pool where each statement commits on its own.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // stmtCtx is the context statements run under.
@@ -347,6 +374,9 @@ func (t *Tx) SetNow(at time.Time) { t.at = at }
 func (t *Tx) PageTokenKey() []byte { return t.db.tokenKey }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if t.each {
+		return nil, errWriteInRead
+	}
 	return t.tx.ExecContext(t.stmtCtx(ctx), t.db.rebind(q), args...)
 }
 
