@@ -57,8 +57,10 @@ type DB struct {
 	real    func() time.Time            // real time (Options.Now); the clock is now (control.go)
 	ctl     atomic.Pointer[crm.Control] // the control state last read (control.go)
 	users   userCache                   // each org's users as last read (users.go)
-	rebinds sync.Map                    // query text → dialect-specific text, at most maxRebinds
-	nRebind atomic.Int64                // texts kept in rebinds
+	// versionReads shares PostgreSQL's org-version checks between concurrent requests (versionreads.go).
+	versionReads versionReads
+	rebinds      sync.Map     // query text → dialect-specific text, at most maxRebinds
+	nRebind      atomic.Int64 // texts kept in rebinds
 	// tokenKey is the database's page-token key (migration 0010), read once at Open.
 	tokenKey []byte
 

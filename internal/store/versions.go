@@ -49,8 +49,17 @@ func (t *Tx) OrgVersion(ctx context.Context, orgID int64) (int64, error) {
 }
 
 // OrgVersion returns the org's latest committed version, read outside any transaction (one indexed
-// read on a pooled connection): the check a cached answer makes on every request.
+// read on a pooled connection): the check a cached answer makes on every request. On PostgreSQL,
+// where that read is a round trip, concurrent checks of one org share one (versionReads).
 func (db *DB) OrgVersion(ctx context.Context, orgID int64) (int64, error) {
+	if db.dialect == Postgres {
+		return db.versionReads.check(ctx, orgID, db.readOrgVersion)
+	}
+	return db.readOrgVersion(ctx, orgID)
+}
+
+// readOrgVersion reads the org's latest committed version.
+func (db *DB) readOrgVersion(ctx context.Context, orgID int64) (int64, error) {
 	var v int64
 	err := db.read.QueryRowContext(ctx, db.rebind(`SELECT version FROM org_versions WHERE org_id = ?`), orgID).Scan(&v)
 	return v, notFound(err)
