@@ -157,7 +157,7 @@ func keyset(prefix, sortBy string, desc bool, cur *crm.Cursor) (order, cond stri
 
 // listRecordsSQL is the statement ListRecords runs for q, and its arguments.
 func (t *Tx) listRecordsSQL(q crm.RecordQuery) (string, []any) {
-	byModule := walksModuleIndex(q)
+	byModule := t.db.dialect == Postgres && walksModuleIndex(q)
 	where, args := t.recordsWhereBy(q, byModule)
 	order, cond, cargs := keyset("", q.SortBy, q.Desc, q.Cursor)
 	if byModule {
@@ -181,6 +181,9 @@ func (t *Tx) listRecordsSQL(q crm.RecordQuery) (string, []any) {
 // module as a constant and drops it from the sort; as a range of one value it does not, and only
 // that index gives the order (module, id). The other conditions of such a page (owner, modified
 // time) have no index to lose; a criteria or an id list keeps the equality for its own index.
+// PostgreSQL still seeks to a page token's id inside the range; SQLite does not (a range on the
+// module ends its seek), and its planner takes the module index for module = ? on its own, so it
+// keeps the equality.
 func walksModuleIndex(q crm.RecordQuery) bool {
 	col, ok := sortColumns[q.SortBy]
 	return (!ok || col == "id") && q.SortField == nil && q.Criteria == nil && q.IDs == nil && q.AlsoModule == ""
