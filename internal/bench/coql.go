@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+
+	"github.com/zcrm/zcrm/internal/store"
 )
 
 // COQLEmail is the COQL scenario's name: POST /coql selecting a random contact by its email
@@ -27,9 +29,9 @@ func (r *sizeRun) queryCOQLEmail(w int) []step {
 	next := r.lookups(w)
 	return []step{r.queryStep(COQLEmail, func() (string, []any) {
 		cond, arg := r.emailCondition("r.", next())
-		bounds, bargs := r.db.PageBounds(201, 0)
+		bounds := store.PageBounds(201, 0)
 		return `SELECT r.id, r.org_id, r.module, r.owner_id, r.created_by, r.modified_by, r.created_time, r.modified_time, r.data
 			FROM records r WHERE r.org_id = ? AND r.module = ? AND (` + cond + `) ORDER BY r.id ASC` + bounds,
-			append([]any{r.ds.org.ID, "Contacts", arg}, bargs...)
+			[]any{r.ds.org.ID, "Contacts", arg}
 	}, 1)}
 }

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"github.com/zcrm/zcrm/internal/store"
 )
 
 // Finding records (issue 18): search by email, COQL and count on an indexed field. Each call looks
@@ -60,9 +62,9 @@ func (r *sizeRun) querySearchEmail(w int) []step {
 	next := r.lookups(w)
 	return []step{r.queryStep(SearchEmail, func() (string, []any) {
 		cond, arg := r.emailCondition("", next())
-		bounds, bargs := r.db.PageBounds(201, 0)
+		bounds := store.PageBounds(201, 0)
 		return `SELECT ` + recordColumns + ` FROM records WHERE org_id = ? AND module = ? AND ((` + cond + `)) ORDER BY id DESC` + bounds,
-			append([]any{r.ds.org.ID, "Contacts", arg}, bargs...)
+			[]any{r.ds.org.ID, "Contacts", arg}
 	}, 1)}
 }
 

@@ -180,9 +180,9 @@ func (t *Tx) Cadences(ctx context.Context, orgID int64, f crm.CadenceFilter, lim
 		q += ` AND ` + cond
 		args = append(args, arg)
 	}
-	bounds, bargs := t.db.PageBounds(limit, offset)
+	bounds := PageBounds(limit, offset)
 	q += ` ORDER BY created_time, id` + bounds
-	return t.cadences(ctx, q, append(args, bargs...)...)
+	return t.cadences(ctx, q, args...)
 }
 
 // nameCondition turns a name criterion into a condition on name_key (the lower-case name).
@@ -307,11 +307,11 @@ func (t *Tx) CadenceEnrollments(ctx context.Context, orgID, cadenceID int64, lim
 // enrollmentsPage is one page of the org's enrolments whose column (record_id or cadence_id, a
 // constant of this file) is id, newest first.
 func (t *Tx) enrollmentsPage(ctx context.Context, column string, orgID, id int64, limit, offset int) ([]crm.Enrollment, error) {
-	bounds, bargs := t.db.PageBounds(limit, offset)
+	bounds := PageBounds(limit, offset)
 	rows, err := t.query(ctx, `SELECT e.id, e.org_id, e.cadence_id, COALESCE(c.name, e.cadence_name), e.module, e.record_id,
 		e.enrolled_time, e.enrolled_by, e.ended_time, e.ended_by, e.end_reason
 		FROM enrollments e LEFT JOIN cadences c ON c.org_id = e.org_id AND c.id = e.cadence_id
-		WHERE e.org_id = ? AND e.`+column+` = ? ORDER BY e.enrolled_time DESC, e.id DESC`+bounds, append([]any{orgID, id}, bargs...)...)
+		WHERE e.org_id = ? AND e.`+column+` = ? ORDER BY e.enrolled_time DESC, e.id DESC`+bounds, orgID, id)
 	if err != nil {
 		return nil, err
 	}

@@ -125,8 +125,7 @@ func (t *Tx) coqlRecordsSQL(q crm.COQLSelect) (string, []any) {
 		args = append(args, oargs...)
 	}
 	order = append(order, "r.id ASC")
-	bounds, bargs := t.db.PageBounds(q.Limit, q.Offset)
-	return `SELECT ` + strings.Join(cols, ", ") + from + ` ORDER BY ` + strings.Join(order, ", ") + bounds, append(args, bargs...)
+	return `SELECT ` + strings.Join(cols, ", ") + from + ` ORDER BY ` + strings.Join(order, ", ") + PageBounds(q.Limit, q.Offset), args
 }
 
 // COQLRecords returns the records of an ungrouped COQL query with their joined lookup records.
@@ -221,9 +220,8 @@ func (t *Tx) COQLGroups(ctx context.Context, q crm.COQLSelect) ([][]any, error) 
 		}
 		text += ` GROUP BY ` + strings.Join(pos, ", ") + ` ORDER BY ` + strings.Join(order, ", ")
 	}
-	bounds, bargs := t.db.PageBounds(q.Limit, q.Offset)
+	bounds := PageBounds(q.Limit, q.Offset)
 	text += bounds
-	args = append(args, bargs...)
 	rows, err := t.query(ctx, text, args...)
 	if err != nil {
 		return nil, err

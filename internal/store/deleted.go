@@ -50,9 +50,9 @@ func (t *Tx) ListDeleted(ctx context.Context, q crm.DeletedQuery) ([]crm.Deleted
 		where += ` AND owner_id = ?`
 		args = append(args, q.OwnerID)
 	}
-	bounds, bargs := t.db.PageBounds(q.Limit, q.Offset)
+	bounds := PageBounds(q.Limit, q.Offset)
 	rows, err := t.query(ctx, `SELECT `+recordHeadCols+`, data, deleted_by, deleted_time FROM deleted_records
-		WHERE `+where+` ORDER BY deleted_time DESC, id DESC`+bounds, append(args, bargs...)...)
+		WHERE `+where+` ORDER BY deleted_time DESC, id DESC`+bounds, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -59,7 +59,10 @@ func openSQLite(path string, opts Options) (*DB, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxIdleTime(0)
-	r, err := openSQLiteDB(base + "&_txlock=deferred")
+	// Readers refuse writes for their whole life (query_only), so that a read transaction needs no
+	// ReadOnly of its own: for one, the driver switches query_only on and off, and each switch makes
+	// SQLite prepare every statement of the connection again (BENCHMARKS.md, round 11).
+	r, err := openSQLiteDB(base + "&_pragma=" + url.QueryEscape("query_only(1)") + "&_txlock=deferred")
 	if err != nil {
 		w.Close()
 		return nil, err

@@ -167,8 +167,7 @@ func (t *Tx) listRecordsSQL(q crm.RecordQuery) (string, []any) {
 		expr, oargs := t.db.criteriaOperand("", q.SortField)
 		order, cond, cargs = expr+direction(q.Desc)+", id"+direction(q.Desc), "", oargs // ORDER BY follows WHERE
 	}
-	bounds, bargs := t.db.PageBounds(q.Limit, q.Offset)
-	return `SELECT ` + recordCols + ` FROM records WHERE ` + where + cond + ` ORDER BY ` + order + bounds, append(append(args, cargs...), bargs...)
+	return `SELECT ` + recordCols + ` FROM records WHERE ` + where + cond + ` ORDER BY ` + order + PageBounds(q.Limit, q.Offset), append(args, cargs...)
 }
 
 // walksModuleIndex reports whether q's listing is a page of one module's records by id, which

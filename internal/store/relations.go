@@ -162,8 +162,7 @@ func (db *DB) sliceTail(sl crm.RelatedSlice, idCol string) (string, []any) {
 		args = append(args, sl.OwnerID)
 	}
 	order, cond, cargs := keyset("r.", sl.SortBy, sl.Desc, sl.Cursor)
-	bounds, bargs := db.PageBounds(sl.Limit, sl.Offset)
-	return q + cond + ` ORDER BY ` + order + bounds, append(append(args, cargs...), bargs...)
+	return q + cond + ` ORDER BY ` + order + PageBounds(sl.Limit, sl.Offset), append(args, cargs...)
 }
 
 // LinkedRecords returns one page of the records of module linked to end.

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+
+	"github.com/ncruces/go-sqlite3"
+	"github.com/zcrm/zcrm/internal/crm"
 )
 
 func openTestSQLite(t *testing.T) *DB {
@@ -119,5 +122,66 @@ func TestStmtCacheReuseAfterError(t *testing.T) {
 	var v int64
 	if err := db.write.QueryRowContext(ctx, `SELECT value FROM id_counter WHERE name = ?`, "other").Scan(&v); err != nil || v != 42 {
 		t.Fatalf("read back %d, %v; want 42", v, err)
+	}
+}
+
+// A read keeps its connection's prepared statements: neither the read transaction (a ReadOnly one
+// made the driver switch query_only on and off, and each switch expired every statement) nor new
+// page bounds or values (bound LIMIT and OFFSET made SQLite prepare the statement again at every
+// new binding) make SQLite prepare a cached statement again.
+func TestReadsKeepPreparedStatements(t *testing.T) {
+	db := openTestSQLite(t)
+	defer db.Close()
+	db.read.SetMaxOpenConns(1) // one reader connection, whose cache is inspected below
+	ctx := context.Background()
+	var org crm.Org
+	if err := db.Write(ctx, func(tx crm.Tx) error {
+		var err error
+		org, _, err = crm.CreateOrg(ctx, tx, crm.NewOrg{Name: "Acme", Edition: crm.Enterprise})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 6 {
+		page := crm.RecordQuery{OrgID: org.ID, Module: "Contacts", SortBy: crm.SortByID, Desc: true, Limit: 201,
+			Criteria: &crm.Criteria{Cond: &crm.Condition{Field: "Email", Operator: crm.OpEquals, Kind: crm.KindText, Values: []any{fmt.Sprintf("c%d@x.test", i)}}}}
+		read := db.Read
+		if i%2 == 1 {
+			read = db.ReadEach
+		}
+		if err := read(ctx, func(tx crm.Tx) error {
+			if _, err := tx.OrgVersion(ctx, org.ID); err != nil {
+				return err
+			}
+			_, err := tx.ListRecords(ctx, page)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conn, err := db.read.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := conn.Raw(func(dc any) error {
+		cc := dc.(*cachingConn)
+		for e := cc.lru.Front(); e != nil; e = e.Next() {
+			s := e.Value.(*cachedStmt)
+			st, ok := s.driverStmt.(interface {
+				Status(sqlite3.StmtStatus, bool) int
+			})
+			if !ok {
+				return fmt.Errorf("the driver's statement has no Status")
+			}
+			runs, again := st.Status(sqlite3.STMTSTATUS_RUN, false), st.Status(sqlite3.STMTSTATUS_REPREPARE, false)
+			t.Logf("%d runs, prepared again %d times: %s", runs, again, s.query)
+			if again != 0 {
+				t.Errorf("prepared again %d times in %d runs: %s", again, runs, s.query)
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 }
