@@ -15,11 +15,11 @@ import (
 // outside the transaction.
 type Store interface {
 	Read(ctx context.Context, fn func(Tx) error) error
-	// ReadEach runs fn as Read does, but its statements need not share one snapshot: on
-	// PostgreSQL each reads what was committed when it ran, and BEGIN and COMMIT, two round trips,
-	// are saved. For a read whose answer is one statement over records (a listing, a search, a
-	// count, one record) plus settings and names read a moment before or after it, as Zoho's own
-	// reads are; fn must not rely on two statements agreeing.
+	// ReadEach runs fn as Read does, but outside a transaction: each statement reads what was
+	// committed when it ran, and BEGIN and COMMIT (on PostgreSQL two round trips) are saved. For a
+	// read whose answer is one statement over records (a listing, a search, a count, one record)
+	// plus settings and names read a moment before or after it, as Zoho's own reads are; fn must
+	// not rely on two statements agreeing.
 	ReadEach(ctx context.Context, fn func(Tx) error) error
 	Write(ctx context.Context, fn func(Tx) error) error
 	// OrgVersion returns the org's latest committed cache version, outside any transaction; see

@@ -199,14 +199,10 @@ func (db *DB) Read(ctx context.Context, fn func(crm.Tx) error) error {
 	return tx.Commit()
 }
 
-// ReadEach runs fn as Read does, except that on PostgreSQL its statements run outside a
-// transaction, each reading what was committed when it ran (crm.Store.ReadEach): BEGIN and COMMIT
-// are two of a search's or a count's round trips to the server. On SQLite, where a transaction costs
-// no round trip, it is Read.
+// ReadEach runs fn as Read does, except that its statements run outside a transaction, each
+// reading what was committed when it ran (crm.Store.ReadEach): on PostgreSQL BEGIN and COMMIT are
+// two of a search's or a count's four round trips to the server, on SQLite two statements more.
 func (db *DB) ReadEach(ctx context.Context, fn func(crm.Tx) error) error {
-	if db.dialect != Postgres {
-		return db.Read(ctx, fn)
-	}
 	return fn(&Tx{tx: db.read, db: db, each: true})
 }
 
@@ -319,10 +315,10 @@ func (db *DB) writeTx(ctx context.Context, fn func(crm.Tx) error, exact bool) er
 	return tx.Commit()
 }
 
-// Tx is one transaction (in ReadEach on PostgreSQL, statements that each commit on their own). It
+// Tx is one transaction (in ReadEach, statements that each commit on their own). It
 // implements crm.Tx; its methods are spread over this package's files, one per kind of data.
 type Tx struct {
-	tx querier // a *sql.Tx, or the reader pool itself in ReadEach on PostgreSQL
+	tx querier // a *sql.Tx, or the reader pool itself in ReadEach
 	db *DB
 	// each marks ReadEach's statements, which run outside a transaction: it refuses writes, as a
 	// read-only transaction does.
