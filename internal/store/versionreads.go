@@ -84,7 +84,7 @@ func (r *versionReads) send(ctx context.Context, orgID int64, o *orgReads, rd *v
 	r.mu.Lock()
 	if o.sent == rd {
 		o.sent = nil
-		if o.next == nil {
+		if o.next == nil && r.byOrg[orgID] == o {
 			delete(r.byOrg, orgID) // keep no entry for an org nobody is checking
 		}
 	}
