@@ -74,11 +74,11 @@ func (t *Tx) ClaimDueSteps(ctx context.Context, now time.Time, limit int) ([]crm
 	q := `SELECT ` + stepColumns + ` FROM cadence_steps s
 		JOIN cadences c ON c.id = s.cadence_id AND c.active = 1
 		JOIN enrollments e ON e.id = s.enrollment_id AND e.ended_time IS NULL
-		WHERE s.state = 'pending' AND s.due_ms <= ? ORDER BY s.due_ms, s.enrollment_id, s.follow_up_id LIMIT ?`
+		WHERE s.state = 'pending' AND s.due_ms <= ? ORDER BY s.due_ms, s.enrollment_id, s.follow_up_id` + PageBounds(limit, 0)
 	if t.db.dialect == Postgres {
 		q += ` FOR UPDATE OF s SKIP LOCKED`
 	}
-	rows, err := t.query(ctx, q, ms(now), limit)
+	rows, err := t.query(ctx, q, ms(now))
 	if err != nil {
 		return nil, err
 	}
@@ -264,7 +264,7 @@ func (t *Tx) Messages(ctx context.Context, f crm.MessageFilter) ([]crm.Message, 
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := t.query(ctx, q+` ORDER BY sent_ms DESC, id DESC LIMIT ?`, append(args, limit)...)
+	rows, err := t.query(ctx, q+` ORDER BY sent_ms DESC, id DESC`+PageBounds(limit, 0), args...)
 	if err != nil {
 		return nil, err
 	}
