@@ -16,14 +16,7 @@ func TestReadEachReadsEachCommit(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		db := storetest.Open(t, b, store.Options{})
 		ctx := context.Background()
-		var org crm.Org
-		if err := db.Write(ctx, func(tx crm.Tx) error {
-			var err error
-			org, _, err = crm.CreateOrg(ctx, tx, crm.NewOrg{Name: "Acme", Edition: crm.Enterprise})
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
+		org := store.CreateTestOrg(t, db)
 		n := 0
 		// twoReads reads the org's version, commits a new user (which bumps it), and reads it again.
 		twoReads := func(read func(context.Context, func(crm.Tx) error) error) (before, after int64) {

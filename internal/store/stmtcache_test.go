@@ -134,14 +134,7 @@ func TestReadsKeepPreparedStatements(t *testing.T) {
 	defer db.Close()
 	db.read.SetMaxOpenConns(1) // one reader connection, whose cache is inspected below
 	ctx := context.Background()
-	var org crm.Org
-	if err := db.Write(ctx, func(tx crm.Tx) error {
-		var err error
-		org, _, err = crm.CreateOrg(ctx, tx, crm.NewOrg{Name: "Acme", Edition: crm.Enterprise})
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	org := CreateTestOrg(t, db)
 	for i := range 6 {
 		page := crm.RecordQuery{OrgID: org.ID, Module: "Contacts", SortBy: crm.SortByID, Desc: true, Limit: 201,
 			Criteria: &crm.Criteria{Cond: &crm.Condition{Field: "Email", Operator: crm.OpEquals, Kind: crm.KindText, Values: []any{fmt.Sprintf("c%d@x.test", i)}}}}

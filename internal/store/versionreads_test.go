@@ -5,7 +5,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/zcrm/zcrm/internal/crm"
 	"github.com/zcrm/zcrm/internal/store"
 	"github.com/zcrm/zcrm/internal/store/storetest"
 )
@@ -17,14 +16,7 @@ func TestOrgVersionCheckSeesEarlierCommits(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		db := storetest.Open(t, b, store.Options{})
 		ctx := context.Background()
-		var org crm.Org
-		if err := db.Write(ctx, func(tx crm.Tx) error {
-			var err error
-			org, _, err = crm.CreateOrg(ctx, tx, crm.NewOrg{Name: "Acme", Edition: crm.Enterprise})
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
+		org := store.CreateTestOrg(t, db)
 		bump := db.Rebind(`UPDATE org_versions SET version = version + 1 WHERE org_id = ? RETURNING version`)
 		stop := make(chan struct{})
 		var checkers, bumpers sync.WaitGroup
